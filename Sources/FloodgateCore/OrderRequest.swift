@@ -1,0 +1,121 @@
+/// A checked request to place an order: what the API body or the checkout form asked for.
+///
+/// Build one with ``OrderRequest/Draft/validated()``; an `OrderRequest` value is always well-formed
+/// (but products may still be unavailable and windows full: that is decided in the order transaction).
+public struct OrderRequest: Hashable, Sendable, Codable {
+    public struct Item: Hashable, Sendable, Codable {
+        public var product: Int
+        public var quantity: Int
+        public init(product: Int, quantity: Int) {
+            self.product = product
+            self.quantity = quantity
+        }
+    }
+
+    public struct Customer: Hashable, Sendable, Codable {
+        public var name: String
+        public var phone: String
+        public var email: String
+        public init(name: String, phone: String, email: String) {
+            self.name = name
+            self.phone = phone
+            self.email = email
+        }
+    }
+
+    public struct Recipient: Hashable, Sendable, Codable {
+        public var name: String
+        public var phone: String
+        public var address: String
+        public init(name: String, phone: String, address: String) {
+            self.name = name
+            self.phone = phone
+            self.address = address
+        }
+    }
+
+    public var items: [Item]
+    public var customer: Customer
+    public var recipient: Recipient
+    public var deliveryWindow: Int
+    public var cardMessage: String
+
+    /// Limits a real shop needs and no customer reaches.
+    public enum Limits {
+        public static let nameLength = 100
+        public static let addressLength = 300
+        public static let cardMessageLength = 500
+        public static let emailLength = 254
+        public static let items = Cart.maxLines
+    }
+}
+
+extension OrderRequest {
+    /// The request as received, every field optional, so that all problems are reported at once.
+    public struct Draft: Hashable, Sendable, Codable {
+        public struct Item: Hashable, Sendable, Codable {
+            public var product: Int?
+            public var quantity: Int?
+            public init(product: Int?, quantity: Int?) {
+                self.product = product
+                self.quantity = quantity
+            }
+        }
+        public struct Person: Hashable, Sendable, Codable {
+            public var name: String?
+            public var phone: String?
+            public var email: String?
+            public var address: String?
+            public init(name: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil) {
+                self.name = name
+                self.phone = phone
+                self.email = email
+                self.address = address
+            }
+        }
+
+        public var items: [Item]?
+        public var customer: Person?
+        public var recipient: Person?
+        public var deliveryWindow: Int?
+        public var cardMessage: String?
+
+        public init(items: [Item]?, customer: Person?, recipient: Person?, deliveryWindow: Int?, cardMessage: String?) {
+            self.items = items
+            self.customer = customer
+            self.recipient = recipient
+            self.deliveryWindow = deliveryWindow
+            self.cardMessage = cardMessage
+        }
+
+        /// Checks every field and returns the request, or every problem found.
+        public func validated() throws(CheckoutError) -> OrderRequest {
+            var check = FieldChecker()
+            let items = check.items(self.items)
+            let customer = Customer(
+                name: check.text(self.customer?.name, "customer.name", "Enter your name.", max: Limits.nameLength),
+                phone: check.phone(self.customer?.phone, "customer.phone"),
+                email: check.email(self.customer?.email, "customer.email")
+            )
+            let recipient = Recipient(
+                name: check.text(self.recipient?.name, "recipient.name", "Enter the recipient's name.", max: Limits.nameLength),
+                phone: check.phone(self.recipient?.phone, "recipient.phone"),
+                address: check.text(
+                    self.recipient?.address, "recipient.address", "Enter the delivery address.", min: 5, max: Limits.addressLength
+                )
+            )
+            var window = 0
+            if let id = self.deliveryWindow, id > 0 {
+                window = id
+            } else {
+                check.fail("deliveryWindow", "Choose a delivery window.")
+            }
+            let message = (self.cardMessage ?? "").trimmingSpaces
+            if message.count > Limits.cardMessageLength {
+                check.fail("cardMessage", "A card message holds at most \(Limits.cardMessageLength) characters.")
+            }
+            guard check.errors.isEmpty else { throw .validation(check.errors) }
+            return OrderRequest(items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// A shop served by this deployment: its own catalog, delivery windows, currency and time zone.
+public struct Store: Hashable, Sendable, Codable {
+    public var id: Int
+    /// URL name, e.g. `petals` in `/s/petals/`.
+    public var slug: String
+    public var name: String
+    /// A line under the name on the storefront.
+    public var tagline: String
+    /// ISO 4217 code of every price in this store.
+    public var currency: String
+    /// IANA time zone the store's delivery windows are expressed in, e.g. `Europe/Moscow`.
+    public var timeZone: String
+
+    public init(id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.tagline = tagline
+        self.currency = currency
+        self.timeZone = timeZone
+    }
+}

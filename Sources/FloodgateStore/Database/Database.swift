@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLiteKit
+import Synchronization
+
+/// The shop's database: SQLite (embedded default) or PostgreSQL behind one SQLKit code path.
+///
+/// Reads go through ``read(_:)``; every write goes through ``transaction(_:)``, which on SQLite holds the
+/// single writer connection (`BEGIN IMMEDIATE`) and on PostgreSQL a pooled connection in a transaction.
+public final class Database: Sendable {
+    /// Which engine answers: queries are the same, a few statements (locks, pragmas) differ.
+    public enum Engine: String, Sendable {
+        case sqlite
+        case postgres
+    }
+
+    public let engine: Engine
+    public let url: DatabaseURL
+    let logger: Logger
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresBackend)
+    }
+
+    private init(engine: Engine, url: DatabaseURL, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.url = url
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database; ``close()`` must be called when done.
+    public static func open(_ url: DatabaseURL, readers: Int = 4, maxConnections: Int = 20, logger: Logger) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            let backend = try await SQLiteBackend.open(path: path, readers: readers, logger: logger)
+            return Database(engine: .sqlite, url: url, backend: .sqlite(backend), logger: logger)
+        case .postgres(let pg):
+            let backend = PostgresBackend(pg, maxConnections: maxConnections, logger: logger)
+            return Database(engine: .postgres, url: url, backend: .postgres(backend), logger: logger)
+        }
+    }
+
+    /// Runs read-only work on a pooled connection.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let sqlite): try await body(sqlite.nextReader())
+        case .postgres(let pg): try await pg.client.withConnection { try await body($0.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    /// Runs `body` in one transaction and commits durably before returning; any thrown error rolls it back.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite(let sqlite): try await sqlite.transaction(body)
+        case .postgres(let pg):
+            try await pg.client.withTransaction(logger: self.logger) { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    /// Closes every connection; pending work should have finished.
+    public func close() async {
+        switch self.backend {
+        case .sqlite(let sqlite): await sqlite.close()
+        case .postgres(let pg): await pg.close()
+        }
+    }
+}
+
+/// SQLite: one writer connection behind a FIFO lock and a small round-robin pool of reader connections.
+private final class SQLiteBackend: Sendable {
+    let writer: SQLiteConnection
+    let readers: [SQLiteConnection]
+    let threadPool: NIOThreadPool
+    let writeLock = AsyncLock()
+    let nextIndex = Atomic<Int>(0)
+
+    init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
+        self.writer = writer
+        self.readers = readers
+        self.threadPool = threadPool
+    }
+
+    static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A pool of its own so that fsyncs on the write path never wait behind file serving.
+        let threadPool = NIOThreadPool(numberOfThreads: readers + 1)
+        threadPool.start()
+        let group = MultiThreadedEventLoopGroup.singleton
+        func connect(_ pragmas: [String]) async throws -> SQLiteConnection {
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: group.any()
+            )
+            for pragma in pragmas { try await connection.sql().raw(SQLQueryString(pragma)).run() }
+            return connection
+        }
+        // WAL lets readers work while the writer commits; synchronous=FULL makes every commit durable
+        // (the WAL is fsynced before COMMIT returns), which is the promise behind a 201.
+        let writer = try await connect([
+            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+        ])
+        var pool: [SQLiteConnection] = []
+        for _ in 0..<max(1, readers) {
+            pool.append(try await connect(["PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"]))
+        }
+        return SQLiteBackend(writer: writer, readers: pool, threadPool: threadPool)
+    }
+
+    func nextReader() -> any SQLDatabase {
+        let index = self.nextIndex.add(1, ordering: .relaxed).newValue
+        return self.readers[index % self.readers.count].sql(queryLogLevel: nil)
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await self.writeLock.withLock {
+            let db = self.writer.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        for connection in self.readers + [self.writer] { try? await connection.close() }
+        try? await self.threadPool.shutdownGracefully()
+    }
+}
+
+/// PostgreSQL: PostgresNIO's pooled client, run by a task owned by this backend.
+private final class PostgresBackend: Sendable {
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    init(_ pg: DatabaseURL.Postgres, maxConnections: Int, logger: Logger) {
+        var configuration = PostgresClient.Configuration(
+            host: pg.host, port: pg.port, username: pg.username, password: pg.password, database: pg.database, tls: .disable
+        )
+        configuration.options.maximumConnections = maxConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+    }
+
+    func close() async {
+        self.runner.cancel()
+        await self.runner.value
+    }
+}

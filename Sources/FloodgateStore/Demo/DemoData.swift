@@ -1,0 +1,69 @@
+import FloodgateCore
+import Foundation
+import Logging
+import SQLKit
+
+/// Loads the demo shops into an empty database and draws their photos.
+public struct DemoData: Sendable {
+    let database: Database
+    /// Folder the photos are written to; they are served under `/photos/`.
+    let photosDirectory: String
+
+    public init(database: Database, photosDirectory: String) {
+        self.database = database
+        self.photosDirectory = photosDirectory
+    }
+
+    /// Loads the demo unless the database already has a store. Returns whether it loaded anything.
+    @discardableResult
+    public func loadIfEmpty(windowDays: Int = 14, logger: Logger) async throws -> Bool {
+        let hasStores = try await self.database.read { db in try await db.select().column("id").from("stores").limit(1).first() != nil }
+        guard !hasStores else { return false }
+        for shop in DemoCatalog.shops {
+            try self.drawPhotos(for: shop)
+            try await self.database.transaction { db in
+                try await Self.insert(shop, windowDays: windowDays, on: db)
+            }
+            logger.info("loaded demo store", metadata: ["store": "\(shop.slug)", "products": "\(shop.products.count)"])
+        }
+        return true
+    }
+
+    private func drawPhotos(for shop: DemoCatalog.Shop) throws {
+        let folder = URL(fileURLWithPath: self.photosDirectory).appendingPathComponent(shop.slug)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (index, item) in shop.products.enumerated() {
+            let svg = DemoPhoto.svg(for: item.composition, seed: index, style: shop.slug == "petals" ? .bouquet : .box)
+            try Data(svg.utf8).write(to: folder.appendingPathComponent("demo-\(index + 1).svg"))
+        }
+    }
+
+    private static func insert(_ shop: DemoCatalog.Shop, windowDays: Int, on db: any SQLDatabase) async throws {
+        let row = try await db.insert(into: "stores")
+            .columns("slug", "name", "tagline", "currency", "time_zone", "order_prefix")
+            .values(
+                SQLBind(shop.slug), SQLBind(shop.name), SQLBind(shop.tagline), SQLBind(shop.currency),
+                SQLBind(shop.timeZone), SQLBind(shop.orderPrefix)
+            )
+            .returning("id").first()
+        let storeID = try row!.decode(column: "id", as: Int.self)
+        let products = db.insert(into: "products")
+            .columns("store_id", "name", "description", "price", "currency", "available", "photos", "composition", "position", "updated_at")
+        for (index, item) in shop.products.enumerated() {
+            products.values(
+                SQLBind(storeID), SQLBind(item.name), SQLBind(item.description), SQLBind(item.price), SQLBind(shop.currency),
+                SQLBind(item.available ? 1 : 0), SQLBind(try JSONColumn.encode(["/photos/\(shop.slug)/demo-\(index + 1).svg"])),
+                SQLBind(try JSONColumn.encode(item.composition)), SQLBind(index), SQLBind(Clock.nowMillis)
+            )
+        }
+        try await products.run()
+        let windows = db.insert(into: "delivery_windows").columns("store_id", "date", "time_from", "time_to", "capacity")
+        for day in 0..<windowDays {
+            let date = LocalTime.date(daysFromNow: day, in: shop.timeZone)
+            for (from, to, capacity) in shop.windows {
+                windows.values(SQLBind(storeID), SQLBind(date), SQLBind(from), SQLBind(to), SQLBind(capacity))
+            }
+        }
+        try await windows.run()
+    }
+}

@@ -1,0 +1,74 @@
+import FloodgateCore
+import Foundation
+import SQLKit
+
+/// A store's products.
+public protocol CatalogRepository: Sendable {
+    /// Every product of the store in catalog order, unavailable ones included.
+    func products(storeID: Int) async throws -> [Product]
+    func product(storeID: Int, id: Int) async throws -> Product?
+    /// The products among `ids` that belong to the store.
+    func products(storeID: Int, ids: [Int]) async throws -> [Product]
+}
+
+/// ``CatalogRepository`` on the shop's database.
+public struct SQLCatalogRepository: CatalogRepository {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func products(storeID: Int) async throws -> [Product] {
+        try await self.database.read { db in
+            try await db.select().column("*").from("products").where("store_id", .equal, storeID)
+                .orderBy("position").orderBy("id").all().map(Product.init(row:))
+        }
+    }
+
+    public func product(storeID: Int, id: Int) async throws -> Product? {
+        try await self.database.read { db in
+            try await db.select().column("*").from("products")
+                .where("store_id", .equal, storeID).where("id", .equal, id).first().map(Product.init(row:))
+        }
+    }
+
+    public func products(storeID: Int, ids: [Int]) async throws -> [Product] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.database.read { db in try await Self.products(storeID: storeID, ids: ids, on: db) }
+    }
+
+    /// Shared with the order transaction, which must read prices on its own connection.
+    static func products(storeID: Int, ids: [Int], on db: any SQLDatabase) async throws -> [Product] {
+        try await db.select().column("*").from("products")
+            .where("store_id", .equal, storeID).where("id", .in, ids).all().map(Product.init(row:))
+    }
+}
+
+extension Product {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: Int.self),
+            storeID: try row.decode(column: "store_id", as: Int.self),
+            name: try row.decode(column: "name", as: String.self),
+            description: try row.decode(column: "description", as: String.self),
+            price: Money(minorUnits: try row.decode(column: "price", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+            available: try row.decode(column: "available", as: Int.self) != 0,
+            photos: try JSONColumn.decode([String].self, try row.decode(column: "photos", as: String.self)),
+            composition: try JSONColumn.decode([CompositionLine].self, try row.decode(column: "composition", as: String.self))
+        )
+    }
+}
+
+/// JSON documents kept in TEXT columns (portable across both engines).
+enum JSONColumn {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

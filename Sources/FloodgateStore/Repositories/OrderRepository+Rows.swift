@@ -1,0 +1,88 @@
+import FloodgateCore
+import SQLKit
+
+extension SQLOrderRepository {
+    public func find(storeID: Int, number: String) async throws -> Order? {
+        try await self.database.read { db in
+            guard
+                let row = try await db.select().column("id").from("orders")
+                    .where("store_id", .equal, storeID).where("number", .equal, number).first()
+            else { return nil }
+            return try await Self.order(id: try row.decode(column: "id", as: Int.self), on: db)
+        }
+    }
+
+    static func order(id: Int, on db: any SQLDatabase) async throws -> Order? {
+        guard let row = try await db.select().column("*").from("orders").where("id", .equal, id).first() else { return nil }
+        let lineRows = try await db.select().column("*").from("order_lines").where("order_id", .equal, id).orderBy("position").all()
+        let lines = try lineRows.map { line in
+            OrderLine(
+                product: try line.decode(column: "product_id", as: Int.self),
+                name: try line.decode(column: "name", as: String.self),
+                unitPrice: try line.decode(column: "unit_price", as: Int.self),
+                quantity: try line.decode(column: "quantity", as: Int.self),
+                composition: try JSONColumn.decode([CompositionLine].self, try line.decode(column: "composition", as: String.self)),
+                photo: try line.decode(column: "photo", as: String?.self)
+            )
+        }
+        return Order(
+            number: try row.decode(column: "number", as: String.self),
+            token: try row.decode(column: "token", as: String.self),
+            storeID: try row.decode(column: "store_id", as: Int.self),
+            status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new,
+            total: Money(minorUnits: try row.decode(column: "total", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+            lines: lines,
+            deliveryWindow: WindowSnapshot(
+                id: try row.decode(column: "window_id", as: Int.self),
+                date: try row.decode(column: "window_date", as: String.self),
+                from: try row.decode(column: "window_from", as: String.self),
+                to: try row.decode(column: "window_to", as: String.self)
+            ),
+            customer: OrderRequest.Customer(
+                name: try row.decode(column: "customer_name", as: String.self),
+                phone: try row.decode(column: "customer_phone", as: String.self),
+                email: try row.decode(column: "customer_email", as: String.self)
+            ),
+            recipient: OrderRequest.Recipient(
+                name: try row.decode(column: "recipient_name", as: String.self),
+                phone: try row.decode(column: "recipient_phone", as: String.self),
+                address: try row.decode(column: "recipient_address", as: String.self)
+            ),
+            cardMessage: try row.decode(column: "card_message", as: String.self),
+            createdAt: try row.decode(column: "created_at", as: Int64.self)
+        )
+    }
+
+    /// Inserts the order row and its lines; returns the row id.
+    static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
+        let row = try await db.insert(into: "orders")
+            .columns(
+                "store_id", "number", "token", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to",
+                "customer_name", "customer_phone", "customer_email", "recipient_name", "recipient_phone", "recipient_address",
+                "card_message", "created_at"
+            )
+            .values(
+                SQLBind(order.storeID), SQLBind(order.number), SQLBind(order.token), SQLBind(order.status.rawValue),
+                SQLBind(order.total.minorUnits), SQLBind(order.total.currency), SQLBind(order.deliveryWindow.id),
+                SQLBind(order.deliveryWindow.date), SQLBind(order.deliveryWindow.from), SQLBind(order.deliveryWindow.to),
+                SQLBind(order.customer.name), SQLBind(order.customer.phone), SQLBind(order.customer.email),
+                SQLBind(order.recipient.name), SQLBind(order.recipient.phone), SQLBind(order.recipient.address),
+                SQLBind(order.cardMessage), SQLBind(order.createdAt)
+            )
+            .returning("id")
+            .first()
+        guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
+        let insert = db.insert(into: "order_lines")
+            .columns("order_id", "position", "product_id", "name", "unit_price", "quantity", "composition", "photo")
+        for (position, line) in order.lines.enumerated() {
+            insert.values(
+                SQLBind(orderID), SQLBind(position), SQLBind(line.product), SQLBind(line.name), SQLBind(line.unitPrice),
+                SQLBind(line.quantity), SQLBind(try JSONColumn.encode(line.composition)), SQLBind(line.photo)
+            )
+        }
+        try await insert.run()
+        return orderID
+    }
+
+    private struct OrderInsertFailed: Error {}
+}

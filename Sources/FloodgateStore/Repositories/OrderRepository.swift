@@ -1,0 +1,126 @@
+import FloodgateCore
+import SQLKit
+
+/// The outcome of placing an order: the order, and whether it was placed now or replayed from an earlier request.
+public struct PlacedOrder: Sendable, Hashable {
+    public var order: Order
+    /// True when the idempotency key had already placed this order and the first answer is being replayed.
+    public var replayed: Bool
+}
+
+/// An idempotency key and the fingerprint of the request it came with.
+public struct IdempotencyKey: Sendable, Hashable {
+    public var key: String
+    /// SHA-256 of the canonical request; the same key with another hash is refused.
+    public var requestHash: String
+
+    public init(key: String, requestHash: String) {
+        self.key = key
+        self.requestHash = requestHash
+    }
+}
+
+/// Orders: placing them (the one durable transaction) and reading them back.
+public protocol OrderRepository: Sendable {
+    /// Places an order in one transaction, or replays the order the same key placed before.
+    /// Throws ``CheckoutError`` for anything the customer can fix.
+    func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
+    func find(storeID: Int, number: String) async throws -> Order?
+}
+
+/// ``OrderRepository`` on the shop's database.
+public struct SQLOrderRepository: OrderRepository {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Marks a transaction that found its key taken; it has been rolled back and the first answer is read instead.
+    private struct KeyAlreadyUsed: Error {}
+
+    public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
+        do {
+            let order = try await self.database.transaction { db in
+                try await Self.place(request, in: store, idempotency: idempotency, on: db)
+            }
+            return PlacedOrder(order: order, replayed: false)
+        } catch is KeyAlreadyUsed {
+            return try await self.replay(storeID: store.id, idempotency: idempotency)
+        }
+    }
+
+    private func replay(storeID: Int, idempotency: IdempotencyKey) async throws -> PlacedOrder {
+        let found = try await self.database.read { db -> (String, Int?)? in
+            guard
+                let row = try await db.select().columns("request_hash", "order_id").from("idempotency_keys")
+                    .where("store_id", .equal, storeID).where("key", .equal, idempotency.key).first()
+            else { return nil }
+            return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "order_id", as: Int?.self))
+        }
+        guard let (hash, orderID) = found, let orderID else {
+            // The first request's transaction rolled back after we saw its key: nothing was placed under it.
+            throw CheckoutError.idempotencyKeyReused
+        }
+        guard hash == idempotency.requestHash else { throw CheckoutError.idempotencyKeyReused }
+        guard let order = try await self.database.read({ db in try await Self.order(id: orderID, on: db) }) else {
+            throw CheckoutError.idempotencyKeyReused
+        }
+        return PlacedOrder(order: order, replayed: true)
+    }
+
+    private static func place(
+        _ request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on db: any SQLDatabase
+    ) async throws -> Order {
+        let now = Clock.nowMillis
+        // 1. Claim the key first: on PostgreSQL a racing twin blocks here until we commit, then replays us.
+        let claimed = try await db.insert(into: "idempotency_keys")
+            .columns("store_id", "key", "request_hash", "created_at")
+            .values(SQLBind(store.id), SQLBind(idempotency.key), SQLBind(idempotency.requestHash), SQLBind(now))
+            .ignoringConflicts(with: ["store_id", "key"])
+            .returning("key")
+            .first()
+        guard claimed != nil else { throw KeyAlreadyUsed() }
+
+        // 2. Price the cart against the catalog as it is now.
+        let ids = request.items.map(\.product)
+        let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
+        let lines = try OrderLine.price(request.items, catalog: Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) }))
+
+        // 3. Reserve a place in the window; zero rows updated means full.
+        guard let window = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.deliveryWindow, on: db) else {
+            throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
+        }
+        let local = LocalTime.now(in: store.timeZone)
+        guard window.isOpen(atLocalDate: local.date, time: local.time) else {
+            throw CheckoutError.validation([
+                FieldError(field: "deliveryWindow", message: "This delivery window has already started; choose a later one.")
+            ])
+        }
+        guard try await SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) else {
+            throw CheckoutError.windowFull(windowID: window.id)
+        }
+
+        // 4. Number the order and insert it with a full snapshot.
+        let numbering = try await db.raw(
+            """
+            UPDATE stores SET last_order_number = last_order_number + 1 WHERE id = \(bind: store.id)
+            RETURNING last_order_number, order_prefix
+            """
+        ).first()
+        guard let numbering else { throw CheckoutError.validation([FieldError(field: "store", message: "Unknown store.")]) }
+        let number = "\(try numbering.decode(column: "order_prefix", as: String.self))-\(try numbering.decode(column: "last_order_number", as: Int.self))"
+        let order = Order(
+            number: number, token: RandomToken.hex(), storeID: store.id, status: .new,
+            total: Money(minorUnits: lines.reduce(0) { $0 + $1.lineTotal }, currency: store.currency), lines: lines,
+            deliveryWindow: WindowSnapshot(window), customer: request.customer, recipient: request.recipient,
+            cardMessage: request.cardMessage, createdAt: now
+        )
+        let orderID = try await Self.insert(order, on: db)
+
+        // 5. Record the key's answer.
+        try await db.update("idempotency_keys").set("order_id", to: orderID)
+            .where("store_id", .equal, store.id).where("key", .equal, idempotency.key).run()
+        return order
+    }
+}

@@ -1,0 +1,107 @@
+import FloodgateCore
+import Foundation
+import Hummingbird
+
+/// A product as the API shows it.
+struct ProductDocument: ResponseEncodable {
+    var id: Int
+    var name: String
+    var description: String
+    /// Minor units of `currency`.
+    var price: Int
+    var currency: String
+    var available: Bool
+    var photos: [String]
+    var composition: [CompositionLine]
+
+    init(_ product: Product) {
+        self.id = product.id
+        self.name = product.name
+        self.description = product.description
+        self.price = product.price.minorUnits
+        self.currency = product.price.currency
+        self.available = product.available
+        self.photos = product.photos
+        self.composition = product.composition
+    }
+}
+
+/// A delivery window as the API shows it.
+struct DeliveryWindowDocument: ResponseEncodable {
+    var id: Int
+    var date: String
+    var from: String
+    var to: String
+    var capacity: Int
+    var remaining: Int
+
+    init(_ window: DeliveryWindow) {
+        self.id = window.id
+        self.date = window.date
+        self.from = window.from
+        self.to = window.to
+        self.capacity = window.capacity
+        self.remaining = window.remaining
+    }
+}
+
+/// An order as the API shows it: the same document on creation, on replay and on look-up.
+struct OrderDocument: ResponseEncodable {
+    struct Line: Encodable {
+        var product: Int
+        var name: String
+        var unitPrice: Int
+        var quantity: Int
+        var lineTotal: Int
+        var composition: [CompositionLine]
+        var photo: String?
+    }
+
+    var number: String
+    var token: String
+    var status: String
+    var total: Int
+    var currency: String
+    var lines: [Line]
+    var deliveryWindow: WindowSnapshot
+    var customer: OrderRequest.Customer
+    var recipient: OrderRequest.Recipient
+    var cardMessage: String
+    /// ISO 8601, UTC.
+    var createdAt: String
+
+    init(_ order: Order) {
+        self.number = order.number
+        self.token = order.token
+        self.status = order.status.rawValue
+        self.total = order.total.minorUnits
+        self.currency = order.total.currency
+        self.lines = order.lines.map {
+            Line(
+                product: $0.product, name: $0.name, unitPrice: $0.unitPrice, quantity: $0.quantity, lineTotal: $0.lineTotal,
+                composition: $0.composition, photo: $0.photo
+            )
+        }
+        self.deliveryWindow = order.deliveryWindow
+        self.customer = order.customer
+        self.recipient = order.recipient
+        self.cardMessage = order.cardMessage
+        let date = Date(timeIntervalSince1970: Double(order.createdAt) / 1000)
+        self.createdAt = date.formatted(.iso8601)
+    }
+}
+
+/// A store as the API lists it.
+struct StoreDocument: ResponseEncodable {
+    var slug: String
+    var name: String
+    var currency: String
+    var timeZone: String
+
+    init(_ store: Store) {
+        self.slug = store.slug
+        self.name = store.name
+        self.currency = store.currency
+        self.timeZone = store.timeZone
+    }
+}

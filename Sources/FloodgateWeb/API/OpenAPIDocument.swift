@@ -1,0 +1,16 @@
+import Foundation
+import Hummingbird
+
+/// Serves the API contract, `openapi.yaml`, kept in the repository beside the code it describes.
+enum OpenAPIDocument {
+    static func addRoutes(to api: RouterGroup<AppRequestContext>, staticDirectory: String) {
+        let path = URL(fileURLWithPath: staticDirectory).deletingLastPathComponent().appendingPathComponent("openapi.yaml").path
+        let document = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        api.get("openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "public, max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(string: document))
+            )
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import FloodgateCore
+import Foundation
+
+/// Reads an order body: syntax errors are a 400, wrong shapes a 422 naming the field.
+enum OrderBodyDecoder {
+    static func decode(_ data: Data) throws -> OrderRequest.Draft {
+        do {
+            return try JSONDecoder().decode(OrderRequest.Draft.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.problem(for: error)
+        }
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .malformedJSON("The body could not be parsed as JSON. Check quotes, commas and brackets.")
+        case .typeMismatch(let type, let context):
+            let field = Self.path(context.codingPath)
+            if field.isEmpty { return .validation([FieldError(field: "body", message: "The body must be a JSON object.")]) }
+            return .validation([FieldError(field: field, message: "Expected \(Self.describe(type)).")])
+        case .valueNotFound(let type, let context):
+            return .validation([FieldError(field: Self.path(context.codingPath), message: "Expected \(Self.describe(type)).")])
+        case .keyNotFound(let key, let context):
+            return .validation([FieldError(field: Self.path(context.codingPath + [key]), message: "This field is required.")])
+        case .dataCorrupted(let context):
+            return .validation([FieldError(field: Self.path(context.codingPath), message: "This value cannot be read.")])
+        @unknown default:
+            return .malformedJSON("The body could not be read.")
+        }
+    }
+
+    /// `items[0].quantity` from a coding path.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return out
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int?.Type: "a whole number"
+        case is String.Type, is String?.Type: "a string"
+        case is [OrderRequest.Draft.Item].Type: "a list of items"
+        default: "a JSON object"
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import FloodgateStore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the shop: opens and migrates the database, loads the demo if asked, and wires every route.
+///
+/// The binary and the tests call this same function, so what is tested is what runs.
+public func buildApplication(
+    config: AppConfig,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "floodgate")
+    logger.logLevel = config.logLevel
+    let database = try await Database.open(config.database, logger: logger)
+    do {
+        try await Migrator(database: database).migrate(logger: logger)
+        if config.loadDemo {
+            try await DemoData(database: database, photosDirectory: config.photosDirectory).loadIfEmpty(logger: logger)
+        }
+        let views = try await Views.load()
+        let router = buildRouter(database: database, views: views, config: config, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "floodgate"),
+            services: [DatabaseService(database: database)],
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    } catch {
+        await database.close()
+        throw error
+    }
+}
+
+/// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
+func buildRouter(database: Database, views: Views, config: AppConfig, logger: Logger) -> Router<AppRequestContext> {
+    let stores = SQLStoreRepository(database: database)
+    let catalog = SQLCatalogRepository(database: database)
+    let windows = SQLDeliveryWindowRepository(database: database)
+    let orders = SQLOrderRepository(database: database)
+
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(
+        middleware: FileMiddleware(
+            views.staticDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
+        )
+    )
+    router.add(
+        middleware: FileMiddleware(
+            config.photosDirectory, urlBasePath: "/photos", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(604_800)])]), logger: logger
+        )
+    )
+    router.get("healthz") { _, _ in "ok" }
+
+    let api = router.group("api/v1")
+    OpenAPIDocument.addRoutes(to: api, staticDirectory: views.staticDirectory)
+    CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
+    OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
+
+    StorefrontController(stores: stores, catalog: catalog, windows: windows, views: views).addRoutes(to: router)
+    CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
+    CheckoutController(stores: stores, catalog: catalog, windows: windows, orders: orders, views: views).addRoutes(to: router)
+    return router
+}
+
+/// Closes the database after the HTTP server has stopped (services stop in reverse order).
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await self.database.close()
+    }
+}

@@ -1,0 +1,80 @@
+import FloodgateCore
+import FloodgateStore
+import Hummingbird
+
+/// `/s/{store}/cart`: see the cart, add a product, change quantities, remove a line. Works without JavaScript.
+struct CartController: Sendable {
+    let stores: any StoreRepository
+    let catalog: any CatalogRepository
+    let views: Views
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("s/:store/cart", use: self.show)
+        router.post("s/:store/cart", use: self.update)
+        router.post("s/:store/cart/items", use: self.add)
+        router.post("s/:store/cart/remove", use: self.remove)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        return try await self.page(store: store, cart: CartCookie.read(request, store: store))
+    }
+
+    @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        var cart = CartCookie.read(request, store: store)
+        let form = try await FormBody.read(request, context: context)
+        guard let id = Int(form["product"] ?? ""), let product = try await self.catalog.product(storeID: store.id, id: id) else {
+            return try await self.page(store: store, cart: cart, messages: ["That product is not in this shop."], status: .unprocessableContent)
+        }
+        guard product.available else {
+            return try await self.page(
+                store: store, cart: cart, messages: ["\(product.name) cannot be ordered at the moment."], status: .conflict
+            )
+        }
+        do throws(CartError) {
+            try cart.add(productID: id, quantity: Int(form["quantity"] ?? "1") ?? 0)
+        } catch {
+            return try await self.page(store: store, cart: cart, messages: [error.message], status: .unprocessableContent)
+        }
+        return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
+    }
+
+    /// Sets every quantity on the form (`quantity_{productID}`); zero removes the line.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        var cart = CartCookie.read(request, store: store)
+        let form = try await FormBody.read(request, context: context)
+        var messages: [String] = []
+        for line in cart.lines {
+            guard let raw = form["quantity_\(line.productID)"] else { continue }
+            do throws(CartError) {
+                guard let quantity = Int(raw.trimmingSpaces) else { throw .quantityOutOfRange }
+                try cart.set(productID: line.productID, quantity: quantity)
+            } catch {
+                messages.append(error.message)
+            }
+        }
+        if !messages.isEmpty {
+            // Nothing is applied when any quantity is wrong, so the cart never ends up half-changed.
+            return try await self.page(
+                store: store, cart: CartCookie.read(request, store: store), messages: messages, status: .unprocessableContent
+            )
+        }
+        return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
+    }
+
+    @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        var cart = CartCookie.read(request, store: store)
+        let form = try await FormBody.read(request, context: context)
+        if let id = Int(form["product"] ?? "") { cart.remove(productID: id) }
+        return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
+    }
+
+    private func page(store: Store, cart: Cart, messages: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let products = try await self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
+        let priced = PricedCart(cart: cart, products: products, store: store)
+        return self.views.render(CartPage(store: store, priced: priced, cartCount: cart.itemCount, messages: messages), status: status)
+    }
+}

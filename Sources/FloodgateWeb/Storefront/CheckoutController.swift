@@ -1,0 +1,98 @@
+import FloodgateCore
+import FloodgateStore
+import Hummingbird
+
+/// `/s/{store}/checkout` and the confirmation page `/s/{store}/orders/{number}?token=…`.
+///
+/// The form carries the cart it was shown with and an idempotency key made when it was drawn, so a customer
+/// who presses "Place order" twice (or reloads the POST) gets one order and lands on the same confirmation.
+struct CheckoutController: Sendable {
+    let stores: any StoreRepository
+    let catalog: any CatalogRepository
+    let windows: any DeliveryWindowRepository
+    let orders: any OrderRepository
+    let views: Views
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("s/:store/checkout", use: self.form)
+        router.post("s/:store/checkout", use: self.submit)
+        router.get("s/:store/orders/:number", use: self.confirmation)
+    }
+
+    @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let cart = CartCookie.read(request, store: store)
+        guard !cart.isEmpty else { return .redirect(to: "/s/\(store.slug)/cart", type: .normal) }
+        return try await self.page(store: store, cart: cart, values: .init(), key: RandomToken.hex(words: 2))
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let form = try await FormBody.read(request, context: context)
+        let cart = form["items"].map(Cart.init(encoded:)) ?? CartCookie.read(request, store: store)
+        let values = CheckoutPage.Values(
+            customerName: form["customer_name"] ?? "", customerPhone: form["customer_phone"] ?? "",
+            customerEmail: form["customer_email"] ?? "", recipientName: form["recipient_name"] ?? "",
+            recipientPhone: form["recipient_phone"] ?? "", address: form["address"] ?? "", cardMessage: form["card_message"] ?? "",
+            window: Int(form["window"] ?? "") ?? 0
+        )
+        let key = form["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 } ?? RandomToken.hex(words: 2)
+        let draft = OrderRequest.Draft(
+            items: cart.lines.map { .init(product: $0.productID, quantity: $0.quantity) },
+            customer: .init(name: values.customerName, phone: values.customerPhone, email: values.customerEmail),
+            recipient: .init(name: values.recipientName, phone: values.recipientPhone, address: values.address),
+            deliveryWindow: values.window == 0 ? nil : values.window, cardMessage: values.cardMessage
+        )
+        do {
+            let placed = try await self.orders.place(
+                try draft.validated(), in: store, idempotency: IdempotencyKey(key: "form:\(key)", requestHash: try OrdersAPIController.hash(draft))
+            )
+            let order = placed.order
+            return CartCookie.redirect(to: "/s/\(store.slug)/orders/\(order.number)?token=\(order.token)&placed=1", with: Cart(), store: store)
+        } catch let error as CheckoutError {
+            switch error {
+            case .validation(let errors):
+                return try await self.page(store: store, cart: cart, values: values, key: key, errors: errors, status: .unprocessableContent)
+            case .windowFull:
+                var values = values
+                values.window = 0
+                let alert = "Sorry — the last place in that delivery window was just taken. Please choose another window."
+                return try await self.page(store: store, cart: cart, values: values, key: key, alerts: [alert], status: .conflict)
+            case .productUnavailable:
+                return try await self.page(
+                    store: store, cart: cart, values: values, key: key, alerts: [Problem(error).detail], status: .conflict
+                )
+            case .idempotencyKeyReused:
+                let alert = "This checkout was already sent with other details. Check the form and place the order again."
+                return try await self.page(
+                    store: store, cart: cart, values: values, key: RandomToken.hex(words: 2), alerts: [alert], status: .unprocessableContent
+                )
+            }
+        }
+    }
+
+    @Sendable func confirmation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let number = context.parameters.get("number") ?? ""
+        let token = request.uri.queryParameters.get("token") ?? ""
+        guard let order = try await self.orders.find(storeID: store.id, number: number), TokenCheck.matches(order.token, token) else {
+            throw Problem.notFound("We cannot find order \(number). Use the link from your confirmation.")
+        }
+        let justPlaced = request.uri.queryParameters.get("placed") == "1"
+        return self.views.render(OrderPage(store: store, order: order, justPlaced: justPlaced))
+    }
+
+    private func page(
+        store: Store, cart: Cart, values: CheckoutPage.Values, key: String, errors: [FieldError] = [], alerts: [String] = [],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        async let products = self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
+        async let windows = self.windows.open(for: store)
+        let priced = PricedCart(cart: cart, products: try await products, store: store)
+        let page = CheckoutPage(
+            store: store, cart: cart, priced: priced, windows: try await windows, values: values, idempotencyKey: key,
+            errors: errors, alerts: alerts
+        )
+        return self.views.render(page, status: status)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// The storefront's templates, loaded once at start-up, and the one way pages are rendered.
+///
+/// A missing template fails the start, not a visitor's request.
+struct Views: Sendable {
+    let library: MustacheLibrary
+    /// Folder of the static assets (CSS, icons) shipped with the binary.
+    let staticDirectory: String
+
+    static let required = ["home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer"]
+
+    static func load() async throws -> Views {
+        guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+            throw ViewsError.resourcesMissing
+        }
+        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
+        for name in Self.required where library.getTemplate(named: name) == nil {
+            throw ViewsError.templateMissing(name, resources.path)
+        }
+        return Views(library: library, staticDirectory: resources.appendingPathComponent("static").path)
+    }
+
+    /// Renders a page model with its template as an HTML response.
+    func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let html = self.library.render(page, withTemplate: Page.template) ?? ""
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ problem: Problem) throws -> Response {
+        self.render(ErrorPage(problem: problem), status: .init(code: problem.status))
+    }
+}
+
+/// A view model that knows which template draws it.
+protocol PageModel {
+    static var template: String { get }
+}
+
+enum ViewsError: Error, CustomStringConvertible {
+    case resourcesMissing
+    case templateMissing(String, String)
+
+    var description: String {
+        switch self {
+        case .resourcesMissing: "The FloodgateWeb resource bundle was not found next to the binary."
+        case .templateMissing(let name, let folder): "Template '\(name).mustache' is missing from \(folder)/templates."
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `floodgate` command: run the shop, or work on its data.
+@main
+struct Floodgate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "floodgate",
+        abstract: "A shop server that holds on its busiest day.",
+        subcommands: [ServeCommand.self, MigrateCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

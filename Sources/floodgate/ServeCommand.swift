@@ -1,0 +1,33 @@
+import ArgumentParser
+import Configuration
+import FloodgateWeb
+import Hummingbird
+
+/// `floodgate serve`: runs the shop.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the shop (web server). Migrates the database and loads demo shops on first start."
+    )
+
+    @Option(name: .long, help: "Address to listen on (env FLOODGATE_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (env FLOODGATE_PORT, default 8080).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Do not load the demo shops into an empty database (env FLOODGATE_DEMO=false).")
+    var noDemo = false
+
+    @OptionGroup var dataOptions: DataOptions
+
+    func run() async throws {
+        var extra: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let host { extra[["floodgate", "host"]] = .init(.string(host), isSecret: false) }
+        if let port { extra[["floodgate", "port"]] = .init(.int(port), isSecret: false) }
+        if self.noDemo { extra[["floodgate", "demo"]] = .init(.bool(false), isSecret: false) }
+        let config = try AppConfig(reader: try await self.dataOptions.reader(adding: extra))
+        let app = try await buildApplication(config: config)
+        try await app.runService()
+    }
+}
