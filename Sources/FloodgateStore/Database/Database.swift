@@ -67,10 +67,15 @@ public final class Database: Sendable {
 
     /// Closes every connection; pending work should have finished.
     public func close() async {
-        switch self.backend {
-        case .sqlite(let sqlite): await sqlite.close()
-        case .postgres(let pg): await pg.close()
-        }
+        // Closing must complete even when the caller's task is being cancelled (a stopping service), or
+        // SQLite handles would be left open; so it runs in a task of its own.
+        let backend = self.backend
+        await Task {
+            switch backend {
+            case .sqlite(let sqlite): await sqlite.close()
+            case .postgres(let pg): await pg.close()
+            }
+        }.value
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The request context of every Floodgate route.
@@ -10,4 +11,11 @@ public struct AppRequestContext: RequestContext {
 
     /// No order, cart or form comes near this; a larger body is refused with 413 before it is read.
     public var maxUploadSize: Int { 64 * 1024 }
+
+    /// Stable key order and unescaped slashes keep API answers readable and diffable.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 }

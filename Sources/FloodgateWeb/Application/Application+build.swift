@@ -21,7 +21,7 @@ public func buildApplication(
             try await DemoData(database: database, photosDirectory: config.photosDirectory).loadIfEmpty(logger: logger)
         }
         let views = try await Views.load()
-        let router = buildRouter(database: database, views: views, config: config, logger: logger)
+        let router = try buildRouter(database: database, views: views, config: config, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "floodgate"),
@@ -36,7 +36,7 @@ public func buildApplication(
 }
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
-func buildRouter(database: Database, views: Views, config: AppConfig, logger: Logger) -> Router<AppRequestContext> {
+func buildRouter(database: Database, views: Views, config: AppConfig, logger: Logger) throws -> Router<AppRequestContext> {
     let stores = SQLStoreRepository(database: database)
     let catalog = SQLCatalogRepository(database: database)
     let windows = SQLDeliveryWindowRepository(database: database)
@@ -57,7 +57,7 @@ func buildRouter(database: Database, views: Views, config: AppConfig, logger: Lo
     router.get("healthz") { _, _ in "ok" }
 
     let api = router.group("api/v1")
-    OpenAPIDocument.addRoutes(to: api, staticDirectory: views.staticDirectory)
+    try OpenAPIDocument.addRoutes(to: api, resourcesDirectory: views.resourcesDirectory)
     CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
 

@@ -1,5 +1,6 @@
 import FloodgateCore
 import Hummingbird
+import NIOCore
 
 /// A client-facing error: RFC 9457 problem details for the API, the same facts on the HTML error page.
 ///
@@ -43,6 +44,7 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
         case let problem as Problem: return problem
         case let checkout as CheckoutError: return Problem(checkout)
         case let http as HTTPError where http.status.code < 500: return Problem(http)
+        case is NIOTooManyBytesError: return Problem(HTTPError(.contentTooLarge))
         default: return nil
         }
     }

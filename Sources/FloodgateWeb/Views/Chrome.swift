@@ -8,6 +8,7 @@ struct Chrome {
     var tagline: String
     var cartURL: String
     var cartCount: Int
+    var hasCartItems: Bool
     var inStore: Bool
 
     init(title: String, store: Store? = nil, cartCount: Int = 0) {
@@ -17,6 +18,7 @@ struct Chrome {
         self.tagline = store?.tagline ?? ""
         self.cartURL = store.map { "/s/\($0.slug)/cart" } ?? "/"
         self.cartCount = cartCount
+        self.hasCartItems = cartCount > 0
         self.inStore = store != nil
     }
 }

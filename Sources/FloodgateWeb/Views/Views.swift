@@ -7,8 +7,10 @@ import Mustache
 /// A missing template fails the start, not a visitor's request.
 struct Views: Sendable {
     let library: MustacheLibrary
-    /// Folder of the static assets (CSS, icons) shipped with the binary.
-    let staticDirectory: String
+    /// Folder of the resources shipped with the binary (templates/, static/, openapi.yaml).
+    let resourcesDirectory: String
+    /// Folder of the static assets (CSS, icons).
+    var staticDirectory: String { self.resourcesDirectory + "/static" }
 
     static let required = ["home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer"]
 
@@ -20,7 +22,7 @@ struct Views: Sendable {
         for name in Self.required where library.getTemplate(named: name) == nil {
             throw ViewsError.templateMissing(name, resources.path)
         }
-        return Views(library: library, staticDirectory: resources.appendingPathComponent("static").path)
+        return Views(library: library, resourcesDirectory: resources.path)
     }
 
     /// Renders a page model with its template as an HTML response.

@@ -1,0 +1,61 @@
+import Testing
+import FloodgateStore
+import Foundation
+import Logging
+
+/// The database engines the suite runs against.
+///
+/// SQLite always runs. PostgreSQL runs when `FLOODGATE_TEST_POSTGRES_URL` names a server (scripts/test starts
+/// a throwaway cluster and sets it); with `FLOODGATE_REQUIRE_POSTGRES=1` a missing server fails the suite.
+enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { self.rawValue }
+
+    static var adminURL: String? { ProcessInfo.processInfo.environment["FLOODGATE_TEST_POSTGRES_URL"] }
+    static var postgresRequired: Bool { ProcessInfo.processInfo.environment["FLOODGATE_REQUIRE_POSTGRES"] == "1" }
+
+    /// Engines to run now.
+    static var available: [TestEngine] {
+        (adminURL != nil || postgresRequired) ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// A fresh, empty database for one test, and a way to drop it afterwards.
+    func makeDatabase(dataDirectory: URL) async throws -> (url: DatabaseURL, drop: @Sendable () async -> Void) {
+        switch self {
+        case .sqlite:
+            let path = dataDirectory.appendingPathComponent("floodgate.sqlite").path
+            return (.sqlite(path: path), {})
+        case .postgres:
+            guard let admin = Self.adminURL else {
+                throw TestSetupError("FLOODGATE_REQUIRE_POSTGRES=1 but FLOODGATE_TEST_POSTGRES_URL is not set; run scripts/test")
+            }
+            let adminURL = try DatabaseURL(admin)
+            guard case .postgres(var pg) = adminURL else { throw TestSetupError("FLOODGATE_TEST_POSTGRES_URL must be postgres://") }
+            let name = "fg_test_\(UUID().uuidString.prefix(12).lowercased())"
+            try await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("CREATE DATABASE \(name)") }
+            pg.database = name
+            return (
+                .postgres(pg),
+                { try? await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
+            )
+        }
+    }
+
+    private static func withAdmin(_ url: DatabaseURL, _ body: @Sendable (Database) async throws -> Void) async throws {
+        let database = try await Database.open(url, maxConnections: 1, logger: Logger(label: "test-admin"))
+        do {
+            try await body(database)
+            await database.close()
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,72 @@
+import AsyncHTTPClient
+import FloodgateStore
+import FloodgateWeb
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A real Floodgate server on a loopback port with demo data, its own database, and a real HTTP client.
+struct TestServer: Sendable {
+    let baseURL: String
+    let client: HTTPClient
+    /// A second handle on the same database, for checking what was (or was not) written.
+    let database: Database
+    let engine: TestEngine
+
+    /// Starts a server, runs `body` against it, and stops it.
+    static func run(
+        _ engine: TestEngine, _ body: @Sendable (TestServer) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        let config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
+        let port = PortBox()
+        let app = try await buildApplication(config: config) { channel in port.set(channel.localAddress?.port ?? 0) }
+
+        var clientConfig = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
+        clientConfig.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
+        let database = try await Database.open(url, readers: 1, maxConnections: 4, logger: Logger(label: "test-inspect"))
+
+        let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-server")))
+        let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await services.run() }
+            let result: Result<Void, any Error>
+            do {
+                let bound = try await port.wait()
+                result = .success(try await body(TestServer(baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine)))
+            } catch {
+                result = .failure(error)
+            }
+            // A graceful stop, as SIGTERM does: the server drains, then the database closes.
+            await services.triggerGracefulShutdown()
+            await group.waitForAll()
+            return result
+        }
+        try? await client.shutdown()
+        await database.close()
+        await drop()
+        try outcome.get()
+    }
+}
+
+/// Hands the bound port from the server's start callback to the test.
+final class PortBox: Sendable {
+    private let port = Mutex(0)
+
+    func set(_ value: Int) { self.port.withLock { $0 = value } }
+
+    func wait() async throws -> Int {
+        for _ in 0..<500 {
+            let value = self.port.withLock { $0 }
+            if value != 0 { return value }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestSetupError("the server did not start listening within 5 s")
+    }
+}
