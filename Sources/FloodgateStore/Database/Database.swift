@@ -57,10 +57,16 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction and commits durably before returning; any thrown error rolls it back.
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch self.backend {
-        case .sqlite(let sqlite): try await sqlite.transaction(body)
+        case .sqlite(let sqlite): return try await sqlite.transaction(body)
         case .postgres(let pg):
-            try await pg.client.withTransaction(logger: self.logger) { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+            do {
+                return try await pg.client.withTransaction(logger: self.logger) { connection in
+                    try await body(connection.sql(queryLogLevel: nil))
+                }
+            } catch let error as PostgresTransactionError {
+                // Callers branch on their own errors (a full window, a reused key), not on the wrapper.
+                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                throw error
             }
         }
     }

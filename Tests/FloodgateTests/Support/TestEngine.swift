@@ -33,7 +33,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
             }
             let adminURL = try DatabaseURL(admin)
             guard case .postgres(var pg) = adminURL else { throw TestSetupError("FLOODGATE_TEST_POSTGRES_URL must be postgres://") }
-            let name = "fg_test_\(UUID().uuidString.prefix(12).lowercased())"
+            let name = "fg_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
             try await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("CREATE DATABASE \(name)") }
             pg.database = name
             return (
