@@ -1,0 +1,107 @@
+"""The running server's answers match the OpenAPI document kept in the repository."""
+import re
+from pathlib import Path
+
+import jsonschema
+import yaml
+from openapi_spec_validator import validate as validate_spec
+
+from api import call, order_body, place
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "Sources" / "FloodgateWeb" / "Resources" / "openapi.yaml"
+
+
+def load_spec():
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    validate_spec(spec)
+    return spec
+
+
+def operation(spec, method, path):
+    """Finds the documented operation for a concrete path like /stores/petals/products/3."""
+    for template, item in spec["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path.split("?")[0]) and method.lower() in item:
+            return item[method.lower()]
+    raise AssertionError(f"{method} {path} is not in the OpenAPI document")
+
+
+def check(spec, method, path, answer):
+    """Asserts the answer's status, media type and body are what the document says."""
+    op = operation(spec, method, path[len("/api/v1"):])
+    responses = op["responses"]
+    assert str(answer.status) in responses, f"{method} {path}: status {answer.status} is not documented"
+    response = responses[str(answer.status)]
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].split("/")[-1]]
+    media_types = response.get("content", {})
+    assert answer.content_type in media_types, f"{method} {path}: {answer.content_type} not in {list(media_types)}"
+    schema = dict(media_types[answer.content_type]["schema"])
+    schema["components"] = spec["components"]
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(answer.json), key=lambda e: e.path)
+    assert not errors, f"{method} {path}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def test_served_document_is_the_repository_copy_and_valid(server):
+    served = call(server.base, "GET", "/api/v1/openapi.yaml")
+    assert served.status == 200
+    assert served.body.decode() == SPEC_PATH.read_text()
+    load_spec()
+
+
+def test_answers_match_the_document(server):
+    spec = load_spec()
+    base = server.base
+    checked = 0
+
+    def get(path):
+        nonlocal checked
+        answer = call(base, "GET", path)
+        check(spec, "GET", path, answer)
+        checked += 1
+        return answer
+
+    get("/api/v1/stores")
+    products = get("/api/v1/stores/petals/products").json
+    get("/api/v1/stores/greenbox/products")
+    get(f"/api/v1/stores/petals/products/{products[0]['id']}")
+    get("/api/v1/stores/petals/products/999999")
+    get("/api/v1/stores/nowhere/products")
+    windows = get("/api/v1/stores/petals/delivery-windows").json
+    available = next(p["id"] for p in products if p["available"])
+    sold_out = next(p["id"] for p in products if not p["available"])
+
+    orders = "/api/v1/stores/petals/orders"
+
+    def post(body, key="contract-key", headers=None, raw=None):
+        nonlocal checked
+        h = headers if headers is not None else {"Content-Type": "application/json", "Idempotency-Key": key}
+        answer = call(base, "POST", orders, raw if raw is not None else body, h)
+        check(spec, "POST", orders, answer)
+        checked += 1
+        return answer
+
+    good = order_body(windows[0]["id"], available, quantity=2)
+    created = post(good)
+    assert created.status == 201
+    replay = post(good)
+    assert replay.status == 201 and replay.json == created.json
+    assert post(order_body(windows[0]["id"], available, quantity=3)).status == 422  # key reused
+    assert post(good, headers={"Content-Type": "application/json"}).status == 400  # no key
+    assert post(None, key="k2", raw=b"{not json").status == 400
+    assert post({"items": []}, key="k3").status == 422
+    assert post(order_body(windows[0]["id"], sold_out), key="k4").status == 409
+    assert post(good, headers={"Content-Type": "text/plain", "Idempotency-Key": "k5"}).status == 415
+    assert post(None, key="k6", raw=b'{"cardMessage":"' + b"x" * 70000 + b'"}').status == 413
+
+    number, token = created.json["number"], created.json["token"]
+    assert get(f"{orders}/{number}?token={token}").status == 200
+    assert get(f"{orders}/{number}?token=nope").status == 404
+
+    # A window filled to the last place answers window-full, also in the documented shape.
+    last = windows[1]  # untouched so far: windows[0] took the orders above
+    for i in range(last["remaining"]):
+        assert place(base, order_body(last["id"], available), key=f"fill-{i}").status == 201
+    assert post(order_body(last["id"], available), key="k7").status == 409
+    assert checked >= 19
