@@ -7,7 +7,8 @@ struct FieldChecker {
     }
 
     mutating func text(_ value: String?, _ field: String, _ missing: String, min: Int = 1, max: Int) -> String {
-        let trimmed = (value ?? "").trimmingSpaces
+        // Browsers send textarea line breaks as CRLF; store them as plain newlines.
+        let trimmed = (value ?? "").replacing("\r\n", with: "\n").trimmingSpaces
         if trimmed.isEmpty {
             self.fail(field, missing)
         } else if trimmed.count < min {

@@ -110,7 +110,7 @@ extension OrderRequest {
             } else {
                 check.fail("deliveryWindow", "Choose a delivery window.")
             }
-            let message = (self.cardMessage ?? "").trimmingSpaces
+            let message = (self.cardMessage ?? "").replacing("\r\n", with: "\n").trimmingSpaces
             if message.count > Limits.cardMessageLength {
                 check.fail("cardMessage", "A card message holds at most \(Limits.cardMessageLength) characters.")
             }

@@ -19,6 +19,9 @@ struct OrderRulesTests {
         #expect(request.customer.name == "Anna")
         #expect(request.items == [OrderRequest.Item(product: 1, quantity: 5)])
         #expect(request.cardMessage == "")
+        let multiline = try Self.draft(address: "Tverskaya 7\r\nflat 12", message: "Dear Olga,\r\nhappy birthday").validated()
+        #expect(multiline.recipient.address == "Tverskaya 7\nflat 12")
+        #expect(multiline.cardMessage == "Dear Olga,\nhappy birthday")
     }
 
     @Test("Every problem of a draft is reported at once, by field")

@@ -22,7 +22,8 @@ struct CheckoutPage: PageModel {
         var label: String
         var value: String
         var errors: [String]
-        var hasError: Bool { !self.errors.isEmpty }
+        /// Stored, not computed: templates see stored properties only.
+        var hasError: Bool
     }
 
     struct WindowOption {
@@ -53,6 +54,7 @@ struct CheckoutPage: PageModel {
     var address: Field
     var cardMessage: Field
     var windowErrors: [String]
+    var hasWindowError: Bool
     var days: [Day]
     var noWindows: Bool
     /// Problems that are not about one field (a full window, an unavailable product).
@@ -64,7 +66,8 @@ struct CheckoutPage: PageModel {
         errors: [FieldError] = [], alerts: [String] = []
     ) {
         func field(_ name: String, _ label: String, _ value: String, _ path: String) -> Field {
-            Field(name: name, label: label, value: value, errors: errors.filter { $0.field == path }.map(\.message))
+            let messages = errors.filter { $0.field == path }.map(\.message)
+            return Field(name: name, label: label, value: value, errors: messages, hasError: !messages.isEmpty)
         }
         self.chrome = Chrome(title: "Checkout — \(store.name)", store: store, cartCount: cart.itemCount)
         self.lines = priced.lines
@@ -81,6 +84,7 @@ struct CheckoutPage: PageModel {
         self.address = field("address", "Delivery address", values.address, "recipient.address")
         self.cardMessage = field("card_message", "Card message", values.cardMessage, "cardMessage")
         self.windowErrors = errors.filter { $0.field == "deliveryWindow" }.map(\.message)
+        self.hasWindowError = !self.windowErrors.isEmpty
         let open = windows.filter { $0.remaining > 0 }
         var days: [Day] = []
         for window in open {
