@@ -1,0 +1,34 @@
+-- wrk script: guest checkouts through the API, each with its own Idempotency-Key.
+-- Arguments (after --): product id, then the delivery window ids to spread orders over.
+local counter = 0
+local windows = {}
+local product = 1
+local prefix = ""
+
+function init(args)
+  product = tonumber(args[1])
+  for i = 2, #args do windows[#windows + 1] = tonumber(args[i]) end
+  prefix = tostring(math.random(1, 1000000000)) .. "-" .. tostring(os.time())
+end
+
+function request()
+  counter = counter + 1
+  local window = windows[(counter % #windows) + 1]
+  local body = string.format(
+    '{"items":[{"product":%d,"quantity":1}],"customer":{"name":"Bench Customer","phone":"+7 495 123-45-67",'
+    .. '"email":"bench@example.com"},"recipient":{"name":"Bench Recipient","phone":"+7 916 555-12-34",'
+    .. '"address":"Tverskaya 7, flat 12"},"deliveryWindow":%d,"cardMessage":"bench %d"}',
+    product, window, counter)
+  return wrk.format("POST", wrk.path, {
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = prefix .. "-" .. counter,
+  }, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK {"requests":%d,"duration_s":%.3f,"non_2xx":%d,"socket_errors":%d,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f}\n',
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
