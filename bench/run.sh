@@ -62,7 +62,7 @@ PY
 wrk -t2 -c32 -d3s "$base/s/petals/products/$product" >/dev/null
 
 for round in $(seq 1 "$rounds"); do
-  line=$(wrk -t2 -c32 -d"${duration}s" -s bench/get.lua "$base/s/petals/products/$product" | sed -n 's/^WRK //p')
+  line=$(wrk -t2 -c32 -d"${duration}s" -s bench/report.lua "$base/s/petals/products/$product" | sed -n 's/^WRK //p')
   emit product_page 32 "$line" "$engine" "$cpu"
 done
 

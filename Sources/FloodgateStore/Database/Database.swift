@@ -71,6 +71,16 @@ public final class Database: Sendable {
         }
     }
 
+    /// Serialises schema changes and first-start data loads across instances starting at once.
+    ///
+    /// On PostgreSQL an advisory lock held until the transaction ends: a second instance waits, then sees
+    /// the work done. On SQLite the single writer already serialises every transaction.
+    public func lockSchema(on db: any SQLDatabase) async throws {
+        if self.engine == .postgres {
+            try await db.raw("SELECT pg_advisory_xact_lock(7355608)").run()
+        }
+    }
+
     /// Closes every connection; pending work should have finished.
     public func close() async {
         // Closing must complete even when the caller's task is being cancelled (a stopping service), or

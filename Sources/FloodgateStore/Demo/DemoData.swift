@@ -17,16 +17,16 @@ public struct DemoData: Sendable {
     /// Loads the demo unless the database already has a store. Returns whether it loaded anything.
     @discardableResult
     public func loadIfEmpty(windowDays: Int = 14, logger: Logger) async throws -> Bool {
-        let hasStores = try await self.database.read { db in try await db.select().column("id").from("stores").limit(1).first() != nil }
-        guard !hasStores else { return false }
-        for shop in DemoCatalog.shops {
-            try self.drawPhotos(for: shop)
-            try await self.database.transaction { db in
-                try await Self.insert(shop, windowDays: windowDays, on: db)
-            }
-            logger.info("loaded demo store", metadata: ["store": "\(shop.slug)", "products": "\(shop.products.count)"])
+        for shop in DemoCatalog.shops { try self.drawPhotos(for: shop) }
+        let loaded = try await self.database.transaction { db -> Bool in
+            // Under the schema lock, so two instances starting on one empty database load the demo once.
+            try await self.database.lockSchema(on: db)
+            guard try await db.select().column("id").from("stores").limit(1).first() == nil else { return false }
+            for shop in DemoCatalog.shops { try await Self.insert(shop, windowDays: windowDays, on: db) }
+            return true
         }
-        return true
+        if loaded { logger.info("loaded demo stores", metadata: ["stores": "\(DemoCatalog.shops.map(\.slug))"]) }
+        return loaded
     }
 
     private func drawPhotos(for shop: DemoCatalog.Shop) throws {

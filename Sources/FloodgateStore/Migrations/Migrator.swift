@@ -22,6 +22,7 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(logger: Logger) async throws -> [Int] {
         try await self.database.transaction { db in
+            try await self.database.lockSchema(on: db)
             try await db.create(table: "schema_migrations").ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
                 .column("name", type: .text, .notNull)
@@ -31,10 +32,7 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for migration in Self.all {
             let done = try await self.database.transaction { db -> Bool in
-                if self.database.engine == .postgres {
-                    // Held until this transaction ends; a second instance waits here and then sees the row.
-                    try await db.raw("SELECT pg_advisory_xact_lock(7355608)").run()
-                }
+                try await self.database.lockSchema(on: db)
                 let existing = try await db.select().column("version").from("schema_migrations")
                     .where("version", .equal, migration.version).first()
                 if existing != nil { return false }

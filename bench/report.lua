@@ -1,4 +1,4 @@
--- wrk script: plain GETs, reporting the same JSON summary as order.lua.
+-- wrk script: the JSON summary every benchmark here prints (plain GETs use this file alone).
 function done(summary, latency, requests)
   io.write(string.format(
     'WRK {"requests":%d,"duration_s":%.3f,"non_2xx":%d,"socket_errors":%d,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f}\n',

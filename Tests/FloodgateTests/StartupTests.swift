@@ -1,0 +1,42 @@
+import FloodgateStore
+import FloodgateWeb
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite("Starting up")
+struct StartupTests {
+    @Test("Two instances starting at once on one empty database migrate it and load the demo once", arguments: TestEngine.available)
+    func concurrentStartLoadsDemoOnce(engine: TestEngine) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-start-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        let config = AppConfig(port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .error)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    // Building opens, migrates and seeds; then a graceful stop closes the database again.
+                    let app = try await buildApplication(config: config)
+                    let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+                    async let running: Void = services.run()
+                    await services.triggerGracefulShutdown()
+                    try await running
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let database = try await Database.open(url, logger: Logger(label: "test"))
+        let stores = try await database.scalar("SELECT COUNT(*) FROM stores")
+        let migrations = try await database.scalar("SELECT COUNT(*) FROM schema_migrations")
+        let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows")
+        await database.close()
+        await drop()
+        #expect(stores == 2)
+        #expect(migrations == 1)
+        #expect(windows == 14 * 4 + 14 * 2)
+    }
+}
