@@ -4,11 +4,18 @@ local counter = 0
 local windows = {}
 local product = 1
 local prefix = ""
+local threads = 0
+
+-- Runs once per thread in the main state: give each thread its own key prefix.
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
 
 function init(args)
   product = tonumber(args[1])
   for i = 2, #args do windows[#windows + 1] = tonumber(args[i]) end
-  prefix = tostring(math.random(1, 1000000000)) .. "-" .. tostring(os.time())
+  prefix = tostring(thread_id) .. "-" .. tostring(os.time()) .. "-" .. tostring(os.clock())
 end
 
 function request()

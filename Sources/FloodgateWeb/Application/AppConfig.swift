@@ -6,7 +6,7 @@ import Logging
 /// Everything `floodgate serve` needs to start, read once from configuration.
 ///
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
-/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`.
+/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -16,15 +16,18 @@ public struct AppConfig: Sendable {
     /// Load the demo shops into an empty database.
     public var loadDemo: Bool
     public var logLevel: Logger.Level
+    /// How long catalog pages may show a product as it was (orders are always checked against the database).
+    public var catalogCacheTTL: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "var", database: DatabaseURL? = nil,
-                loadDemo: Bool = true, logLevel: Logger.Level = .info) {
+                loadDemo: Bool = true, logLevel: Logger.Level = .info, catalogCacheTTL: Duration = .seconds(1)) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.database = database ?? .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("floodgate.sqlite").path)
         self.loadDemo = loadDemo
         self.logLevel = logLevel
+        self.catalogCacheTTL = catalogCacheTTL
     }
 
     /// Reads the configuration; a malformed value is an error at start-up, not a surprise later.
@@ -40,7 +43,8 @@ public struct AppConfig: Sendable {
         guard (0...65_535).contains(port) else { throw ConfigError.invalid(key: "port", value: "\(port)", hint: "0 to 65535") }
         self.init(
             host: config.string(forKey: "host", default: "127.0.0.1"), port: port, dataDirectory: data, database: database,
-            loadDemo: config.bool(forKey: "demo", default: true), logLevel: level
+            loadDemo: config.bool(forKey: "demo", default: true), logLevel: level,
+            catalogCacheTTL: .milliseconds(config.int(forKey: "catalog.cache.ms", default: 1_000))
         )
     }
 

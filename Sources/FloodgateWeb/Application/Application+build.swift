@@ -37,8 +37,8 @@ public func buildApplication(
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
 func buildRouter(database: Database, views: Views, config: AppConfig, logger: Logger) throws -> Router<AppRequestContext> {
-    let stores = SQLStoreRepository(database: database)
-    let catalog = SQLCatalogRepository(database: database)
+    let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
+    let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
     let windows = SQLDeliveryWindowRepository(database: database)
     let orders = SQLOrderRepository(database: database)
 

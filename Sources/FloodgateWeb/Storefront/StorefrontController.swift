@@ -24,10 +24,10 @@ struct StorefrontController: Sendable {
         async let products = self.catalog.products(storeID: store.id)
         async let windows = self.windows.open(for: store)
         let next = try await windows.first { $0.remaining > 0 }
-        let page = CatalogPage(
-            store: store, products: try await products, cartCount: CartCookie.read(request, store: store).itemCount, nextWindow: next
-        )
-        return self.views.render(page)
+        let shown = try await products
+        return self.views.renderShared(key: CatalogKey(store: store, products: shown, next: next.map(WindowLabel.long)), cartCount: CartCookie.read(request, store: store).itemCount) {
+            CatalogPage(store: store, products: shown, cartCount: nil, nextWindow: next)
+        }
     }
 
     @Sendable func productPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -36,7 +36,22 @@ struct StorefrontController: Sendable {
         guard let product = try await self.catalog.product(storeID: store.id, id: id) else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")
         }
-        let page = ProductPage(store: store, product: product, cartCount: CartCookie.read(request, store: store).itemCount)
-        return self.views.render(page)
+        return self.views.renderShared(key: ProductKey(store: store, product: product), cartCount: CartCookie.read(request, store: store).itemCount) {
+            ProductPage(store: store, product: product, cartCount: nil)
+        }
     }
+}
+
+/// Everything a catalog page is drawn from.
+private struct CatalogKey: Hashable, Sendable {
+    let store: Store
+    let products: [Product]
+    /// The label only: the window's live reservation count is not on the page.
+    let next: String?
+}
+
+/// Everything a product page is drawn from.
+private struct ProductKey: Hashable, Sendable {
+    let store: Store
+    let product: Product
 }

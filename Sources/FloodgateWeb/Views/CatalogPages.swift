@@ -50,7 +50,7 @@ struct CatalogPage: PageModel {
     var nextWindow: String
     var hasNextWindow: Bool
 
-    init(store: Store, products: [Product], cartCount: Int, nextWindow: DeliveryWindow?) {
+    init(store: Store, products: [Product], cartCount: Int?, nextWindow: DeliveryWindow?) {
         self.chrome = Chrome(title: store.name, store: store, cartCount: cartCount)
         self.products = products.map { ProductCard($0, store: store) }
         self.nextWindow = nextWindow.map(WindowLabel.long) ?? ""
@@ -66,7 +66,7 @@ struct ProductPage: PageModel {
     var addURL: String
     var quantities: [Int] = Array(1...10)
 
-    init(store: Store, product: Product, cartCount: Int) {
+    init(store: Store, product: Product, cartCount: Int?) {
         self.chrome = Chrome(title: "\(product.name) — \(store.name)", store: store, cartCount: cartCount)
         self.product = ProductCard(product, store: store)
         self.addURL = "/s/\(store.slug)/cart/items"

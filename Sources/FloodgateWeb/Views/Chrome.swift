@@ -7,18 +7,25 @@ struct Chrome {
     var storeURL: String
     var tagline: String
     var cartURL: String
-    var cartCount: Int
-    var hasCartItems: Bool
+    /// The cart badge as HTML: empty for an empty cart; a marker on memoised pages, filled in per visitor.
+    var cartBadge: String
     var inStore: Bool
 
-    init(title: String, store: Store? = nil, cartCount: Int = 0) {
+    /// Stands for the visitor's cart badge in a page rendered once for everyone.
+    static let cartBadgeMarker = "<!--floodgate:cart-badge-->"
+
+    static func cartBadge(_ count: Int) -> String {
+        count > 0 ? #"<span class="badge" data-testid="cart-count">\#(count)</span>"# : ""
+    }
+
+    /// `cartCount: nil` draws the marker instead of a badge (see ``Views/renderShared(_:key:cartCount:)``).
+    init(title: String, store: Store? = nil, cartCount: Int? = 0) {
         self.title = title
         self.storeName = store?.name ?? "Floodgate"
         self.storeURL = store.map { "/s/\($0.slug)/" } ?? "/"
         self.tagline = store?.tagline ?? ""
         self.cartURL = store.map { "/s/\($0.slug)/cart" } ?? "/"
-        self.cartCount = cartCount
-        self.hasCartItems = cartCount > 0
+        self.cartBadge = cartCount.map(Self.cartBadge) ?? Self.cartBadgeMarker
         self.inStore = store != nil
     }
 }

@@ -7,6 +7,8 @@ import Mustache
 /// A missing template fails the start, not a visitor's request.
 struct Views: Sendable {
     let library: MustacheLibrary
+    /// Pages rendered once for everyone, by the inputs they were drawn from.
+    let shared = SharedRenders()
     /// Folder of the resources shipped with the binary (templates/, static/, openapi.yaml).
     let resourcesDirectory: String
     /// Folder of the static assets (CSS, icons).
@@ -32,6 +34,19 @@ struct Views: Sendable {
         fields[.contentType] = "text/html; charset=utf-8"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Renders a page that is the same for every visitor but for the cart badge, once per `key`.
+    ///
+    /// `key` must hold everything the page is drawn from (the store, the product as read now…), so a
+    /// changed product is a new key and never an old page. `make` builds the model with `cartCount: nil`.
+    func renderShared<Page: PageModel>(key: some Hashable & Sendable, cartCount: Int, make: () -> Page) -> Response {
+        let html = self.shared.html(for: AnyHashableSendable(key)) { self.library.render(make(), withTemplate: Page.template) ?? "" }
+        let personal = html.replacingOccurrences(of: Chrome.cartBadgeMarker, with: Chrome.cartBadge(cartCount))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: personal))
+        )
     }
 
     func errorPage(_ problem: Problem) throws -> Response {

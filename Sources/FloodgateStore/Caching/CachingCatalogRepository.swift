@@ -1,0 +1,47 @@
+import FloodgateCore
+
+/// Serves a store's catalog from memory for up to `ttl`, so catalog and product pages cost no query.
+///
+/// A price or availability change shows on pages within `ttl`; an order is always priced and checked
+/// against the database inside its transaction, so a stale page can never sell at a stale price.
+public struct CachingCatalogRepository: CatalogRepository {
+    let base: any CatalogRepository
+    private let cache: TTLCache<Int, [Product]>
+
+    public init(_ base: any CatalogRepository, ttl: Duration) {
+        self.base = base
+        self.cache = TTLCache(ttl: ttl)
+    }
+
+    public func products(storeID: Int) async throws -> [Product] {
+        try await self.cache.value(for: storeID) { try await self.base.products(storeID: storeID) }
+    }
+
+    public func product(storeID: Int, id: Int) async throws -> Product? {
+        try await self.products(storeID: storeID).first { $0.id == id }
+    }
+
+    public func products(storeID: Int, ids: [Int]) async throws -> [Product] {
+        let wanted = Set(ids)
+        return try await self.products(storeID: storeID).filter { wanted.contains($0.id) }
+    }
+}
+
+/// Serves the list of stores from memory for up to `ttl` (stores change rarely; every request looks one up).
+public struct CachingStoreRepository: StoreRepository {
+    let base: any StoreRepository
+    private let cache: TTLCache<Int, [Store]>
+
+    public init(_ base: any StoreRepository, ttl: Duration) {
+        self.base = base
+        self.cache = TTLCache(ttl: ttl, capacity: 1)
+    }
+
+    public func all() async throws -> [Store] {
+        try await self.cache.value(for: 0) { try await self.base.all() }
+    }
+
+    public func find(slug: String) async throws -> Store? {
+        try await self.all().first { $0.slug == slug }
+    }
+}
