@@ -10,13 +10,16 @@ public struct Store: Hashable, Sendable, Codable {
     public var currency: String
     /// IANA time zone the store's delivery windows are expressed in, e.g. `Europe/Moscow`.
     public var timeZone: String
+    /// Starts every order number of the store, e.g. `PE` in `PE-1042`.
+    public var orderPrefix: String
 
-    public init(id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String) {
+    public init(id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String, orderPrefix: String) {
         self.id = id
         self.slug = slug
         self.name = name
         self.tagline = tagline
         self.currency = currency
         self.timeZone = timeZone
+        self.orderPrefix = orderPrefix
     }
 }

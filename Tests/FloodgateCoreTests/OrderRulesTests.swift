@@ -70,3 +70,16 @@ struct OrderRulesTests {
         #expect(!window.isOpen(atLocalDate: "2027-02-15", time: "08:00"))
     }
 }
+
+@Suite("Order numbers")
+struct OrderNumberTests {
+    @Test("A number carries the store's prefix and reads back to its row only in that store")
+    func numbersRoundTrip() {
+        #expect(OrderNumber.make(prefix: "PE", id: 42) == "PE-1042")
+        #expect(OrderNumber.id(in: "PE-1042", prefix: "PE") == 42)
+        #expect(OrderNumber.id(in: "PE-1042", prefix: "GB") == nil)
+        #expect(OrderNumber.id(in: "PE-1000", prefix: "PE") == nil)
+        #expect(OrderNumber.id(in: "PE-abc", prefix: "PE") == nil)
+        #expect(OrderNumber.id(in: "PE1042", prefix: "PE") == nil)
+    }
+}

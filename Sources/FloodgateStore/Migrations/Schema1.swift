@@ -14,7 +14,6 @@ enum Schema1 {
             .column("currency", type: .text, .notNull)
             .column("time_zone", type: .text, .notNull)
             .column("order_prefix", type: .text, .notNull)
-            .column("last_order_number", type: .bigint, .notNull, .default(1000))
             .run()
 
         try await db.create(table: "products")
@@ -47,7 +46,6 @@ enum Schema1 {
         try await db.create(table: "orders")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("store_id", type: .bigint, .notNull, .references("stores", "id"))
-            .column("number", type: .text, .notNull, .unique)
             .column("token", type: .text, .notNull)
             .column("status", type: .text, .notNull)
             .column("total", type: .bigint, .notNull)

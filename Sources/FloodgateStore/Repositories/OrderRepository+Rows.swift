@@ -2,18 +2,20 @@ import FloodgateCore
 import SQLKit
 
 extension SQLOrderRepository {
-    public func find(storeID: Int, number: String) async throws -> Order? {
-        try await self.database.read { db in
-            guard
-                let row = try await db.select().column("id").from("orders")
-                    .where("store_id", .equal, storeID).where("number", .equal, number).first()
-            else { return nil }
-            return try await Self.order(id: try row.decode(column: "id", as: Int.self), on: db)
+    public func find(store: Store, number: String) async throws -> Order? {
+        guard let id = OrderNumber.id(in: number, prefix: store.orderPrefix) else { return nil }
+        return try await self.database.read { db in
+            guard let order = try await Self.order(id: id, on: db), order.storeID == store.id else { return nil }
+            return order
         }
     }
 
     static func order(id: Int, on db: any SQLDatabase) async throws -> Order? {
-        guard let row = try await db.select().column("*").from("orders").where("id", .equal, id).first() else { return nil }
+        guard
+            let row = try await db.select().column(SQLColumn("*", table: "orders")).column(SQLColumn("order_prefix", table: "stores"))
+                .from("orders").join("stores", on: SQLColumn("store_id", table: "orders"), .equal, SQLColumn("id", table: "stores"))
+                .where(SQLColumn("id", table: "orders"), .equal, SQLBind(id)).first()
+        else { return nil }
         let lineRows = try await db.select().column("*").from("order_lines").where("order_id", .equal, id).orderBy("position").all()
         let lines = try lineRows.map { line in
             OrderLine(
@@ -26,7 +28,7 @@ extension SQLOrderRepository {
             )
         }
         return Order(
-            number: try row.decode(column: "number", as: String.self),
+            number: OrderNumber.make(prefix: try row.decode(column: "order_prefix", as: String.self), id: id),
             token: try row.decode(column: "token", as: String.self),
             storeID: try row.decode(column: "store_id", as: Int.self),
             status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new,
@@ -57,12 +59,12 @@ extension SQLOrderRepository {
     static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
         let row = try await db.insert(into: "orders")
             .columns(
-                "store_id", "number", "token", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to",
+                "store_id", "token", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to",
                 "customer_name", "customer_phone", "customer_email", "recipient_name", "recipient_phone", "recipient_address",
                 "card_message", "created_at"
             )
             .values(
-                SQLBind(order.storeID), SQLBind(order.number), SQLBind(order.token), SQLBind(order.status.rawValue),
+                SQLBind(order.storeID), SQLBind(order.token), SQLBind(order.status.rawValue),
                 SQLBind(order.total.minorUnits), SQLBind(order.total.currency), SQLBind(order.deliveryWindow.id),
                 SQLBind(order.deliveryWindow.date), SQLBind(order.deliveryWindow.from), SQLBind(order.deliveryWindow.to),
                 SQLBind(order.customer.name), SQLBind(order.customer.phone), SQLBind(order.customer.email),

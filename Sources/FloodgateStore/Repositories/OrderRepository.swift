@@ -25,7 +25,8 @@ public protocol OrderRepository: Sendable {
     /// Places an order in one transaction, or replays the order the same key placed before.
     /// Throws ``CheckoutError`` for anything the customer can fix.
     func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
-    func find(storeID: Int, number: String) async throws -> Order?
+    /// The store's order with this number (`PE-1042`), or nil.
+    func find(store: Store, number: String) async throws -> Order?
 }
 
 /// ``OrderRepository`` on the shop's database.
@@ -87,7 +88,7 @@ public struct SQLOrderRepository: OrderRepository {
         let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
         let lines = try OrderLine.price(request.items, catalog: Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) }))
 
-        // 3. Reserve a place in the window; zero rows updated means full.
+        // 3. The window must be this store's and not yet started.
         guard let window = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.deliveryWindow, on: db) else {
             throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
         }
@@ -97,30 +98,26 @@ public struct SQLOrderRepository: OrderRepository {
                 FieldError(field: "deliveryWindow", message: "This delivery window has already started; choose a later one.")
             ])
         }
-        guard try await SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) else {
-            throw CheckoutError.windowFull(windowID: window.id)
-        }
 
-        // 4. Number the order and insert it with a full snapshot.
-        let numbering = try await db.raw(
-            """
-            UPDATE stores SET last_order_number = last_order_number + 1 WHERE id = \(bind: store.id)
-            RETURNING last_order_number, order_prefix
-            """
-        ).first()
-        guard let numbering else { throw CheckoutError.validation([FieldError(field: "store", message: "Unknown store.")]) }
-        let number = "\(try numbering.decode(column: "order_prefix", as: String.self))-\(try numbering.decode(column: "last_order_number", as: Int.self))"
-        let order = Order(
-            number: number, token: RandomToken.hex(), storeID: store.id, status: .new,
+        // 4. Insert the order with a full snapshot; its number comes from its row id.
+        var order = Order(
+            number: "", token: RandomToken.hex(), storeID: store.id, status: .new,
             total: Money(minorUnits: lines.reduce(0) { $0 + $1.lineTotal }, currency: store.currency), lines: lines,
             deliveryWindow: WindowSnapshot(window), customer: request.customer, recipient: request.recipient,
             cardMessage: request.cardMessage, createdAt: now
         )
         let orderID = try await Self.insert(order, on: db)
+        order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
 
         // 5. Record the key's answer.
         try await db.update("idempotency_keys").set("order_id", to: orderID)
             .where("store_id", .equal, store.id).where("key", .equal, idempotency.key).run()
+
+        // 6. Last, take the place: zero rows updated means full, and the window's row stays locked
+        // (on PostgreSQL) only from here to the commit, so checkouts for one window queue as briefly as possible.
+        guard try await SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) else {
+            throw CheckoutError.windowFull(windowID: window.id)
+        }
         return order
     }
 }

@@ -36,7 +36,8 @@ extension Store {
             name: try row.decode(column: "name", as: String.self),
             tagline: try row.decode(column: "tagline", as: String.self),
             currency: try row.decode(column: "currency", as: String.self),
-            timeZone: try row.decode(column: "time_zone", as: String.self)
+            timeZone: try row.decode(column: "time_zone", as: String.self),
+            orderPrefix: try row.decode(column: "order_prefix", as: String.self)
         )
     }
 }

@@ -45,7 +45,7 @@ struct OrdersAPIController: Sendable {
         let number = context.parameters.get("number") ?? ""
         let token = request.uri.queryParameters.get("token") ?? ""
         // The same answer for "no such order" and "wrong token", so numbers cannot be probed.
-        guard let order = try await self.orders.find(storeID: store.id, number: number), TokenCheck.matches(order.token, token) else {
+        guard let order = try await self.orders.find(store: store, number: number), TokenCheck.matches(order.token, token) else {
             throw Problem.notFound("There is no order \(number) with this token.")
         }
         return EditedResponse(headers: [.cacheControl: "no-store"], response: OrderDocument(order))

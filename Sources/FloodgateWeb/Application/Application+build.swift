@@ -61,7 +61,9 @@ func buildRouter(database: Database, views: Views, config: AppConfig, logger: Lo
     CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
 
-    StorefrontController(stores: stores, catalog: catalog, windows: windows, views: views).addRoutes(to: router)
+    // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
+    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
+    StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
     CheckoutController(stores: stores, catalog: catalog, windows: windows, orders: orders, views: views).addRoutes(to: router)
     return router

@@ -75,7 +75,7 @@ struct CheckoutController: Sendable {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let number = context.parameters.get("number") ?? ""
         let token = request.uri.queryParameters.get("token") ?? ""
-        guard let order = try await self.orders.find(storeID: store.id, number: number), TokenCheck.matches(order.token, token) else {
+        guard let order = try await self.orders.find(store: store, number: number), TokenCheck.matches(order.token, token) else {
             throw Problem.notFound("We cannot find order \(number). Use the link from your confirmation.")
         }
         let justPlaced = request.uri.queryParameters.get("placed") == "1"

@@ -41,11 +41,12 @@ struct Views: Sendable {
     /// `key` must hold everything the page is drawn from (the store, the product as read now…), so a
     /// changed product is a new key and never an old page. `make` builds the model with `cartCount: nil`.
     func renderShared<Page: PageModel>(key: some Hashable & Sendable, cartCount: Int, make: () -> Page) -> Response {
-        let html = self.shared.html(for: AnyHashableSendable(key)) { self.library.render(make(), withTemplate: Page.template) ?? "" }
-        let personal = html.replacingOccurrences(of: Chrome.cartBadgeMarker, with: Chrome.cartBadge(cartCount))
+        let page = self.shared.page(for: AnyHashableSendable(key), marker: Chrome.cartBadgeMarker) {
+            self.library.render(make(), withTemplate: Page.template) ?? ""
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: personal))
+            body: .init(byteBuffer: page.body(with: Chrome.cartBadge(cartCount)))
         )
     }
 
