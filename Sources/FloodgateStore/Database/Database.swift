@@ -55,7 +55,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction and commits durably before returning; any thrown error rolls it back.
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch self.backend {
         case .sqlite(let sqlite): return try await sqlite.transaction(body)
         case .postgres(let pg):
@@ -95,74 +95,8 @@ public final class Database: Sendable {
     }
 }
 
-/// SQLite: one writer connection behind a FIFO lock and a small round-robin pool of reader connections.
-private final class SQLiteBackend: Sendable {
-    let writer: SQLiteConnection
-    let readers: [SQLiteConnection]
-    let threadPool: NIOThreadPool
-    let writeLock = AsyncLock()
-    let nextIndex = Atomic<Int>(0)
-
-    init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
-        self.writer = writer
-        self.readers = readers
-        self.threadPool = threadPool
-    }
-
-    static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // A pool of its own so that fsyncs on the write path never wait behind file serving.
-        let threadPool = NIOThreadPool(numberOfThreads: readers + 1)
-        threadPool.start()
-        let group = MultiThreadedEventLoopGroup.singleton
-        func connect(_ pragmas: [String]) async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: group.any()
-            )
-            for pragma in pragmas { try await connection.sql().raw(SQLQueryString(pragma)).run() }
-            return connection
-        }
-        // WAL lets readers work while the writer commits; synchronous=FULL makes every commit durable
-        // (the WAL is fsynced before COMMIT returns), which is the promise behind a 201.
-        let writer = try await connect([
-            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
-        ])
-        var pool: [SQLiteConnection] = []
-        for _ in 0..<max(1, readers) {
-            pool.append(try await connect(["PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"]))
-        }
-        return SQLiteBackend(writer: writer, readers: pool, threadPool: threadPool)
-    }
-
-    func nextReader() -> any SQLDatabase {
-        let index = self.nextIndex.add(1, ordering: .relaxed).newValue
-        return self.readers[index % self.readers.count].sql(queryLogLevel: nil)
-    }
-
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await self.writeLock.withLock {
-            let db = self.writer.sql(queryLogLevel: nil)
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
-    }
-
-    func close() async {
-        for connection in self.readers + [self.writer] { try? await connection.close() }
-        try? await self.threadPool.shutdownGracefully()
-    }
-}
-
 /// PostgreSQL: PostgresNIO's pooled client, run by a task owned by this backend.
-private final class PostgresBackend: Sendable {
+final class PostgresBackend: Sendable {
     let client: PostgresClient
     private let runner: Task<Void, Never>
 

@@ -4,6 +4,8 @@ public enum DatabaseError: Error, Hashable, Sendable, CustomStringConvertible {
     case migrationFailed(version: Int, reason: String)
     /// The schema in the database is newer than this binary understands.
     case schemaTooNew(found: Int, known: Int)
+    /// The database was closed while work was still waiting for it.
+    case closed
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum DatabaseError: Error, Hashable, Sendable, CustomStringConvertible {
         case .migrationFailed(let version, let reason): "Migration \(version) failed: \(reason)"
         case .schemaTooNew(let found, let known):
             "The database is at schema version \(found) but this floodgate knows only up to \(known); run a newer floodgate."
+        case .closed: "The database was closed before this work could run."
         }
     }
 }

@@ -1,0 +1,122 @@
+import Logging
+import SQLiteKit
+import Synchronization
+
+/// SQLite's single writer, committing the transactions that queue up while it works in one go.
+///
+/// Each transaction runs in a savepoint of a shared `BEGIN IMMEDIATE … COMMIT`: one that throws is
+/// rolled back to its savepoint alone, the others commit together with one fsync. Nobody is answered
+/// before that COMMIT has returned, so "answered" still means "on disk"; if the COMMIT fails, every
+/// transaction of the group fails. Transactions run one after another in arrival order.
+final class GroupCommitWriter: Sendable {
+    /// One queued transaction: runs its body, then is told whether the group committed.
+    private struct Work: Sendable {
+        let run: @Sendable (any SQLDatabase) async -> Outcome
+        /// Answers the caller with an error without running the body (its group failed first, or the writer closed).
+        let abandon: @Sendable (any Error) -> Void
+    }
+
+    /// A body's result, waiting for the group's COMMIT to be delivered.
+    private struct Outcome: Sendable {
+        let succeeded: Bool
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    /// Most transactions in one group, so one group's latency stays small.
+    static let maxGroup = 64
+
+    private let connection: SQLiteConnection
+    private let logger: Logger
+    private let queue = WorkQueue()
+    private let doorbell: AsyncStream<Void>.Continuation
+    private let loop: Task<Void, Never>
+
+    init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        let (stream, doorbell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.doorbell = doorbell
+        let queue = self.queue
+        let db = connection.sql(queryLogLevel: nil)
+        self.loop = Task {
+            for await _ in stream {
+                while true {
+                    let group = queue.take(Self.maxGroup)
+                    if group.isEmpty { break }
+                    await Self.commit(group, on: db, logger: logger)
+                }
+            }
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let work = Work { db in
+                do {
+                    let value = try await body(db)
+                    return Outcome(succeeded: true) { commitError in
+                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(returning: value) }
+                    }
+                } catch {
+                    return Outcome(succeeded: false) { _ in continuation.resume(throwing: error) }
+                }
+            } abandon: { error in
+                continuation.resume(throwing: error)
+            }
+            self.queue.append(work)
+            self.doorbell.yield()
+        }
+    }
+
+    private static func commit(_ group: [Work], on db: any SQLDatabase, logger: Logger) async {
+        var outcomes: [Outcome] = []
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+            for work in group {
+                try await db.raw("SAVEPOINT work").run()
+                let outcome = await work.run(db)
+                if outcome.succeeded {
+                    try await db.raw("RELEASE work").run()
+                } else {
+                    try await db.raw("ROLLBACK TO work").run()
+                    try await db.raw("RELEASE work").run()
+                }
+                outcomes.append(outcome)
+            }
+            try await db.raw("COMMIT").run()
+            for outcome in outcomes { outcome.finish(nil) }
+        } catch {
+            // The group's state is unknown: undo all of it and tell everyone, including bodies not yet run.
+            logger.error("group commit failed", metadata: ["error": "\(String(reflecting: error))", "size": "\(group.count)"])
+            try? await db.raw("ROLLBACK").run()
+            for outcome in outcomes { outcome.finish(error) }
+            for work in group.dropFirst(outcomes.count) { work.abandon(error) }
+        }
+    }
+
+    /// Stops taking transactions; any still queued are answered with ``DatabaseError/closed``.
+    func close() async {
+        self.doorbell.finish()
+        await self.loop.value
+        for work in self.queue.take(Int.max) { work.abandon(DatabaseError.closed) }
+        try? await self.connection.close()
+    }
+
+    /// The transactions waiting for the writer, in arrival order.
+    private final class WorkQueue: Sendable {
+        private let items = Mutex<[Work]>([])
+
+        func append(_ work: Work) {
+            self.items.withLock { $0.append(work) }
+        }
+
+        /// Removes and returns up to `count` of the oldest.
+        func take(_ count: Int) -> [Work] {
+            self.items.withLock { items in
+                let taken = Array(items.prefix(count))
+                items.removeFirst(taken.count)
+                return taken
+            }
+        }
+    }
+}

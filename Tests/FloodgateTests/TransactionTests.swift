@@ -1,0 +1,66 @@
+import FloodgateStore
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+@Suite("Transactions")
+struct TransactionTests {
+    struct Refused: Error, Equatable {
+        let index: Int
+    }
+
+    @Test("Concurrent transactions commit or roll back each on its own, also when grouped into one commit",
+          arguments: TestEngine.available)
+    func concurrentTransactionsAreIndependent(engine: TestEngine) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-tx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        let database = try await Database.open(url, logger: Logger(label: "test"))
+        try await database.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)")
+
+        let results = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    do {
+                        let value = try await database.transaction { db -> Int in
+                            try await db.insert(into: "notes").columns("id", "body").values(SQLBind(index), SQLBind("note \(index)")).run()
+                            // Every third one changes its mind after writing: its row must not survive.
+                            if index % 3 == 0 { throw Refused(index: index) }
+                            return index * 10
+                        }
+                        return (index, .success(value))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+
+        for (index, result) in results {
+            switch result {
+            case .success(let value):
+                #expect(index % 3 != 0)
+                #expect(value == index * 10, "each caller gets its own result")
+            case .failure(let error):
+                #expect(index % 3 == 0, "\(index) failed: \(error)")
+                #expect(error as? Refused == Refused(index: index), "each caller gets its own error")
+            }
+        }
+        let counts: Result<(Int, Int), any Error>
+        do {
+            counts = .success((
+                try await database.scalar("SELECT COUNT(*) FROM notes"), try await database.scalar("SELECT COUNT(*) FROM notes WHERE id % 3 = 0")
+            ))
+        } catch {
+            counts = .failure(error)
+        }
+        await database.close()
+        await drop()
+        let (stored, refusedStored) = try counts.get()
+        #expect(stored == 40)
+        #expect(refusedStored == 0)
+    }
+}
