@@ -26,23 +26,42 @@ final class SQLiteBackend: Sendable {
         let threadPool = NIOThreadPool(numberOfThreads: readers + 1)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup.singleton
+        var opened: [SQLiteConnection] = []
         func connect(_ pragmas: [String]) async throws -> SQLiteConnection {
             let connection = try await SQLiteConnection.open(
                 storage: .file(path: path), threadPool: threadPool, logger: logger, on: group.any()
             )
-            for pragma in pragmas { try await connection.sql().raw(SQLQueryString(pragma)).run() }
+            opened.append(connection)
+            // The busy timeout first: another process may hold the file while this one sets up.
+            for pragma in ["PRAGMA busy_timeout=5000"] + pragmas {
+                try await Self.retryingWhileBusy { try await connection.sql().raw(SQLQueryString(pragma)).run() }
+            }
             return connection
         }
-        // WAL lets readers work while the writer commits; synchronous=FULL makes every commit durable
-        // (the WAL is fsynced before COMMIT returns), which is the promise behind a 201.
-        let writer = try await connect([
-            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
-        ])
-        var pool: [SQLiteConnection] = []
-        for _ in 0..<max(1, readers) {
-            pool.append(try await connect(["PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"]))
+        do {
+            // WAL lets readers work while the writer commits; synchronous=FULL makes every commit durable
+            // (the WAL is fsynced before COMMIT returns), which is the promise behind a 201.
+            let writer = try await connect(["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"])
+            var pool: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
+            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, logger: logger), readers: pool, threadPool: threadPool)
+        } catch {
+            for connection in opened { try? await connection.close() }
+            try? await threadPool.shutdownGracefully()
+            throw error
         }
-        return SQLiteBackend(writer: GroupCommitWriter(connection: writer, logger: logger), readers: pool, threadPool: threadPool)
+    }
+
+    /// Runs set-up work again while another process holds the file in a way SQLite's busy handler does not
+    /// wait for (switching a new file to WAL, recovering a WAL): up to about 5 s, then the error stands.
+    static func retryingWhileBusy(_ work: () async throws -> Void) async throws {
+        for attempt in 1...50 {
+            do {
+                return try await work()
+            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && attempt < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     func nextReader() -> any SQLDatabase {
