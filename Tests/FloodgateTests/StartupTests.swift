@@ -9,10 +9,10 @@ import Testing
 struct StartupTests {
     @Test("Two instances starting at once on one empty database migrate it and load the demo once", arguments: TestEngine.available)
     func concurrentStartLoadsDemoOnce(engine: TestEngine) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-start-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        try await engine.withScratch { directory, url in try await Self.startTwice(directory: directory, url: url) }
+    }
+
+    private static func startTwice(directory: URL, url: DatabaseURL) async throws {
         let config = AppConfig(port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .error)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -34,7 +34,6 @@ struct StartupTests {
         let migrations = try await database.scalar("SELECT COUNT(*) FROM schema_migrations")
         let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows")
         await database.close()
-        await drop()
         #expect(stores == 2)
         #expect(migrations == 1)
         #expect(windows == 14 * 4 + 14 * 2)

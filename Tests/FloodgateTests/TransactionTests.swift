@@ -13,10 +13,10 @@ struct TransactionTests {
     @Test("Concurrent transactions commit or roll back each on its own, also when grouped into one commit",
           arguments: TestEngine.available)
     func concurrentTransactionsAreIndependent(engine: TestEngine) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-tx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        try await engine.withScratch { _, url in try await Self.runSixty(on: url) }
+    }
+
+    private static func runSixty(on url: DatabaseURL) async throws {
         let database = try await Database.open(url, logger: Logger(label: "test"))
         try await database.execute("CREATE TABLE notes (id BIGINT PRIMARY KEY, body TEXT NOT NULL)")
 
@@ -58,7 +58,6 @@ struct TransactionTests {
             counts = .failure(error)
         }
         await database.close()
-        await drop()
         let (stored, refusedStored) = try counts.get()
         #expect(stored == 40)
         #expect(refusedStored == 0)

@@ -65,6 +65,13 @@ def test_bad_configuration_fails_at_start_with_a_clear_message(data_dir):
     result = run(binary, "serve", "--port", "99999", cwd=data_dir)
     assert result.returncode != 0
     assert "0 to 65535" in result.stderr + result.stdout
+    # A wrong value in the environment is an error too, never a silent fallback to the default.
+    result = run(binary, "serve", cwd=data_dir, env={"FLOODGATE_PORT": "80a"})
+    assert result.returncode != 0
+    assert "'port' = '80a' is not valid" in result.stderr + result.stdout
+    result = run(binary, "serve", cwd=data_dir, env={"FLOODGATE_DEMO": "maybe"})
+    assert result.returncode != 0
+    assert "'demo' = 'maybe' is not valid" in result.stderr + result.stdout
 
 
 def test_migrate_brings_an_empty_database_up_to_date_once(data_dir):

@@ -1,4 +1,3 @@
-import Crypto
 import FloodgateCore
 import FloodgateStore
 import Foundation
@@ -29,7 +28,7 @@ struct OrdersAPIController: Sendable {
         let draft = try OrderBodyDecoder.decode(Data(buffer: body))
         let orderRequest = try draft.validated()
         let placed = try await self.orders.place(
-            orderRequest, in: store, idempotency: IdempotencyKey(key: key, requestHash: try Self.hash(draft))
+            orderRequest, in: store, idempotency: IdempotencyKey(key: key, requestHash: try draft.fingerprint())
         )
         let document = OrderDocument(placed.order)
         var headers: HTTPFields = [
@@ -49,14 +48,6 @@ struct OrdersAPIController: Sendable {
             throw Problem.notFound("There is no order \(number) with this token.")
         }
         return EditedResponse(headers: [.cacheControl: "no-store"], response: OrderDocument(order))
-    }
-
-    /// Fingerprint of the request as parsed, so the same order sent with other spacing or key order is the same request.
-    static func hash(_ draft: OrderRequest.Draft) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let digest = SHA256.hash(data: try encoder.encode(draft))
-        return digest.map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -79,14 +70,5 @@ enum IdempotencyHeader {
             )
         }
         return key
-    }
-}
-
-/// Compares secrets in time independent of where they differ.
-enum TokenCheck {
-    static func matches(_ expected: String, _ given: String) -> Bool {
-        let a = Array(expected.utf8), b = Array(given.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

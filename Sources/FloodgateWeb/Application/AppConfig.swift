@@ -39,13 +39,40 @@ public struct AppConfig: Sendable {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigError.invalid(key: "log.level", value: levelName, hint: "one of trace, debug, info, notice, warning, error, critical")
         }
-        let port = config.int(forKey: "port", default: 8080)
-        guard (0...65_535).contains(port) else { throw ConfigError.invalid(key: "port", value: "\(port)", hint: "0 to 65535") }
         self.init(
-            host: config.string(forKey: "host", default: "127.0.0.1"), port: port, dataDirectory: data, database: database,
-            loadDemo: config.bool(forKey: "demo", default: true), logLevel: level,
-            catalogCacheTTL: .milliseconds(config.int(forKey: "catalog.cache.ms", default: 1_000))
+            host: config.string(forKey: "host", default: "127.0.0.1"),
+            port: try Self.integer(config, "port", default: 8080, in: 0...65_535),
+            dataDirectory: data, database: database,
+            loadDemo: try Self.flag(config, "demo", default: true), logLevel: level,
+            catalogCacheTTL: .milliseconds(try Self.integer(config, "catalog.cache.ms", default: 1_000, in: 0...60_000))
         )
+    }
+
+    /// A whole number in range, the default when absent; a value that is there but wrong is an error
+    /// (`FLOODGATE_PORT=80a` must not quietly start on 8080).
+    private static func integer(_ config: ConfigReader, _ key: ConfigKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        let name = key.components.joined(separator: ".")
+        if let number = config.int(forKey: key) {
+            guard range.contains(number) else {
+                throw ConfigError.invalid(key: name, value: "\(number)", hint: "\(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        if let text = config.string(forKey: key) {
+            throw ConfigError.invalid(key: name, value: text, hint: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`), the default when absent; anything else is an error.
+    private static func flag(_ config: ConfigReader, _ key: ConfigKey, default value: Bool) throws -> Bool {
+        if let flag = config.bool(forKey: key) { return flag }
+        guard let text = config.string(forKey: key) else { return value }
+        switch text.lowercased() {
+        case "1", "yes", "on": return true
+        case "0", "no", "off": return false
+        default: throw ConfigError.invalid(key: key.components.joined(separator: "."), value: text, hint: "true or false")
+        }
     }
 
     /// Where uploaded and demo photos live.

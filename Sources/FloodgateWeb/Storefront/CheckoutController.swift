@@ -45,7 +45,7 @@ struct CheckoutController: Sendable {
         )
         do {
             let placed = try await self.orders.place(
-                try draft.validated(), in: store, idempotency: IdempotencyKey(key: "form:\(key)", requestHash: try OrdersAPIController.hash(draft))
+                try draft.validated(), in: store, idempotency: IdempotencyKey(key: "form:\(key)", requestHash: try draft.fingerprint())
             )
             let order = placed.order
             return CartCookie.redirect(to: "/s/\(store.slug)/orders/\(order.number)?token=\(order.token)&placed=1", with: Cart(), store: store)

@@ -22,7 +22,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// A fresh, empty database for one test, and a way to drop it afterwards.
-    func makeDatabase(dataDirectory: URL) async throws -> (url: DatabaseURL, drop: @Sendable () async -> Void) {
+    private func makeDatabase(dataDirectory: URL) async throws -> (url: DatabaseURL, drop: @Sendable () async -> Void) {
         switch self {
         case .sqlite:
             let path = dataDirectory.appendingPathComponent("floodgate.sqlite").path
@@ -41,6 +41,18 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 { try? await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
             )
         }
+    }
+
+    /// Runs `body` with a fresh data folder and an empty database of this engine, both removed afterwards.
+    func withScratch<T>(_ body: (_ directory: URL, _ database: DatabaseURL) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (url, drop) = try await self.makeDatabase(dataDirectory: directory)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(directory, url)) } catch { result = .failure(error) }
+        await drop()
+        return try result.get()
     }
 
     private static func withAdmin(_ url: DatabaseURL, _ body: @Sendable (Database) async throws -> Void) async throws {

@@ -20,10 +20,12 @@ struct TestServer: Sendable {
     static func run(
         _ engine: TestEngine, _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (url, drop) = try await engine.makeDatabase(dataDirectory: directory)
+        try await engine.withScratch { directory, url in try await Self.run(engine, directory: directory, url: url, body) }
+    }
+
+    private static func run(
+        _ engine: TestEngine, directory: URL, url: DatabaseURL, _ body: @Sendable (TestServer) async throws -> Void
+    ) async throws {
         let config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
         let port = PortBox()
         let app = try await buildApplication(config: config) { channel in port.set(channel.localAddress?.port ?? 0) }
@@ -50,7 +52,6 @@ struct TestServer: Sendable {
         }
         try? await client.shutdown()
         await database.close()
-        await drop()
         try outcome.get()
     }
 }
