@@ -33,8 +33,12 @@ public struct DemoData: Sendable {
         let folder = URL(fileURLWithPath: self.photosDirectory).appendingPathComponent(shop.slug)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (index, item) in shop.products.enumerated() {
-            let svg = DemoPhoto.svg(for: item.composition, seed: index, style: shop.slug == "petals" ? .bouquet : .box)
-            try Data(svg.utf8).write(to: folder.appendingPathComponent("demo-\(index + 1).svg"))
+            let style: DemoPhoto.Style = shop.slug == "petals" ? .bouquet : .box
+            // Two pictures a product, as a florist shows a bouquet from the front and from above.
+            for (view, seed) in [("", index), ("-b", index + 1_000)] {
+                let svg = DemoPhoto.svg(for: item.composition, seed: seed, style: style)
+                try Data(svg.utf8).write(to: folder.appendingPathComponent("demo-\(index + 1)\(view).svg"))
+            }
         }
     }
 
@@ -52,7 +56,7 @@ public struct DemoData: Sendable {
         for (index, item) in shop.products.enumerated() {
             products.values(
                 SQLBind(storeID), SQLBind(item.name), SQLBind(item.description), SQLBind(item.price), SQLBind(shop.currency),
-                SQLBind(item.available ? 1 : 0), SQLBind(try JSONColumn.encode(["/photos/\(shop.slug)/demo-\(index + 1).svg"])),
+                SQLBind(item.available ? 1 : 0), SQLBind(try JSONColumn.encode(["/photos/\(shop.slug)/demo-\(index + 1).svg", "/photos/\(shop.slug)/demo-\(index + 1)-b.svg"])),
                 SQLBind(try JSONColumn.encode(item.composition)), SQLBind(index), SQLBind(Clock.nowMillis)
             )
         }

@@ -25,6 +25,8 @@ struct ProductCard {
     var price: String
     var photo: String
     var photos: [String]
+    /// Thumbnails are shown only when there is more than one photo.
+    var hasSeveralPhotos: Bool
     var url: String
     var available: Bool
     var composition: [CompositionLine]
@@ -36,6 +38,7 @@ struct ProductCard {
         self.price = product.price.formatted
         self.photo = product.photos.first ?? "/static/no-photo.svg"
         self.photos = product.photos
+        self.hasSeveralPhotos = product.photos.count > 1
         self.url = "/s/\(store.slug)/products/\(product.id)"
         self.available = product.available
         self.composition = product.composition
