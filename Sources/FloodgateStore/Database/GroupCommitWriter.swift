@@ -69,21 +69,25 @@ final class GroupCommitWriter: Sendable {
     }
 
     private static func commit(_ group: [Work], on db: any SQLDatabase, logger: Logger) async {
+        // A group of one needs no savepoint: its own ROLLBACK isolates it.
+        let alone = group.count == 1
         var outcomes: [Outcome] = []
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
             for work in group {
-                try await db.raw("SAVEPOINT work").run()
+                if !alone { try await db.raw("SAVEPOINT work").run() }
                 let outcome = await work.run(db)
-                if outcome.succeeded {
-                    try await db.raw("RELEASE work").run()
-                } else {
-                    try await db.raw("ROLLBACK TO work").run()
+                if !alone {
+                    if !outcome.succeeded { try await db.raw("ROLLBACK TO work").run() }
                     try await db.raw("RELEASE work").run()
                 }
                 outcomes.append(outcome)
             }
-            try await db.raw("COMMIT").run()
+            if alone && !outcomes[0].succeeded {
+                try await db.raw("ROLLBACK").run()
+            } else {
+                try await db.raw("COMMIT").run()
+            }
             for outcome in outcomes { outcome.finish(nil) }
         } catch {
             // The group's state is unknown: undo all of it and tell everyone, including bodies not yet run.

@@ -82,8 +82,7 @@ enum Schema1 {
             .column("store_id", type: .bigint, .notNull, .references("stores", "id"))
             .column("key", type: .text, .notNull)
             .column("request_hash", type: .text, .notNull)
-            // Inserted first in the order transaction (so a racing twin waits on it), filled in at the end.
-            .column("order_id", type: .bigint, .references("orders", "id"))
+            .column("order_id", type: .bigint, .notNull, .references("orders", "id"))
             .column("created_at", type: .bigint, .notNull)
             .primaryKey("store_id", "key")
             .run()

@@ -41,54 +41,48 @@ public struct SQLOrderRepository: OrderRepository {
     private struct KeyAlreadyUsed: Error {}
 
     public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
-        do {
-            let order = try await self.database.transaction { db in
-                try await Self.place(request, in: store, idempotency: idempotency, on: db)
+        // A key can only vanish between our conflict and our read if it is pruned meanwhile; then try again once.
+        for _ in 0..<2 {
+            do {
+                let order = try await self.database.transaction { db in
+                    try await Self.place(request, in: store, idempotency: idempotency, on: db)
+                }
+                return PlacedOrder(order: order, replayed: false)
+            } catch is KeyAlreadyUsed {
+                if let replayed = try await self.replay(storeID: store.id, idempotency: idempotency) { return replayed }
             }
-            return PlacedOrder(order: order, replayed: false)
-        } catch is KeyAlreadyUsed {
-            return try await self.replay(storeID: store.id, idempotency: idempotency)
         }
+        throw CheckoutError.idempotencyKeyReused
     }
 
-    private func replay(storeID: Int, idempotency: IdempotencyKey) async throws -> PlacedOrder {
-        let found = try await self.database.read { db -> (String, Int?)? in
+    /// The order the key placed before, if the request is the same; nil if the key is gone.
+    private func replay(storeID: Int, idempotency: IdempotencyKey) async throws -> PlacedOrder? {
+        try await self.database.read { db -> PlacedOrder? in
             guard
                 let row = try await db.select().columns("request_hash", "order_id").from("idempotency_keys")
                     .where("store_id", .equal, storeID).where("key", .equal, idempotency.key).first()
             else { return nil }
-            return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "order_id", as: Int?.self))
+            guard try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
+                throw CheckoutError.idempotencyKeyReused
+            }
+            guard let order = try await Self.order(id: try row.decode(column: "order_id", as: Int.self), on: db) else { return nil }
+            return PlacedOrder(order: order, replayed: true)
         }
-        guard let (hash, orderID) = found, let orderID else {
-            // The first request's transaction rolled back after we saw its key: nothing was placed under it.
-            throw CheckoutError.idempotencyKeyReused
-        }
-        guard hash == idempotency.requestHash else { throw CheckoutError.idempotencyKeyReused }
-        guard let order = try await self.database.read({ db in try await Self.order(id: orderID, on: db) }) else {
-            throw CheckoutError.idempotencyKeyReused
-        }
-        return PlacedOrder(order: order, replayed: true)
     }
 
+    /// The order transaction. Every check that can refuse comes before the place is taken; the key and
+    /// the place come last, so the rows other checkouts wait on are locked only until the commit.
     private static func place(
         _ request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on db: any SQLDatabase
     ) async throws -> Order {
         let now = Clock.nowMillis
-        // 1. Claim the key first: on PostgreSQL a racing twin blocks here until we commit, then replays us.
-        let claimed = try await db.insert(into: "idempotency_keys")
-            .columns("store_id", "key", "request_hash", "created_at")
-            .values(SQLBind(store.id), SQLBind(idempotency.key), SQLBind(idempotency.requestHash), SQLBind(now))
-            .ignoringConflicts(with: ["store_id", "key"])
-            .returning("key")
-            .first()
-        guard claimed != nil else { throw KeyAlreadyUsed() }
 
-        // 2. Price the cart against the catalog as it is now.
+        // 1. Price the cart against the catalog as it is now.
         let ids = request.items.map(\.product)
         let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
         let lines = try OrderLine.price(request.items, catalog: Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) }))
 
-        // 3. The window must be this store's and not yet started.
+        // 2. The window must be this store's and not yet started.
         guard let window = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.deliveryWindow, on: db) else {
             throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
         }
@@ -99,7 +93,7 @@ public struct SQLOrderRepository: OrderRepository {
             ])
         }
 
-        // 4. Insert the order with a full snapshot; its number comes from its row id.
+        // 3. Insert the order with a full snapshot; its number comes from its row id.
         var order = Order(
             number: "", token: RandomToken.hex(), storeID: store.id, status: .new,
             total: Money(minorUnits: lines.reduce(0) { $0 + $1.lineTotal }, currency: store.currency), lines: lines,
@@ -109,12 +103,17 @@ public struct SQLOrderRepository: OrderRepository {
         let orderID = try await Self.insert(order, on: db)
         order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
 
-        // 5. Record the key's answer.
-        try await db.update("idempotency_keys").set("order_id", to: orderID)
-            .where("store_id", .equal, store.id).where("key", .equal, idempotency.key).run()
+        // 4. Record the key with its order. A twin racing us on PostgreSQL waits here on the unique key until
+        // we commit, then finds it taken and replays our answer; a retry after our commit does the same.
+        let recorded = try await db.insert(into: "idempotency_keys")
+            .columns("store_id", "key", "request_hash", "order_id", "created_at")
+            .values(SQLBind(store.id), SQLBind(idempotency.key), SQLBind(idempotency.requestHash), SQLBind(orderID), SQLBind(now))
+            .ignoringConflicts(with: ["store_id", "key"])
+            .returning("key")
+            .first()
+        guard recorded != nil else { throw KeyAlreadyUsed() }
 
-        // 6. Last, take the place: zero rows updated means full, and the window's row stays locked
-        // (on PostgreSQL) only from here to the commit, so checkouts for one window queue as briefly as possible.
+        // 5. Take the place: zero rows updated means full.
         guard try await SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) else {
             throw CheckoutError.windowFull(windowID: window.id)
         }
