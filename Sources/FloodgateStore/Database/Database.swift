@@ -1,10 +1,6 @@
-import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import PostgresKit
 import SQLiteKit
-import Synchronization
 
 /// The shop's database: SQLite (embedded default) or PostgreSQL behind one SQLKit code path.
 ///
