@@ -35,7 +35,7 @@ struct StartupTests {
         let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows")
         await database.close()
         #expect(stores == 2)
-        #expect(migrations == 1)
+        #expect(migrations == 2)
         #expect(windows == 14 * 4 + 14 * 2)
     }
 }

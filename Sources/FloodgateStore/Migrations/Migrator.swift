@@ -16,6 +16,7 @@ public struct Migrator: Sendable {
     /// Every migration this binary knows, in order.
     static let all: [Migration] = [
         Migration(version: 1, name: "shops, catalog, delivery windows, orders", apply: Schema1.apply),
+        Migration(version: 2, name: "outbox jobs", apply: Schema2.apply),
     ]
 
     /// Applies what is missing and returns the versions applied now.
