@@ -40,10 +40,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FloodgateJobs",
+            dependencies: [
+                "FloodgateCore",
+                "FloodgateStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FloodgateWeb",
             dependencies: [
                 "FloodgateCore",
                 "FloodgateStore",
+                "FloodgateJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -59,6 +70,9 @@ let package = Package(
             dependencies: [
                 "FloodgateWeb",
                 "FloodgateStore",
+                "FloodgateCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -73,6 +87,7 @@ let package = Package(
             name: "FloodgateTests",
             dependencies: [
                 "FloodgateWeb",
+                "FloodgateJobs",
                 "FloodgateStore",
                 "FloodgateCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not load the demo shops into an empty database (env FLOODGATE_DEMO=false).")
     var noDemo = false
 
+    @Option(name: .long, help: "all (web server and job worker, the default), web, or worker (env FLOODGATE_ROLE).")
+    var role: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
@@ -26,8 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { extra[["floodgate", "host"]] = .init(.string(host), isSecret: false) }
         if let port { extra[["floodgate", "port"]] = .init(.int(port), isSecret: false) }
         if self.noDemo { extra[["floodgate", "demo"]] = .init(.bool(false), isSecret: false) }
+        if let role { extra[["floodgate", "role"]] = .init(.string(role), isSecret: false) }
         let config = try AppConfig(reader: try await self.dataOptions.reader(adding: extra))
-        let app = try await buildApplication(config: config)
-        try await app.runService()
+        if config.role == .worker {
+            try await WorkerCommand.runWorker(config: config)
+        } else {
+            try await buildApplication(config: config).runService()
+        }
     }
 }

@@ -101,3 +101,25 @@ def test_sigterm_lets_an_accepted_order_finish(data_dir):
         assert len(call(fg.base, "GET", "/api/v1/stores").json) == 2
     finally:
         fg.stop()
+
+
+def test_worker_process_and_jobs_commands(data_dir):
+    binary = Floodgate(data_dir).binary
+    stats = run(binary, "jobs", "stats", "--json", "--data", str(data_dir), cwd=data_dir)
+    assert stats.returncode == 0, stats.stderr
+    assert '"counts" : {' in stats.stdout
+    dead = run(binary, "jobs", "dead", "--data", str(data_dir), cwd=data_dir)
+    assert "No dead jobs." in dead.stdout
+    missing = run(binary, "jobs", "retry", "42", "--data", str(data_dir), cwd=data_dir)
+    assert missing.returncode != 0
+    assert "There is no dead job 42." in missing.stderr + missing.stdout
+
+    # A worker-only process starts without a web server and stops cleanly on SIGTERM.
+    log = open(data_dir / "worker.log", "wb")
+    worker = subprocess.Popen([binary, "worker", "--data", str(data_dir)], cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(1.5)
+    assert worker.poll() is None, (data_dir / "worker.log").read_text()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=15) == 0
+    text = (data_dir / "worker.log").read_text()
+    assert "worker started" in text and "worker stopped" in text

@@ -139,3 +139,14 @@ extension Duration {
         self.components.seconds * 1_000 + self.components.attoseconds / 1_000_000_000_000_000
     }
 }
+
+extension JobQueue {
+    /// Dead jobs, most recently failed first.
+    public func dead(limit: Int) async throws -> [Job] {
+        try await self.database.read { db in
+            try await db.select().columns("id", "kind", "payload", "dedupe_key", "priority", "attempts", "max_attempts", "state", "last_error")
+                .from("jobs").where("state", .equal, JobState.dead.rawValue).orderBy("updated_at", .descending).limit(limit)
+                .all().map(Job.init(row:))
+        }
+    }
+}

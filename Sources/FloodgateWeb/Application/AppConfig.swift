@@ -6,7 +6,7 @@ import Logging
 /// Everything `floodgate serve` needs to start, read once from configuration.
 ///
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
-/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`.
+/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -18,9 +18,24 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     /// How long catalog pages may show a product as it was (orders are always checked against the database).
     public var catalogCacheTTL: Duration
+    /// What this process runs: the web server, the job worker, or both (the default on one machine).
+    public var role: Role
+    /// Most jobs this process's worker runs at once.
+    public var workerConcurrency: Int
+
+    /// What a `floodgate` process runs.
+    public enum Role: String, Sendable, CaseIterable {
+        case all
+        case web
+        case worker
+
+        var runsWeb: Bool { self != .worker }
+        var runsWorker: Bool { self != .web }
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "var", database: DatabaseURL? = nil,
-                loadDemo: Bool = true, logLevel: Logger.Level = .info, catalogCacheTTL: Duration = .seconds(1)) {
+                loadDemo: Bool = true, logLevel: Logger.Level = .info, catalogCacheTTL: Duration = .seconds(1),
+                role: Role = .all, workerConcurrency: Int = 4) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -28,6 +43,8 @@ public struct AppConfig: Sendable {
         self.loadDemo = loadDemo
         self.logLevel = logLevel
         self.catalogCacheTTL = catalogCacheTTL
+        self.role = role
+        self.workerConcurrency = workerConcurrency
     }
 
     /// Reads the configuration; a malformed value is an error at start-up, not a surprise later.
@@ -39,12 +56,17 @@ public struct AppConfig: Sendable {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ConfigError.invalid(key: "log.level", value: levelName, hint: "one of trace, debug, info, notice, warning, error, critical")
         }
+        let roleName = config.string(forKey: "role", default: "all")
+        guard let role = Role(rawValue: roleName) else {
+            throw ConfigError.invalid(key: "role", value: roleName, hint: "all, web or worker")
+        }
         self.init(
             host: config.string(forKey: "host", default: "127.0.0.1"),
             port: try Self.integer(config, "port", default: 8080, in: 0...65_535),
             dataDirectory: data, database: database,
             loadDemo: try Self.flag(config, "demo", default: true), logLevel: level,
-            catalogCacheTTL: .milliseconds(try Self.integer(config, "catalog.cache.ms", default: 1_000, in: 0...60_000))
+            catalogCacheTTL: .milliseconds(try Self.integer(config, "catalog.cache.ms", default: 1_000, in: 0...60_000)),
+            role: role, workerConcurrency: try Self.integer(config, "jobs.concurrency", default: 4, in: 1...64)
         )
     }
 

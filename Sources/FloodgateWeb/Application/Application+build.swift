@@ -1,3 +1,4 @@
+import FloodgateJobs
 import FloodgateStore
 import Foundation
 import Hummingbird
@@ -22,10 +23,13 @@ public func buildApplication(
         }
         let views = try await Views.load()
         let router = try buildRouter(database: database, views: views, config: config, logger: logger)
+        // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
+        var services: [any Service] = [DatabaseService(database: database)]
+        if config.role.runsWorker { services += try await buildWorker(database: database, config: config, logger: logger) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "floodgate"),
-            services: [DatabaseService(database: database)],
+            services: services,
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -67,6 +71,37 @@ func buildRouter(database: Database, views: Views, config: AppConfig, logger: Lo
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
     CheckoutController(stores: stores, catalog: catalog, windows: windows, orders: orders, views: views).addRoutes(to: router)
     return router
+}
+
+/// A process that only runs jobs (`floodgate worker`, `serve --role worker`): no HTTP server.
+public func buildWorkerProcess(config: AppConfig) async throws -> [any Service] {
+    var logger = Logger(label: "floodgate")
+    logger.logLevel = config.logLevel
+    let database = try await Database.open(config.database, logger: logger)
+    do {
+        try await Migrator(database: database).migrate(logger: logger)
+        return [DatabaseService(database: database)] + (try await buildWorker(database: database, config: config, logger: logger))
+    } catch {
+        await database.close()
+        throw error
+    }
+}
+
+/// The job worker with its own connections where the engine allows it (a bulkhead on PostgreSQL; SQLite's
+/// single writer is shared by design), followed by what must stop before them.
+func buildWorker(database: Database, config: AppConfig, logger: Logger) async throws -> [any Service] {
+    var jobsDatabase = database
+    var services: [any Service] = []
+    if database.engine == .postgres {
+        jobsDatabase = try await Database.open(config.database, maxConnections: config.workerConcurrency + 1, logger: logger)
+        services.append(DatabaseService(database: jobsDatabase))
+    }
+    let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    let worker = Worker(
+        queue: JobQueue(database: jobsDatabase), handlers: JobHandlers.all(),
+        config: WorkerConfiguration(name: name, concurrency: config.workerConcurrency), logger: logger
+    )
+    return services + [worker]
 }
 
 /// Closes the database after the HTTP server has stopped (services stop in reverse order).

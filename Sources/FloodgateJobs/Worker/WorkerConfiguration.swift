@@ -1,0 +1,29 @@
+import FloodgateCore
+
+/// How a worker takes and runs jobs.
+public struct WorkerConfiguration: Sendable {
+    /// Name in leases and logs; unique per process.
+    public var name: String
+    /// Most jobs running at once: the bulkhead that keeps a busy worker from taking more than its share.
+    public var concurrency: Int
+    /// How long a claimed job stays this worker's; past it another worker may take the job over.
+    public var lease: Duration
+    /// Longest a single job may run before it is cancelled and counted as a failed attempt.
+    public var jobTimeout: Duration
+    /// How often an idle worker looks for due jobs (retries coming due, jobs from other processes).
+    /// Jobs enqueued in this process wake it at once.
+    public var idlePoll: Duration
+    public var retry: RetryPolicy
+
+    public init(
+        name: String, concurrency: Int = 4, lease: Duration = .seconds(60), jobTimeout: Duration = .seconds(30),
+        idlePoll: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy()
+    ) {
+        self.name = name
+        self.concurrency = concurrency
+        self.lease = lease
+        self.jobTimeout = jobTimeout
+        self.idlePoll = idlePoll
+        self.retry = retry
+    }
+}

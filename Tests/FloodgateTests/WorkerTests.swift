@@ -1,0 +1,93 @@
+import FloodgateCore
+import FloodgateJobs
+import FloodgateStore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@Suite("The job worker")
+struct WorkerTests {
+    /// Records every run: which job, in which worker's context, and whether any ran twice.
+    final class Recorder: Sendable {
+        let runs = Mutex<[(job: Int, context: JobContext?)]>([])
+        func record(_ job: Job) { self.runs.withLock { $0.append((job.id, JobContext.current)) } }
+        var jobIDs: [Int] { self.runs.withLock { $0.map(\.job) } }
+        var contexts: [JobContext?] { self.runs.withLock { $0.map(\.context) } }
+    }
+
+    struct Probe: JobHandler {
+        let kind = "test.probe"
+        let recorder: Recorder
+        func run(_ job: Job, logger: Logger) async throws { self.recorder.record(job) }
+    }
+
+    struct Failing: JobHandler {
+        let kind = "test.failing"
+        func run(_ job: Job, logger: Logger) async throws { throw ProbeFailure(attempt: job.attempts) }
+    }
+
+    struct Slow: JobHandler {
+        let kind = "test.slow"
+        func run(_ job: Job, logger: Logger) async throws { try await Task.sleep(for: .seconds(60)) }
+    }
+
+    struct ProbeFailure: Error, CustomStringConvertible {
+        let attempt: Int
+        var description: String { "probe failed on attempt \(self.attempt)" }
+    }
+
+    static func worker(_ queue: JobQueue, name: String, handlers: [any JobHandler]) -> Worker {
+        Worker(
+            queue: queue, handlers: handlers,
+            config: WorkerConfiguration(name: name, concurrency: 4, jobTimeout: .milliseconds(300), retry: RetryPolicy(base: .zero, cap: .zero)),
+            logger: Logger(label: "test-worker")
+        )
+    }
+
+    @Test("Two workers on one database run every job exactly once, each inside its job context", arguments: TestEngine.available)
+    func twoWorkersRunEachJobOnce(engine: TestEngine) async throws {
+        try await JobQueueTests.withQueue(engine) { _, queue in
+            try await queue.enqueue((0..<200).map { NewJob(kind: "test.probe", dedupeKey: "probe-\($0)") })
+            let recorder = Recorder()
+            let workers = [Self.worker(queue, name: "a", handlers: [Probe(recorder: recorder)]),
+                           Self.worker(queue, name: "b", handlers: [Probe(recorder: recorder)])]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in workers {
+                    group.addTask { while try await worker.runOnce() > 0 {} }
+                }
+                try await group.waitForAll()
+            }
+            #expect(recorder.jobIDs.count == 200)
+            #expect(Set(recorder.jobIDs).count == 200, "no job ran twice")
+            #expect(recorder.contexts.allSatisfy { $0 != nil && ["a", "b"].contains($0!.worker) })
+            #expect(Set(recorder.contexts.compactMap { $0?.worker }).count == 2, "both workers took a share")
+            #expect(try await queue.stats().count(.done) == 200)
+        }
+    }
+
+    @Test("Failures are retried until attempts run out, then the job is dead with its last error", arguments: TestEngine.available)
+    func failingJobEndsDead(engine: TestEngine) async throws {
+        try await JobQueueTests.withQueue(engine) { _, queue in
+            try await queue.enqueue([NewJob(kind: "test.failing", maxAttempts: 3), NewJob(kind: "nobody.handles.this", maxAttempts: 1)])
+            let worker = Self.worker(queue, name: "w", handlers: [Failing()])
+            for _ in 0..<5 { try await worker.runOnce() }
+            let dead = try await queue.dead(limit: 10)
+            #expect(dead.count == 2)
+            #expect(dead.first { $0.kind == "test.failing" }?.lastError == "probe failed on attempt 3")
+            #expect(dead.first { $0.kind == "test.failing" }?.attempts == 3)
+            #expect(dead.first { $0.kind == "nobody.handles.this" }?.lastError?.contains("No handler runs jobs of kind") == true)
+        }
+    }
+
+    @Test("A job that overruns its timeout is cancelled and counted as a failed attempt")
+    func slowJobTimesOut() async throws {
+        try await JobQueueTests.withQueue(.sqlite) { _, queue in
+            try await queue.enqueue([NewJob(kind: "test.slow", maxAttempts: 1)])
+            let started = ContinuousClock.now
+            try await Self.worker(queue, name: "w", handlers: [Slow()]).runOnce()
+            #expect(ContinuousClock.now - started < .seconds(30), "the worker did not wait for the 60 s job")
+            #expect(try await queue.dead(limit: 1).first?.lastError?.contains("did not finish within") == true)
+        }
+    }
+}
