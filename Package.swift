@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -40,10 +41,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FloodgateIntegrations",
+            dependencies: [
+                "FloodgateCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FloodgateJobs",
             dependencies: [
                 "FloodgateCore",
                 "FloodgateStore",
+                "FloodgateIntegrations",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -55,6 +67,7 @@ let package = Package(
                 "FloodgateCore",
                 "FloodgateStore",
                 "FloodgateJobs",
+                "FloodgateIntegrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -88,6 +101,7 @@ let package = Package(
             dependencies: [
                 "FloodgateWeb",
                 "FloodgateJobs",
+                "FloodgateIntegrations",
                 "FloodgateStore",
                 "FloodgateCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

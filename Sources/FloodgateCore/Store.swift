@@ -12,8 +12,13 @@ public struct Store: Hashable, Sendable, Codable {
     public var timeZone: String
     /// Starts every order number of the store, e.g. `PE` in `PE-1042`.
     public var orderPrefix: String
+    /// Where new-order notices go; also the address customers' confirmations come from.
+    public var notifyEmail: String
 
-    public init(id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String, orderPrefix: String) {
+    public init(
+        id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String, orderPrefix: String,
+        notifyEmail: String
+    ) {
         self.id = id
         self.slug = slug
         self.name = name
@@ -21,5 +26,6 @@ public struct Store: Hashable, Sendable, Codable {
         self.currency = currency
         self.timeZone = timeZone
         self.orderPrefix = orderPrefix
+        self.notifyEmail = notifyEmail
     }
 }

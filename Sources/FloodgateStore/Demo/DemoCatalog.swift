@@ -9,6 +9,7 @@ enum DemoCatalog {
         let currency: String
         let timeZone: String
         let orderPrefix: String
+        let notifyEmail: String
         /// Delivery windows offered every day: (from, to, capacity).
         let windows: [(String, String, Int)]
         let products: [Item]
@@ -26,7 +27,7 @@ enum DemoCatalog {
 
     static let petals = Shop(
         slug: "petals", name: "Petals", tagline: "Bouquets across Moscow, delivered the same day",
-        currency: "RUB", timeZone: "Europe/Moscow", orderPrefix: "PE",
+        currency: "RUB", timeZone: "Europe/Moscow", orderPrefix: "PE", notifyEmail: "orders@petals.example",
         windows: [("09:00", "12:00", 20), ("12:00", "15:00", 20), ("15:00", "18:00", 20), ("18:00", "21:00", 15)],
         products: bouquets.enumerated().map { index, b in
             Item(
@@ -38,7 +39,7 @@ enum DemoCatalog {
 
     static let greenbox = Shop(
         slug: "greenbox", name: "Greenbox", tagline: "Farm boxes from the Zurich Oberland, on our tours",
-        currency: "CHF", timeZone: "Europe/Zurich", orderPrefix: "GB",
+        currency: "CHF", timeZone: "Europe/Zurich", orderPrefix: "GB", notifyEmail: "orders@greenbox.example",
         windows: [("08:00", "12:00", 30), ("14:00", "18:00", 30)],
         products: boxes.enumerated().map { index, b in
             Item(

@@ -14,6 +14,7 @@ enum Schema1 {
             .column("currency", type: .text, .notNull)
             .column("time_zone", type: .text, .notNull)
             .column("order_prefix", type: .text, .notNull)
+            .column("notify_email", type: .text, .notNull)
             .run()
 
         try await db.create(table: "products")

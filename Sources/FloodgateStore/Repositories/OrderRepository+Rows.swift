@@ -10,6 +10,10 @@ extension SQLOrderRepository {
         }
     }
 
+    public func order(id: Int) async throws -> Order? {
+        try await self.database.read { db in try await Self.order(id: id, on: db) }
+    }
+
     static func order(id: Int, on db: any SQLDatabase) async throws -> Order? {
         guard
             let row = try await db.select().column(SQLColumn("*", table: "orders")).column(SQLColumn("order_prefix", table: "stores"))

@@ -27,6 +27,8 @@ public protocol OrderRepository: Sendable {
     func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
     /// The store's order with this number (`PE-1042`), or nil.
     func find(store: Store, number: String) async throws -> Order?
+    /// The order with this row id (as outbox jobs name it), or nil.
+    func order(id: Int) async throws -> Order?
 }
 
 /// ``OrderRepository`` on the shop's database.
@@ -102,6 +104,14 @@ public struct SQLOrderRepository: OrderRepository {
         )
         let orderID = try await Self.insert(order, on: db)
         order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
+
+        // The order's deferred work, in the same commit: it exists if and only if the order does.
+        try await JobQueue.enqueue(
+            [JobKind.orderConfirmationEmail, JobKind.shopNotificationEmail].map { kind in
+                NewJob(kind: kind, payload: JobKind.orderPayload(orderID: orderID), dedupeKey: JobKind.dedupeKey(kind, orderID: orderID))
+            },
+            on: db
+        )
 
         // 4. Record the key with its order. A twin racing us on PostgreSQL waits here on the unique key until
         // we commit, then finds it taken and replays our answer; a retry after our commit does the same.

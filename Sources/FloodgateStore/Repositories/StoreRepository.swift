@@ -37,7 +37,8 @@ extension Store {
             tagline: try row.decode(column: "tagline", as: String.self),
             currency: try row.decode(column: "currency", as: String.self),
             timeZone: try row.decode(column: "time_zone", as: String.self),
-            orderPrefix: try row.decode(column: "order_prefix", as: String.self)
+            orderPrefix: try row.decode(column: "order_prefix", as: String.self),
+            notifyEmail: try row.decode(column: "notify_email", as: String.self)
         )
     }
 }

@@ -6,7 +6,8 @@ import Logging
 /// Everything `floodgate serve` needs to start, read once from configuration.
 ///
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
-/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`.
+/// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
+/// `smtp.url`, `public.url`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -22,6 +23,10 @@ public struct AppConfig: Sendable {
     public var role: Role
     /// Most jobs this process's worker runs at once.
     public var workerConcurrency: Int
+    /// `smtp://HOST:PORT` of the mail relay; without one, emails are written as .eml files under `data/mail`.
+    public var smtpURL: String?
+    /// The address customers reach the shop at; links in emails start with it.
+    public var publicURL: String
 
     /// What a `floodgate` process runs.
     public enum Role: String, Sendable, CaseIterable {
@@ -35,7 +40,7 @@ public struct AppConfig: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "var", database: DatabaseURL? = nil,
                 loadDemo: Bool = true, logLevel: Logger.Level = .info, catalogCacheTTL: Duration = .seconds(1),
-                role: Role = .all, workerConcurrency: Int = 4) {
+                role: Role = .all, workerConcurrency: Int = 4, smtpURL: String? = nil, publicURL: String? = nil) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -45,6 +50,8 @@ public struct AppConfig: Sendable {
         self.catalogCacheTTL = catalogCacheTTL
         self.role = role
         self.workerConcurrency = workerConcurrency
+        self.smtpURL = smtpURL
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
     }
 
     /// Reads the configuration; a malformed value is an error at start-up, not a surprise later.
@@ -66,7 +73,8 @@ public struct AppConfig: Sendable {
             dataDirectory: data, database: database,
             loadDemo: try Self.flag(config, "demo", default: true), logLevel: level,
             catalogCacheTTL: .milliseconds(try Self.integer(config, "catalog.cache.ms", default: 1_000, in: 0...60_000)),
-            role: role, workerConcurrency: try Self.integer(config, "jobs.concurrency", default: 4, in: 1...64)
+            role: role, workerConcurrency: try Self.integer(config, "jobs.concurrency", default: 4, in: 1...64),
+            smtpURL: config.string(forKey: "smtp.url"), publicURL: config.string(forKey: "public.url")
         )
     }
 
@@ -95,6 +103,11 @@ public struct AppConfig: Sendable {
         case "0", "no", "off": return false
         default: throw ConfigError.invalid(key: key.components.joined(separator: "."), value: text, hint: "true or false")
         }
+    }
+
+    /// Where emails go when no SMTP relay is configured.
+    public var mailDirectory: String {
+        URL(fileURLWithPath: self.dataDirectory).appendingPathComponent("mail").path
     }
 
     /// Where uploaded and demo photos live.

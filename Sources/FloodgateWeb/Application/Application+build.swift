@@ -1,3 +1,4 @@
+import FloodgateIntegrations
 import FloodgateJobs
 import FloodgateStore
 import Foundation
@@ -97,8 +98,10 @@ func buildWorker(database: Database, config: AppConfig, logger: Logger) async th
         services.append(DatabaseService(database: jobsDatabase))
     }
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    let mailer: any Mailer = try config.smtpURL.map { try SMTPMailer(url: $0) } ?? FolderMailer(folder: config.mailDirectory)
     let worker = Worker(
-        queue: JobQueue(database: jobsDatabase), handlers: JobHandlers.all(),
+        queue: JobQueue(database: jobsDatabase),
+        handlers: JobHandlers.all(database: jobsDatabase, mailer: mailer, publicURL: config.publicURL),
         config: WorkerConfiguration(name: name, concurrency: config.workerConcurrency), logger: logger
     )
     return services + [worker]

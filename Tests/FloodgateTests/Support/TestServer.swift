@@ -18,15 +18,18 @@ struct TestServer: Sendable {
 
     /// Starts a server, runs `body` against it, and stops it.
     static func run(
-        _ engine: TestEngine, _ body: @Sendable (TestServer) async throws -> Void
+        _ engine: TestEngine, configure: (inout AppConfig) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
-        try await engine.withScratch { directory, url in try await Self.run(engine, directory: directory, url: url, body) }
+        try await engine.withScratch { directory, url in
+            var config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
+            configure(&config)
+            try await Self.run(engine, config: config, url: url, body)
+        }
     }
 
     private static func run(
-        _ engine: TestEngine, directory: URL, url: DatabaseURL, _ body: @Sendable (TestServer) async throws -> Void
+        _ engine: TestEngine, config: AppConfig, url: DatabaseURL, _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
-        let config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
         let port = PortBox()
         let app = try await buildApplication(config: config) { channel in port.set(channel.localAddress?.port ?? 0) }
 

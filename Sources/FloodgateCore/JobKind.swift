@@ -1,0 +1,13 @@
+/// The kinds of deferred work an order leaves in the outbox, and the facts that make each one unique.
+public enum JobKind {
+    /// The order confirmation to the customer.
+    public static let orderConfirmationEmail = "email.order-confirmation"
+    /// The new-order notice to the shop.
+    public static let shopNotificationEmail = "email.shop-notification"
+
+    /// Payload of an order's jobs: the order's row id (handlers read the order, never a stale copy).
+    public static func orderPayload(orderID: Int) -> String { #"{"order":\#(orderID)}"# }
+
+    /// One job of each kind per order, however often the order's transaction is retried.
+    public static func dedupeKey(_ kind: String, orderID: Int) -> String { "\(kind):order:\(orderID)" }
+}

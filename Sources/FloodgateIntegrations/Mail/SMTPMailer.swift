@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Sends mail to an SMTP server (RFC 5321, plain: EHLO, MAIL FROM, RCPT TO, DATA), one connection per message.
+///
+/// Meant for a relay on the same host or network (a local MTA, a provider's submission port behind a
+/// relay); it speaks neither TLS nor AUTH.
+public struct SMTPMailer: Mailer {
+    public let host: String
+    public let port: Int
+    let heloName: String
+    let timeout: Duration
+
+    /// From `smtp://HOST:PORT` (port 25 when absent).
+    public init(url: String, heloName: String = "floodgate.local", timeout: Duration = .seconds(20)) throws(MailError) {
+        guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty else {
+            throw .invalidURL(url)
+        }
+        self.host = host
+        self.port = components.port ?? 25
+        self.heloName = heloName
+        self.timeout = timeout
+    }
+
+    public func send(_ message: MailMessage, messageID: String) async throws {
+        let deadline = self.timeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.converse(message, messageID: messageID) }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                throw MailError.timedOut
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func converse(_ message: MailMessage, messageID: String) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(10))
+            .connect(host: self.host, port: self.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            var lines = inbound.makeAsyncIterator()
+            /// Reads one reply (all its continuation lines) and checks its code.
+            func expect(_ code: String, after command: String) async throws {
+                while true {
+                    guard let buffer = try await lines.next() else { throw MailError.connectionClosed }
+                    let line = String(buffer: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
+                    guard line.hasPrefix(code) else { throw MailError.refused(command: command, reply: line) }
+                    // "250-…" continues, "250 …" (or a bare code) ends the reply.
+                    if line.count <= 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " { return }
+                }
+            }
+            func say(_ command: String, expecting code: String) async throws {
+                try await outbound.write(ByteBuffer(string: command + "\r\n"))
+                try await expect(code, after: command.split(separator: " ").first.map(String.init) ?? command)
+            }
+            try await expect("220", after: "connect")
+            try await say("EHLO \(self.heloName)", expecting: "250")
+            try await say("MAIL FROM:<\(Self.address(message.from))>", expecting: "250")
+            for recipient in message.to { try await say("RCPT TO:<\(Self.address(recipient))>", expecting: "250") }
+            try await say("DATA", expecting: "354")
+            // Dot-stuffing: a line that starts with "." gets another one (RFC 5321 §4.5.2).
+            let body = message.mime(messageID: messageID).replacingOccurrences(of: "\r\n.", with: "\r\n..")
+            try await outbound.write(ByteBuffer(string: body + "\r\n.\r\n"))
+            try await expect("250", after: "DATA (message)")
+            try? await say("QUIT", expecting: "221")
+        }
+    }
+
+    /// `Petals <orders@petals.example>` → `orders@petals.example`.
+    static func address(_ mailbox: String) -> String {
+        if let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close {
+            return String(mailbox[mailbox.index(after: open)..<close])
+        }
+        return mailbox.trimmingCharacters(in: .whitespaces)
+    }
+}
