@@ -6,6 +6,7 @@
 #   bench/run.sh                      SQLite (the embedded default)
 #   bench/run.sh --engine postgres    a throwaway PostgreSQL cluster
 #   DURATION=15 ROUNDS=3 bench/run.sh
+#   ROLE=web bench/run.sh             the web server alone (jobs are written but no worker runs them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,7 @@ if [ "$engine" = postgres ]; then
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --data "$data" --database "$database" --log-level warning >"$data/server.log" 2>&1 &
+"$bin" serve --port "$port" --data "$data" --database "$database" --role "${ROLE:-all}" --log-level warning >"$data/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
