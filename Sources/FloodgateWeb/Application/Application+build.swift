@@ -99,6 +99,8 @@ func buildWorker(database: Database, config: AppConfig, logger: Logger) async th
     }
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     let mailer: any Mailer = try config.smtpURL.map { try SMTPMailer(url: $0) } ?? FolderMailer(folder: config.mailDirectory)
+    // Say where emails go: without a relay they are files a newcomer can open, not lost mail.
+    logger.info("emails are delivered", metadata: ["to": "\(config.smtpURL ?? config.mailDirectory + "/*.eml")"])
     let worker = Worker(
         queue: JobQueue(database: jobsDatabase),
         handlers: JobHandlers.all(database: jobsDatabase, mailer: mailer, publicURL: config.publicURL),
