@@ -73,15 +73,9 @@ struct JobsCommand: AsyncParsableCommand {
         let config = try AppConfig(reader: try await options.reader())
         var logger = Logger(label: "floodgate.jobs")
         logger.logLevel = .warning
-        let database = try await Database.open(config.database, logger: logger)
-        do {
+        return try await Database.withOpened(config.database, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
-            let result = try await body(JobQueue(database: database), database)
-            await database.close()
-            return result
-        } catch {
-            await database.close()
-            throw error
+            return try await body(JobQueue(database: database), database)
         }
     }
 

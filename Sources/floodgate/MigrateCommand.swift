@@ -16,16 +16,11 @@ struct MigrateCommand: AsyncParsableCommand {
         let config = try AppConfig(reader: try await self.dataOptions.reader())
         var logger = Logger(label: "floodgate.migrate")
         logger.logLevel = config.logLevel
-        let database = try await Database.open(config.database, logger: logger)
-        do {
+        try await Database.withOpened(config.database, logger: logger) { database in
             let applied = try await Migrator(database: database).migrate(logger: logger)
             let version = try await Migrator(database: database).currentVersion()
             print(applied.isEmpty ? "Schema is up to date at version \(version) (\(config.database))." :
                 "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(version).")
-            await database.close()
-        } catch {
-            await database.close()
-            throw error
         }
     }
 }

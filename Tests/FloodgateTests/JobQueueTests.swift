@@ -10,16 +10,10 @@ struct JobQueueTests {
     /// Runs `body` with a migrated scratch database of the engine.
     static func withQueue(_ engine: TestEngine, _ body: (Database, JobQueue) async throws -> Void) async throws {
         try await engine.withScratch { _, url in
-            let database = try await Database.open(url, logger: Logger(label: "test"))
-            let result: Result<Void, any Error>
-            do {
+            try await Database.withOpened(url, logger: Logger(label: "test")) { database in
                 try await Migrator(database: database).migrate(logger: Logger(label: "test"))
-                result = .success(try await body(database, JobQueue(database: database)))
-            } catch {
-                result = .failure(error)
+                try await body(database, JobQueue(database: database))
             }
-            await database.close()
-            try result.get()
         }
     }
 

@@ -42,6 +42,17 @@ public final class Database: Sendable {
         }
     }
 
+    /// Opens the database, runs `body` with it and closes it again, whether `body` returns or throws.
+    public static func withOpened<T: Sendable>(
+        _ url: DatabaseURL, maxConnections: Int = 20, logger: Logger, _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database = try await Database.open(url, maxConnections: maxConnections, logger: logger)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(database)) } catch { result = .failure(error) }
+        await database.close()
+        return try result.get()
+    }
+
     /// Runs read-only work on a pooled connection.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch self.backend {

@@ -56,14 +56,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     private static func withAdmin(_ url: DatabaseURL, _ body: @Sendable (Database) async throws -> Void) async throws {
-        let database = try await Database.open(url, maxConnections: 1, logger: Logger(label: "test-admin"))
-        do {
-            try await body(database)
-            await database.close()
-        } catch {
-            await database.close()
-            throw error
-        }
+        try await Database.withOpened(url, maxConnections: 1, logger: Logger(label: "test-admin"), body)
     }
 }
 
