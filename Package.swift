@@ -35,6 +35,7 @@ let package = Package(
                 "FloodgateCore",
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -46,6 +47,17 @@ let package = Package(
                 "FloodgateCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FloodgateCashierSim",
+            dependencies: [
+                "FloodgateIntegrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -82,6 +94,8 @@ let package = Package(
             name: "floodgate",
             dependencies: [
                 "FloodgateWeb",
+                "FloodgateCashierSim",
+                "FloodgateJobs",
                 "FloodgateStore",
                 "FloodgateCore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,6 +116,7 @@ let package = Package(
                 "FloodgateWeb",
                 "FloodgateJobs",
                 "FloodgateIntegrations",
+                "FloodgateCashierSim",
                 "FloodgateStore",
                 "FloodgateCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

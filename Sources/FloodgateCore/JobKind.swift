@@ -4,6 +4,16 @@ public enum JobKind {
     public static let orderConfirmationEmail = "email.order-confirmation"
     /// The new-order notice to the shop.
     public static let shopNotificationEmail = "email.shop-notification"
+    /// The order's fiscal receipt at the online cash register (stores with fiscal receipts only).
+    public static let fiscalReceipt = "fiscal.receipt"
+
+    /// What an order of `store` leaves in the outbox.
+    public static func forOrder(in store: Store) -> [String] {
+        [Self.orderConfirmationEmail, Self.shopNotificationEmail] + (store.fiscalReceipts ? [Self.fiscalReceipt] : [])
+    }
+
+    /// The id the cash register knows an order's sell receipt by: registering it again returns the first one.
+    public static func receiptExternalID(orderNumber: String) -> String { "\(orderNumber)-sell" }
 
     /// Payload of an order's jobs: the order's row id (handlers read the order, never a stale copy).
     public static func orderPayload(orderID: Int) -> String { #"{"order":\#(orderID)}"# }

@@ -14,10 +14,12 @@ public struct Store: Hashable, Sendable, Codable {
     public var orderPrefix: String
     /// Where new-order notices go; also the address customers' confirmations come from.
     public var notifyEmail: String
+    /// Whether every order gets a fiscal receipt from the online cash register (Russian 54-FZ shops).
+    public var fiscalReceipts: Bool
 
     public init(
         id: Int, slug: String, name: String, tagline: String, currency: String, timeZone: String, orderPrefix: String,
-        notifyEmail: String
+        notifyEmail: String, fiscalReceipts: Bool = false
     ) {
         self.id = id
         self.slug = slug
@@ -27,5 +29,6 @@ public struct Store: Hashable, Sendable, Codable {
         self.timeZone = timeZone
         self.orderPrefix = orderPrefix
         self.notifyEmail = notifyEmail
+        self.fiscalReceipts = fiscalReceipts
     }
 }

@@ -22,22 +22,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "all (web server and job worker, the default), web, or worker (env FLOODGATE_ROLE).")
     var role: String?
 
-    @Option(name: .long, help: "Mail relay smtp://HOST:PORT (env FLOODGATE_SMTP_URL); without it emails go to DATA/mail/*.eml.")
-    var smtpURL: String?
-
-    @Option(name: .long, help: "Address customers reach the shop at, for links in emails (env FLOODGATE_PUBLIC_URL).")
-    var publicURL: String?
+    @OptionGroup var integrations: IntegrationOptions
 
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        var extra: [AbsoluteConfigKey: ConfigValue] = [:]
+        var extra = self.integrations.values
         if let host { extra[["floodgate", "host"]] = .init(.string(host), isSecret: false) }
         if let port { extra[["floodgate", "port"]] = .init(.int(port), isSecret: false) }
         if self.noDemo { extra[["floodgate", "demo"]] = .init(.bool(false), isSecret: false) }
         if let role { extra[["floodgate", "role"]] = .init(.string(role), isSecret: false) }
-        if let smtpURL { extra[["floodgate", "smtp", "url"]] = .init(.string(smtpURL), isSecret: false) }
-        if let publicURL { extra[["floodgate", "public", "url"]] = .init(.string(publicURL), isSecret: false) }
         let config = try AppConfig(reader: try await self.dataOptions.reader(adding: extra))
         if config.role == .worker {
             try await WorkerCommand.runWorker(config: config)

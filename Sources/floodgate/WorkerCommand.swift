@@ -10,10 +10,12 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the job worker only: takes due jobs from the outbox and runs them. Stops cleanly on SIGTERM."
     )
 
+    @OptionGroup var integrations: IntegrationOptions
+
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        var config = try AppConfig(reader: try await self.dataOptions.reader())
+        var config = try AppConfig(reader: try await self.dataOptions.reader(adding: self.integrations.values))
         config.role = .worker
         try await Self.runWorker(config: config)
     }

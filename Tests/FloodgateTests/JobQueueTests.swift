@@ -52,15 +52,15 @@ struct JobQueueTests {
                 NewJob(kind: "low", priority: 0), NewJob(kind: "high", priority: 10),
                 NewJob(kind: "later", runAt: Clock.nowMillis + 3_600_000),
             ])
-            let first = try await queue.claim(limit: 10, worker: "w1", lease: .seconds(60))
+            let first = try await queue.claim(limit: 10, worker: "w1", lease: .seconds(60), kinds: ["low", "high", "later"])
             #expect(first.map(\.kind) == ["high", "low"])
             #expect(first.allSatisfy { $0.attempts == 1 && $0.state == .running })
-            #expect(try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30)).isEmpty, "leased and not-yet-due jobs are not claimed")
+            #expect(try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"]).isEmpty, "leased and not-yet-due jobs are not claimed")
 
             // w1 "dies" and its lease runs out (moved into the past rather than waited for, so no timing is involved):
             // another worker takes the jobs over, as a new attempt.
             try await database.execute("UPDATE jobs SET lease_until = 1 WHERE worker = 'w1'")
-            let takenOver = try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30))
+            let takenOver = try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"])
             #expect(Set(takenOver.map(\.id)) == Set(first.map(\.id)))
             #expect(takenOver.allSatisfy { $0.attempts == 2 })
 
@@ -77,15 +77,15 @@ struct JobQueueTests {
     func failuresBackOffThenDie(engine: TestEngine) async throws {
         try await Self.withQueue(engine) { database, queue in
             try await queue.enqueue([NewJob(kind: "flaky", maxAttempts: 2)])
-            var job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30)).first)
+            var job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             try await queue.fail(job, worker: "w", error: "cash register said 500", retryAfter: .seconds(3_600))
             #expect(try await queue.stats().count(.retrying) == 1)
-            #expect(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30)).isEmpty, "it waits out its back-off")
+            #expect(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).isEmpty, "it waits out its back-off")
             let wait = try await database.scalar("SELECT run_at - updated_at FROM jobs")
             #expect(wait == 3_600_000)
 
             try await database.execute("UPDATE jobs SET run_at = 1")  // the hour has passed
-            job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30)).first)
+            job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             #expect(job.attempts == 2)
             #expect(job.lastError == "cash register said 500")
             try await queue.fail(job, worker: "w", error: "cash register timed out", retryAfter: .milliseconds(1))
@@ -99,7 +99,7 @@ struct JobQueueTests {
 
             #expect(try await queue.retryDead(id: job.id))
             #expect(try await queue.retryDead(id: job.id) == false, "only a dead job can be retried")
-            let again = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30)).first)
+            let again = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             #expect(again.attempts == 1)
         }
     }
@@ -113,7 +113,7 @@ struct JobQueueTests {
                     group.addTask {
                         var mine: [Int] = []
                         while true {
-                            let jobs = try await queue.claim(limit: 16, worker: "w\(worker)", lease: .seconds(60))
+                            let jobs = try await queue.claim(limit: 16, worker: "w\(worker)", lease: .seconds(60), kinds: ["trivial"])
                             if jobs.isEmpty { return mine }
                             mine += jobs.map(\.id)
                             try await queue.complete(jobs.map(\.id), worker: "w\(worker)")

@@ -10,6 +10,7 @@ import Logging
 /// the same message (a folder mailer overwrites it; an MTA can drop the duplicate).
 public struct OrderEmailHandler: JobHandler {
     public let kind: String
+    public var integration: String? { "mail" }
     let audience: OrderEmail.Audience
     let orders: any OrderRepository
     let stores: any StoreRepository
@@ -43,7 +44,7 @@ public struct OrderEmailHandler: JobHandler {
 }
 
 /// A job that refers to something that is not there.
-public enum HandlerError: Error, CustomStringConvertible {
+public enum HandlerError: PermanentJobFailure, CustomStringConvertible {
     case missing(String)
 
     public var description: String {

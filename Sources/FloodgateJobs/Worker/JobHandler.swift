@@ -6,9 +6,19 @@ import Logging
 public protocol JobHandler: Sendable {
     /// The `kind` of the jobs this handler runs, e.g. `fiscal.receipt`.
     var kind: String { get }
+    /// The external system the job calls (`cashier`, `smtp`), whose circuit breaker it sits behind.
+    var integration: String? { get }
     /// Does the job; throwing records a failed attempt with the error's description.
     func run(_ job: Job, logger: Logger) async throws
 }
+
+extension JobHandler {
+    public var integration: String? { nil }
+}
+
+/// A failure that says nothing about the integration's health (the job itself is wrong): it does not
+/// count towards opening a circuit breaker.
+public protocol PermanentJobFailure: Error {}
 
 /// Which worker is running which job, visible to any code the job calls.
 ///

@@ -3,12 +3,18 @@ import FloodgateStore
 
 /// The handlers this version of floodgate runs jobs with.
 ///
-/// A job of a kind no handler runs fails with a clear error, is retried with back-off and ends as dead,
-/// visible to the operator (`floodgate jobs dead`).
+/// A job of a kind no handler here runs (e.g. receipts while no cash register is configured, or a kind
+/// from a newer version) stays queued for a worker that can run it, visible in `floodgate jobs stats`.
 public enum JobHandlers {
-    public static func all(database: Database, mailer: any Mailer, publicURL: String) -> [any JobHandler] {
-        OrderEmailHandler.all(
-            orders: SQLOrderRepository(database: database), stores: SQLStoreRepository(database: database), mailer: mailer, publicURL: publicURL
-        )
+    public static func all(database: Database, mailer: any Mailer, cashier: CashierClient?, publicURL: String) -> [any JobHandler] {
+        let orders = SQLOrderRepository(database: database)
+        let stores = SQLStoreRepository(database: database)
+        var handlers: [any JobHandler] = OrderEmailHandler.all(orders: orders, stores: stores, mailer: mailer, publicURL: publicURL)
+        if let cashier {
+            handlers.append(
+                FiscalReceiptHandler(orders: orders, stores: stores, receipts: ReceiptRepository(database: database), cashier: cashier, publicURL: publicURL)
+            )
+        }
+        return handlers
     }
 }

@@ -8,10 +8,13 @@ import ServiceLifecycle
 /// A worker never runs on a visitor's request: it is a service of its own, with its own concurrency cap
 /// (and, on PostgreSQL, its own connection pool), so a saturated worker cannot take what visitors need.
 /// Each job runs with a timeout under ``JobContext/current``; a failure is retried with back-off until
-/// its attempts are used up, then the job is kept as dead with its last error.
+/// its attempts are used up, then the job is kept as dead with its last error. Handlers that call an
+/// integration sit behind its ``CircuitBreaker``: while it is open their jobs stay queued, untried.
 public struct Worker: Service {
     let queue: JobQueue
     let handlers: [String: any JobHandler]
+    /// One breaker per integration the handlers call, shared by all of its job kinds.
+    public let breakers: [String: CircuitBreaker]
     let config: WorkerConfiguration
     let logger: Logger
 
@@ -22,6 +25,10 @@ public struct Worker: Service {
         var logger = logger
         logger[metadataKey: "worker"] = "\(config.name)"
         self.logger = logger
+        let integrations = Set(handlers.compactMap(\.integration))
+        self.breakers = Dictionary(uniqueKeysWithValues: integrations.map { name in
+            (name, CircuitBreaker(integration: name, threshold: config.breakerThreshold, cooldown: config.breakerCooldown, logger: logger))
+        })
     }
 
     public func run() async throws {
@@ -45,24 +52,40 @@ public struct Worker: Service {
     /// Claims one batch of due jobs, runs it to the end, records the outcomes. Returns how many ran.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let batch = try await self.queue.claim(limit: self.config.concurrency * 4, worker: self.config.name, lease: self.config.lease)
+        let batch = try await self.queue.claim(
+            limit: self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: await self.claimableKinds()
+        )
         guard !batch.isEmpty else { return 0 }
-        let failures = await withTaskGroup(of: (Job, (any Error)?).self) { group -> [(Job, any Error)] in
+        let outcomes = await withTaskGroup(of: (Job, Outcome).self) { group -> [(Job, Outcome)] in
             var next = batch.makeIterator()
             // At most `concurrency` jobs at once, however large the batch.
             for _ in 0..<self.config.concurrency {
                 guard let job = next.next() else { break }
-                group.addTask { (job, await self.execute(job)) }
+                group.addTask { (job, await self.attempt(job)) }
             }
-            var failed: [(Job, any Error)] = []
-            for await (job, error) in group {
-                if let error { failed.append((job, error)) }
-                if let more = next.next() { group.addTask { (more, await self.execute(more)) } }
+            var outcomes: [(Job, Outcome)] = []
+            outcomes.reserveCapacity(batch.count)
+            for await result in group {
+                outcomes.append(result)
+                if let more = next.next() { group.addTask { (more, await self.attempt(more)) } }
             }
-            return failed
+            return outcomes
         }
-        let failedIDs = Set(failures.map(\.0.id))
-        try await self.queue.complete(batch.map(\.id).filter { !failedIDs.contains($0) }, worker: self.config.name)
+        var done: [Int] = []
+        var failures: [(Job, any Error)] = []
+        var waiting: [Int] = []
+        var waitUntil = Clock.nowMillis
+        for (job, outcome) in outcomes {
+            switch outcome {
+            case .done: done.append(job.id)
+            case .failed(let error): failures.append((job, error))
+            case .waiting(let delay):
+                waiting.append(job.id)
+                waitUntil = max(waitUntil, Clock.nowMillis + delay.milliseconds)
+            }
+        }
+        try await self.queue.complete(done, worker: self.config.name)
+        try await self.queue.release(waiting, worker: self.config.name, until: waitUntil)
         for (job, error) in failures {
             let delay = self.config.retry.delay(afterAttempt: job.attempts)
             self.logger.warning(
@@ -72,6 +95,35 @@ public struct Worker: Service {
             try await self.queue.fail(job, worker: self.config.name, error: "\(error)", retryAfter: delay)
         }
         return batch.count
+    }
+
+    /// How one claimed job ended.
+    enum Outcome {
+        case done
+        case failed(any Error)
+        /// Not tried: its integration's breaker is open.
+        case waiting(Duration)
+    }
+
+    /// The kinds worth claiming now: those with a handler whose integration is not switched off.
+    func claimableKinds() async -> [String] {
+        var kinds: [String] = []
+        for (kind, handler) in self.handlers {
+            if let integration = handler.integration, let breaker = self.breakers[integration], await !breaker.acceptsWork() { continue }
+            kinds.append(kind)
+        }
+        return kinds
+    }
+
+    /// Runs a job through its integration's breaker.
+    private func attempt(_ job: Job) async -> Outcome {
+        guard let integration = self.handlers[job.kind]?.integration, let breaker = self.breakers[integration] else {
+            return await self.execute(job).map(Outcome.failed) ?? .done
+        }
+        if case .wait(let delay) = await breaker.admit() { return .waiting(delay) }
+        let error = await self.execute(job)
+        await breaker.record(success: error == nil || error is any PermanentJobFailure)
+        return error.map(Outcome.failed) ?? .done
     }
 
     /// Runs one job with its handler, its timeout and its context; returns the error if it failed.

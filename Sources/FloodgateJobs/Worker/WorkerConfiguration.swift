@@ -14,10 +14,16 @@ public struct WorkerConfiguration: Sendable {
     /// Jobs enqueued in this process wake it at once.
     public var idlePoll: Duration
     public var retry: RetryPolicy
+    /// Jobs taken per claim; trivial jobs drain faster in larger batches (at most `concurrency` run at once).
+    public var batchSize: Int
+    /// Failures in a row that open an integration's circuit breaker, and its first cool-down.
+    public var breakerThreshold: Int
+    public var breakerCooldown: Duration
 
     public init(
         name: String, concurrency: Int = 4, lease: Duration = .seconds(60), jobTimeout: Duration = .seconds(30),
-        idlePoll: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy()
+        idlePoll: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy(), batchSize: Int? = nil,
+        breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5)
     ) {
         self.name = name
         self.concurrency = concurrency
@@ -25,5 +31,8 @@ public struct WorkerConfiguration: Sendable {
         self.jobTimeout = jobTimeout
         self.idlePoll = idlePoll
         self.retry = retry
+        self.batchSize = batchSize ?? concurrency * 4
+        self.breakerThreshold = breakerThreshold
+        self.breakerCooldown = breakerCooldown
     }
 }

@@ -10,6 +10,8 @@ enum DemoCatalog {
         let timeZone: String
         let orderPrefix: String
         let notifyEmail: String
+        /// Russian shops send every order to the online cash register.
+        var fiscalReceipts: Bool { self.currency == "RUB" }
         /// Delivery windows offered every day: (from, to, capacity).
         let windows: [(String, String, Int)]
         let products: [Item]

@@ -44,10 +44,11 @@ public struct DemoData: Sendable {
 
     private static func insert(_ shop: DemoCatalog.Shop, windowDays: Int, on db: any SQLDatabase) async throws {
         let row = try await db.insert(into: "stores")
-            .columns("slug", "name", "tagline", "currency", "time_zone", "order_prefix", "notify_email")
+            .columns("slug", "name", "tagline", "currency", "time_zone", "order_prefix", "notify_email", "fiscal_receipts")
             .values(
                 SQLBind(shop.slug), SQLBind(shop.name), SQLBind(shop.tagline), SQLBind(shop.currency),
-                SQLBind(shop.timeZone), SQLBind(shop.orderPrefix), SQLBind(shop.notifyEmail)
+                SQLBind(shop.timeZone), SQLBind(shop.orderPrefix), SQLBind(shop.notifyEmail),
+                SQLBind(shop.fiscalReceipts ? 1 : 0)
             )
             .returning("id").first()
         let storeID = try row!.decode(column: "id", as: Int.self)

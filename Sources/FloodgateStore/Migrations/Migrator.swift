@@ -17,6 +17,7 @@ public struct Migrator: Sendable {
     static let all: [Migration] = [
         Migration(version: 1, name: "shops, catalog, delivery windows, orders", apply: Schema1.apply),
         Migration(version: 2, name: "outbox jobs", apply: Schema2.apply),
+        Migration(version: 3, name: "fiscal receipts, scheduled tasks and their runs", apply: Schema3.apply),
     ]
 
     /// Applies what is missing and returns the versions applied now.

@@ -36,8 +36,13 @@ public struct JobQueue: Sendable {
     }
 
     /// Takes up to `limit` due jobs (highest priority, then oldest first) for `worker` until the lease ends.
-    public func claim(limit: Int, worker: String, lease: Duration) async throws -> [Job] {
+    ///
+    /// Only jobs of `kinds` are taken: a worker leaves alone what it has no handler for, and jobs whose
+    /// integration is switched off by its circuit breaker wait in the queue without using attempts.
+    public func claim(limit: Int, worker: String, lease: Duration, kinds: [String]) async throws -> [Job] {
+        guard !kinds.isEmpty else { return [] }
         let now = Clock.nowMillis
+        let kindList = SQLList(kinds.map { SQLBind($0) })
         let until = now + lease.milliseconds
         // PostgreSQL only: skip rows another worker is claiming right now instead of waiting for them.
         let skipLocked = self.database.engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
@@ -48,8 +53,9 @@ public struct JobQueue: Sendable {
                     worker = \(bind: worker), updated_at = \(bind: now)
                 WHERE id IN (
                     SELECT id FROM jobs
-                    WHERE (state IN (\(bind: JobState.queued.rawValue), \(bind: JobState.retrying.rawValue)) AND run_at <= \(bind: now))
-                       OR (state = \(bind: JobState.running.rawValue) AND lease_until < \(bind: now))
+                    WHERE kind IN (\(kindList)) AND (
+                        (state IN (\(bind: JobState.queued.rawValue), \(bind: JobState.retrying.rawValue)) AND run_at <= \(bind: now))
+                        OR (state = \(bind: JobState.running.rawValue) AND lease_until < \(bind: now)))
                     ORDER BY priority DESC, run_at, id
                     LIMIT \(bind: limit)\(unsafeRaw: skipLocked)
                 )
@@ -84,6 +90,22 @@ public struct JobQueue: Sendable {
                 .set("lease_until", to: SQLLiteral.null).set("updated_at", to: now)
                 .where("id", .equal, job.id).where("worker", .equal, worker).where("state", .equal, JobState.running.rawValue)
                 .run()
+        }
+    }
+
+    /// Puts claimed jobs back untried: the attempt they were charged is returned and they come due at `at`.
+    /// Used when their integration's breaker opened after they were claimed.
+    public func release(_ ids: [Int], worker: String, until at: Int64) async throws {
+        guard !ids.isEmpty else { return }
+        let now = Clock.nowMillis
+        try await self.database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE jobs SET state = \(bind: JobState.retrying.rawValue), attempts = attempts - 1, run_at = \(bind: at),
+                    lease_until = NULL, updated_at = \(bind: now)
+                WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) AND worker = \(bind: worker) AND state = \(bind: JobState.running.rawValue)
+                """
+            ).run()
         }
     }
 
@@ -135,7 +157,7 @@ extension Job {
 
 extension Duration {
     /// Whole milliseconds, for timestamps stored as milliseconds since 1970.
-    var milliseconds: Int64 {
+    public var milliseconds: Int64 {
         self.components.seconds * 1_000 + self.components.attoseconds / 1_000_000_000_000_000
     }
 }

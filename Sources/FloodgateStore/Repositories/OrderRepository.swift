@@ -107,7 +107,7 @@ public struct SQLOrderRepository: OrderRepository {
 
         // The order's deferred work, in the same commit: it exists if and only if the order does.
         try await JobQueue.enqueue(
-            [JobKind.orderConfirmationEmail, JobKind.shopNotificationEmail].map { kind in
+            JobKind.forOrder(in: store).map { kind in
                 NewJob(kind: kind, payload: JobKind.orderPayload(orderID: orderID), dedupeKey: JobKind.dedupeKey(kind, orderID: orderID))
             },
             on: db

@@ -38,7 +38,8 @@ extension Store {
             currency: try row.decode(column: "currency", as: String.self),
             timeZone: try row.decode(column: "time_zone", as: String.self),
             orderPrefix: try row.decode(column: "order_prefix", as: String.self),
-            notifyEmail: try row.decode(column: "notify_email", as: String.self)
+            notifyEmail: try row.decode(column: "notify_email", as: String.self),
+            fiscalReceipts: try row.decode(column: "fiscal_receipts", as: Int.self) != 0
         )
     }
 }

@@ -1,4 +1,5 @@
 import Configuration
+import FloodgateIntegrations
 import FloodgateStore
 import Foundation
 import Logging
@@ -7,7 +8,8 @@ import Logging
 ///
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
-/// `smtp.url`, `public.url`.
+/// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
+/// `jobs.lease.ms`, `jobs.breaker.cooldown.ms`, `faults`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -27,6 +29,16 @@ public struct AppConfig: Sendable {
     public var smtpURL: String?
     /// The address customers reach the shop at; links in emails start with it.
     public var publicURL: String
+    /// The online cash register; without it, receipt jobs wait in the queue until one is configured.
+    public var cashier: CashierSettings?
+    /// Bearer token for `/api/v1/admin/…`; without one the admin API answers 401 to everyone.
+    public var adminToken: String?
+    /// How long a claimed job stays its worker's before another may take it over.
+    public var jobLease: Duration = .seconds(60)
+    /// First pause of an integration whose circuit breaker opened.
+    public var breakerCooldown: Duration = .seconds(5)
+    /// Deliberate faults for drills and benchmarks: `runaway-task` registers a task that loops on queries.
+    public var faults: Set<String> = []
 
     /// What a `floodgate` process runs.
     public enum Role: String, Sendable, CaseIterable {
@@ -76,6 +88,27 @@ public struct AppConfig: Sendable {
             role: role, workerConcurrency: try Self.integer(config, "jobs.concurrency", default: 4, in: 1...64),
             smtpURL: config.string(forKey: "smtp.url"), publicURL: config.string(forKey: "public.url")
         )
+        if let url = config.string(forKey: "cashier.url") {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ConfigError.invalid(key: "cashier.url", value: url, hint: "http(s)://HOST:PORT/PATH of the cash register API")
+            }
+            let defaults = CashierSettings(baseURL: url)
+            self.cashier = CashierSettings(
+                baseURL: url, login: config.string(forKey: "cashier.login", default: defaults.login),
+                password: config.string(forKey: "cashier.password", isSecret: true, default: defaults.password),
+                group: config.string(forKey: "cashier.group", default: defaults.group), inn: config.string(forKey: "cashier.inn", default: defaults.inn),
+                vat: config.string(forKey: "cashier.vat", default: defaults.vat)
+            )
+        }
+        self.adminToken = config.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        self.jobLease = .milliseconds(try Self.integer(config, "jobs.lease.ms", default: 60_000, in: 500...3_600_000))
+        self.breakerCooldown = .milliseconds(try Self.integer(config, "jobs.breaker.cooldown.ms", default: 5_000, in: 100...600_000))
+        let faults = Set(config.string(forKey: "faults", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let known: Set<String> = ["runaway-task"]
+        if let unknown = faults.subtracting(known).first {
+            throw ConfigError.invalid(key: "faults", value: unknown, hint: "a comma-separated list of: \(known.sorted().joined(separator: ", "))")
+        }
+        self.faults = faults
     }
 
     /// A whole number in range, the default when absent; a value that is there but wrong is an error

@@ -99,14 +99,28 @@ func buildWorker(database: Database, config: AppConfig, logger: Logger) async th
     }
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     let mailer: any Mailer = try config.smtpURL.map { try SMTPMailer(url: $0) } ?? FolderMailer(folder: config.mailDirectory)
-    // Say where emails go: without a relay they are files a newcomer can open, not lost mail.
+    // Say where emails and receipts go: without a relay emails are files a newcomer can open, not lost mail;
+    // without a cash register receipts wait in the queue.
     logger.info("emails are delivered", metadata: ["to": "\(config.smtpURL ?? config.mailDirectory + "/*.eml")"])
+    let cashier = config.cashier.map { CashierClient(settings: $0) }
+    if let cashier {
+        logger.info("fiscal receipts are registered", metadata: ["cash_register": "\(cashier.settings.baseURL)"])
+    } else {
+        logger.notice("no cash register configured (--cashier-url): receipt jobs wait in the queue")
+    }
     let worker = Worker(
         queue: JobQueue(database: jobsDatabase),
-        handlers: JobHandlers.all(database: jobsDatabase, mailer: mailer, publicURL: config.publicURL),
-        config: WorkerConfiguration(name: name, concurrency: config.workerConcurrency), logger: logger
+        handlers: JobHandlers.all(database: jobsDatabase, mailer: mailer, cashier: cashier, publicURL: config.publicURL),
+        config: WorkerConfiguration(
+            name: name, concurrency: config.workerConcurrency, lease: config.jobLease, breakerCooldown: config.breakerCooldown
+        ),
+        logger: logger
     )
-    return services + [worker]
+    let scheduler = Scheduler(
+        database: jobsDatabase, tasks: BuiltinTasks.all(database: jobsDatabase, cashier: cashier, runaway: config.faults.contains("runaway-task")),
+        worker: name, logger: logger
+    )
+    return services + [worker, scheduler]
 }
 
 /// Closes the database after the HTTP server has stopped (services stop in reverse order).
