@@ -2,6 +2,7 @@ import FloodgateIntegrations
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// A local stand-in for an ATOL-Online-style cash register, for tests, demos and outage drills.
 ///
@@ -11,7 +12,8 @@ import Logging
 public enum CashierSimulator {
     public static func buildApplication(
         host: String = "127.0.0.1", port: Int, mode: SimulatorMode = SimulatorMode(), processing: Duration = .milliseconds(200),
-        login: String = "floodgate", password: String = "floodgate", logger: Logger = Logger(label: "cashier-sim")
+        login: String = "floodgate", password: String = "floodgate", logger: Logger = Logger(label: "cashier-sim"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let state = SimulatorState(mode: mode, processing: processing)
         let router = Router()
@@ -50,7 +52,10 @@ public enum CashierSimulator {
             logger.notice("mode switched", metadata: ["mode": "\(mode)"])
             return try Self.json(mode, status: .ok)
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "cashier-sim"), logger: logger)
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "cashier-sim"),
+            onServerRunning: onServerRunning, logger: logger
+        )
     }
 
     /// The failure the current mode calls for, if any (after its delay).

@@ -36,8 +36,8 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
         self.dayOfWeekRestricted = all[5] != "*"
     }
 
-    /// The first time strictly after `after` (seconds since 1970) the schedule fires, or nil if none within
-    /// about five years (e.g. `0 0 31 2 *`).
+    /// The first time strictly after `after` (seconds since 1970) the schedule fires, or nil if it never
+    /// does (e.g. `0 0 31 2 *`; the search gives up after a bounded number of steps).
     public func next(after: Int64) -> Int64? {
         var time = after + 1
         for _ in 0..<200_000 {

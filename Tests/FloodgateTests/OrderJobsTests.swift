@@ -13,8 +13,9 @@ struct OrderJobsTests {
             let placed = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: window))
             #expect(placed.status == 201)
             let orderID = try await server.database.scalar("SELECT MAX(id) FROM orders")
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs") == 2)
-            for kind in [JobKind.orderConfirmationEmail, JobKind.shopNotificationEmail] {
+            // Petals is a Russian shop: two emails and a fiscal receipt.
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs") == 3)
+            for kind in [JobKind.orderConfirmationEmail, JobKind.shopNotificationEmail, JobKind.fiscalReceipt] {
                 let key = JobKind.dedupeKey(kind, orderID: orderID)
                 #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE dedupe_key = '\(key)' AND state = 'queued'") == 1)
             }
@@ -23,7 +24,7 @@ struct OrderJobsTests {
             try await server.database.execute("UPDATE delivery_windows SET reserved = capacity WHERE id = \(window)")
             let full = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: window))
             #expect(full.status == 409)
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs") == 2)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs") == 3)
         }
     }
 

@@ -35,11 +35,13 @@ public struct JobContext: Sendable, Hashable {
 public enum JobError: Error, CustomStringConvertible, Sendable {
     case noHandler(kind: String)
     case timedOut(after: Duration)
+    case onVisitorRequest(path: String)
 
     public var description: String {
         switch self {
         case .noHandler(let kind): "No handler runs jobs of kind '\(kind)' in this version of floodgate."
         case .timedOut(let limit): "The job did not finish within \(limit) and was cancelled."
+        case .onVisitorRequest(let path): "Refused to run a job inside the visitor request \(path): jobs run only in workers."
         }
     }
 }

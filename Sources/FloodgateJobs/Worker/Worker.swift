@@ -129,6 +129,8 @@ public struct Worker: Service {
     /// Runs one job with its handler, its timeout and its context; returns the error if it failed.
     private func execute(_ job: Job) async -> (any Error)? {
         guard let handler = self.handlers[job.kind] else { return JobError.noHandler(kind: job.kind) }
+        // Structurally impossible (workers are services, not request handlers), and kept that way.
+        if let path = VisitorScope.current { return JobError.onVisitorRequest(path: path) }
         let context = JobContext(worker: self.config.name, jobID: job.id, attempt: job.attempts)
         let timeout = self.config.jobTimeout
         do {

@@ -25,7 +25,7 @@ public struct NewJob: Hashable, Sendable {
 }
 
 /// A job as a worker claimed it.
-public struct Job: Hashable, Sendable {
+public struct Job: Hashable, Sendable, Codable {
     public var id: Int
     public var kind: String
     public var payload: String

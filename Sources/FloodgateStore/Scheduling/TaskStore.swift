@@ -53,11 +53,24 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// Starts the run of one tick. Returns its id, or nil if another worker already has this tick.
+    /// Starts the run of one tick. Returns its id, or nil if another worker already has this tick or a run
+    /// of the task is still going (within its timeout) anywhere: one run of a task at a time.
     public func claim(task: String, trigger: String, tick: Int64, worker: String) async throws -> Int? {
         let now = Clock.nowMillis
-        return try await self.database.transaction { db in
-            try await db.insert(into: "task_runs")
+        // PostgreSQL: lock the task's row so two workers cannot both see "nothing running" at once; SQLite's
+        // single writer already serialises this transaction.
+        let lock = self.database.engine == .postgres ? " FOR UPDATE" : ""
+        return try await self.database.transaction { db -> Int? in
+            guard
+                let timeout = try await db.raw("SELECT timeout_ms FROM scheduled_tasks WHERE name = \(bind: task)\(unsafeRaw: lock)")
+                    .first()?.decode(column: "timeout_ms", as: Int64.self)
+            else { return nil }
+            // A run older than its timeout (plus a minute's grace) was abandoned by a worker that died.
+            let busy = try await db.select().column("id").from("task_runs")
+                .where("task", .equal, task).where("outcome", .equal, "running").where("started_at", .greaterThan, now - timeout - 60_000)
+                .limit(1).first()
+            guard busy == nil else { return nil }
+            return try await db.insert(into: "task_runs")
                 .columns("task", "tick", "trigger", "worker", "started_at", "outcome", "queries")
                 .values(SQLBind(task), SQLBind(tick), SQLBind(trigger), SQLBind(worker), SQLBind(now), SQLBind("running"), SQLBind(0))
                 .ignoringConflicts(with: ["task", "trigger", "tick"])

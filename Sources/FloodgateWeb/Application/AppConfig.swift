@@ -9,7 +9,7 @@ import Logging
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
 /// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
-/// `jobs.lease.ms`, `jobs.breaker.cooldown.ms`, `faults`.
+/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -35,8 +35,11 @@ public struct AppConfig: Sendable {
     public var adminToken: String?
     /// How long a claimed job stays its worker's before another may take it over.
     public var jobLease: Duration = .seconds(60)
-    /// First pause of an integration whose circuit breaker opened.
+    /// Failures in a row that open an integration's circuit breaker, and its first pause.
+    public var breakerThreshold = 5
     public var breakerCooldown: Duration = .seconds(5)
+    /// First back-off after a failed job attempt (doubling, with jitter, up to ten minutes).
+    public var retryBase: Duration = .seconds(2)
     /// Deliberate faults for drills and benchmarks: `runaway-task` registers a task that loops on queries.
     public var faults: Set<String> = []
 
@@ -102,7 +105,9 @@ public struct AppConfig: Sendable {
         }
         self.adminToken = config.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         self.jobLease = .milliseconds(try Self.integer(config, "jobs.lease.ms", default: 60_000, in: 500...3_600_000))
+        self.breakerThreshold = try Self.integer(config, "jobs.breaker.threshold", default: 5, in: 1...1_000)
         self.breakerCooldown = .milliseconds(try Self.integer(config, "jobs.breaker.cooldown.ms", default: 5_000, in: 100...600_000))
+        self.retryBase = .milliseconds(try Self.integer(config, "jobs.retry.base.ms", default: 2_000, in: 10...600_000))
         let faults = Set(config.string(forKey: "faults", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let known: Set<String> = ["runaway-task"]
         if let unknown = faults.subtracting(known).first {

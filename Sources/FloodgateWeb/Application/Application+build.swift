@@ -1,3 +1,4 @@
+import FloodgateCore
 import FloodgateIntegrations
 import FloodgateJobs
 import FloodgateStore
@@ -48,6 +49,7 @@ func buildRouter(database: Database, views: Views, config: AppConfig, logger: Lo
     let orders = SQLOrderRepository(database: database)
 
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: VisitorScopeMiddleware())
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(
         middleware: FileMiddleware(
@@ -65,6 +67,8 @@ func buildRouter(database: Database, views: Views, config: AppConfig, logger: Lo
     try OpenAPIDocument.addRoutes(to: api, resourcesDirectory: views.resourcesDirectory)
     CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
+    AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
+        .addRoutes(to: api, token: config.adminToken)
 
     // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
     let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
@@ -112,7 +116,8 @@ func buildWorker(database: Database, config: AppConfig, logger: Logger) async th
         queue: JobQueue(database: jobsDatabase),
         handlers: JobHandlers.all(database: jobsDatabase, mailer: mailer, cashier: cashier, publicURL: config.publicURL),
         config: WorkerConfiguration(
-            name: name, concurrency: config.workerConcurrency, lease: config.jobLease, breakerCooldown: config.breakerCooldown
+            name: name, concurrency: config.workerConcurrency, lease: config.jobLease, retry: RetryPolicy(base: config.retryBase),
+            breakerThreshold: config.breakerThreshold, breakerCooldown: config.breakerCooldown
         ),
         logger: logger
     )

@@ -26,17 +26,26 @@ struct TestResponse: Sendable {
     }
 }
 
+extension TestResponse {
+    /// One exchange with any HTTP peer.
+    static func fetch(
+        _ client: HTTPClient, _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: String? = nil
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 10 * 1024 * 1024)
+        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+}
+
 extension TestServer {
     func request(
         _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> TestResponse {
-        var request = HTTPClientRequest(url: self.baseURL + path)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await self.client.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 10 * 1024 * 1024)
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+        try await TestResponse.fetch(self.client, method, self.baseURL + path, headers: headers, body: body)
     }
 
     func get(_ path: String, headers: [(String, String)] = []) async throws -> TestResponse {

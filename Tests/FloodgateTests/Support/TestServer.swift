@@ -15,6 +15,8 @@ struct TestServer: Sendable {
     /// A second handle on the same database, for checking what was (or was not) written.
     let database: Database
     let engine: TestEngine
+    /// The server's data folder (photos, emails written as files).
+    let dataDirectory: String
 
     /// Starts a server, runs `body` against it, and stops it.
     static func run(
@@ -44,7 +46,9 @@ struct TestServer: Sendable {
             let result: Result<Void, any Error>
             do {
                 let bound = try await port.wait()
-                result = .success(try await body(TestServer(baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine)))
+                result = .success(try await body(TestServer(
+                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.dataDirectory
+                )))
             } catch {
                 result = .failure(error)
             }

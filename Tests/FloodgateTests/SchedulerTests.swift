@@ -1,0 +1,110 @@
+import FloodgateCore
+import FloodgateJobs
+import FloodgateStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@Suite("Scheduled tasks")
+struct SchedulerTests {
+    /// Records which ticks ran, in which worker.
+    final class TickLog: Sendable {
+        let ticks = Mutex<[(tick: Int64, worker: String)]>([])
+        var all: [(tick: Int64, worker: String)] { self.ticks.withLock { $0 } }
+    }
+
+    struct Heartbeat: ScheduledTask {
+        let log: TickLog
+        var definition: TaskDefinition { TaskDefinition(name: "heartbeat", schedule: "* * * * * *", timeout: .seconds(5), maxQueries: 10) }
+        func run(_ context: TaskContext) async throws { self.log.ticks.withLock { $0.append((context.tick, context.worker)) } }
+    }
+
+    /// Ignores cancellation for three seconds, like code stuck in a blocking call.
+    struct Stuck: ScheduledTask {
+        var definition: TaskDefinition { TaskDefinition(name: "stuck", schedule: "0 0 1 1 *", timeout: .milliseconds(500), maxQueries: 10) }
+        func run(_ context: TaskContext) async throws {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + 3) { done.resume() }
+            }
+        }
+    }
+
+    /// Runs schedulers named `workers` on `database` until `until` says stop (at most `seconds`).
+    static func runSchedulers(
+        _ database: Database, workers: [String], tasks: [any ScheduledTask], seconds: Int, until: @Sendable () async throws -> Bool = { false }
+    ) async throws {
+        var logger = Logger(label: "test-scheduler")
+        logger.logLevel = .critical
+        let services = workers.map { Scheduler(database: database, tasks: tasks, worker: $0, poll: .milliseconds(100), logger: logger) }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline, !(try await until()) { try await Task.sleep(for: .milliseconds(100)) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test("Two workers on one database run each tick once", arguments: TestEngine.available)
+    func eachTickRunsOnce(engine: TestEngine) async throws {
+        try await JobQueueTests.withQueue(engine) { database, _ in
+            let log = TickLog()
+            try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Heartbeat(log: log)], seconds: 4)
+            let ran = log.all
+            #expect(ran.count >= 2, "ticks ran: \(ran.count)")
+            #expect(Set(ran.map(\.tick)).count == ran.count, "no tick ran twice")
+            let logged = try await TaskStore(database: database).runs(task: "heartbeat", limit: 100)
+            #expect(logged.count == ran.count)
+            #expect(logged.allSatisfy { $0.outcome == "ok" && $0.queries == 0 && $0.finishedAt != nil })
+            #expect(Set(logged.map(\.tick)) == Set(ran.map(\.tick)))
+            // (Ticks missed while a scheduler was held up fold into the next one, by design; not checked here.)
+        }
+    }
+
+    @Test("A runaway task is stopped at its query budget, quarantined after three breaches, and logged", arguments: TestEngine.available)
+    func runawayIsQuarantined(engine: TestEngine) async throws {
+        try await JobQueueTests.withQueue(engine) { database, _ in
+            // A few orders so that the runaway's query has something to chew on.
+            let store = TaskStore(database: database)
+            let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
+            try await store.register([runaway.definition])
+            #expect(try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 10_000, maxQueries: 300, enabled: nil))
+            try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [runaway], seconds: 20) {
+                try await store.task(named: "runaway")?.pausedAt != nil
+            }
+            let task = try #require(try await store.task(named: "runaway"))
+            #expect(task.status == "paused")
+            #expect(task.pausedReason?.contains("Quarantined: 3 runs in a row broke the budget") == true)
+            let runs = try await store.runs(task: "runaway", limit: 10)
+            #expect(runs.count == 3)
+            #expect(runs.allSatisfy { $0.outcome == "budget" && $0.queries == 301 && $0.error?.contains("more than 300 database queries") == true })
+
+            // Paused means paused: no further run, however many ticks pass.
+            try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 2)
+            #expect(try await store.runs(task: "runaway", limit: 10).count == 3)
+            // An operator resumes it: breaches are cleared and it runs again.
+            #expect(try await store.resume("runaway"))
+            #expect(try await store.task(named: "runaway")?.breaches == 0)
+        }
+    }
+
+    @Test("A run past its timeout is logged at the limit even if it ignores cancellation")
+    func timeoutIsLoggedOnTime() async throws {
+        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+            let store = TaskStore(database: database)
+            try await store.register([Stuck().definition])
+            #expect(try await store.requestRun("stuck"))
+            try await Self.runSchedulers(database, workers: ["w1"], tasks: [Stuck()], seconds: 10) {
+                try await store.runs(task: "stuck", limit: 1).first?.finishedAt != nil
+            }
+            let run = try #require(try await store.runs(task: "stuck", limit: 1).first)
+            #expect(run.trigger == "manual")
+            #expect(run.outcome == "timeout")
+            #expect((run.durationMs ?? 0) < 2_500, "logged at \(run.durationMs ?? -1) ms, not when the stuck call returned")
+            #expect(try await store.task(named: "stuck")?.breaches == 1)
+        }
+    }
+}
