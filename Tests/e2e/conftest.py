@@ -24,12 +24,13 @@ def free_port() -> int:
 class Floodgate:
     """One `floodgate serve` process on a data folder; can be killed and started again on the same data."""
 
-    def __init__(self, data_dir: Path, extra_args=()):
+    def __init__(self, data_dir: Path, extra_args=(), env=None):
         self.binary = os.environ.get("FLOODGATE_BIN", str(ROOT / ".build" / "debug" / "floodgate"))
         if not Path(self.binary).exists():
             raise RuntimeError(f"{self.binary} is missing: run `swift build` first (scripts/test does)")
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.process = None
         self.log_path = data_dir / "server.log"
@@ -42,7 +43,7 @@ class Floodgate:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data", str(self.data_dir), *self.extra_args],
-            stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir,
+            stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir, env=self.env,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

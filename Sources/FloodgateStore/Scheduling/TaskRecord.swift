@@ -1,5 +1,5 @@
 /// A scheduled task as stored: its schedule, its budget and whether it may run.
-public struct TaskRecord: Hashable, Sendable, Codable {
+public struct TaskRecord: Hashable, Sendable, Encodable {
     public var name: String
     /// Cron expression (UTC), see `CronSchedule`.
     public var schedule: String
@@ -16,6 +16,26 @@ public struct TaskRecord: Hashable, Sendable, Codable {
 
     /// `enabled`, `disabled` or `paused`.
     public var status: String { self.pausedAt != nil ? "paused" : (self.enabled ? "enabled" : "disabled") }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, schedule, timeoutMs, maxQueries, enabled, pausedAt, pausedReason, breaches, runRequestedAt, lastRun, status
+    }
+
+    /// Every field, absent ones as `null`, and the derived `status`, so scripts need not guess.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.name, forKey: .name)
+        try container.encode(self.schedule, forKey: .schedule)
+        try container.encode(self.timeoutMs, forKey: .timeoutMs)
+        try container.encode(self.maxQueries, forKey: .maxQueries)
+        try container.encode(self.enabled, forKey: .enabled)
+        try container.encode(self.pausedAt, forKey: .pausedAt)
+        try container.encode(self.pausedReason, forKey: .pausedReason)
+        try container.encode(self.breaches, forKey: .breaches)
+        try container.encode(self.runRequestedAt, forKey: .runRequestedAt)
+        try container.encode(self.lastRun, forKey: .lastRun)
+        try container.encode(self.status, forKey: .status)
+    }
 }
 
 /// What a task is when it is first registered; an operator's later changes are kept over these.
