@@ -53,6 +53,20 @@ public final class Database: Sendable {
         return try result.get()
     }
 
+    /// A second handle for a worker, its bulkhead: on PostgreSQL a pool of its own (`maxConnections`); on
+    /// SQLite reader connections and threads of its own while writes still go through this database's
+    /// single writer. Close it before this one.
+    public func bulkhead(connections: Int) async throws -> Database {
+        switch self.backend {
+        case .sqlite(let sqlite):
+            guard case .sqlite(let path) = self.url else { preconditionFailure("an SQLite backend has an SQLite URL") }
+            let backend = try await SQLiteBackend.bulkhead(sharing: sqlite, path: path, readers: connections, logger: self.logger)
+            return Database(engine: .sqlite, url: self.url, backend: .sqlite(backend), logger: self.logger)
+        case .postgres:
+            return try await Database.open(self.url, maxConnections: connections, logger: self.logger)
+        }
+    }
+
     /// Runs read-only work on a pooled connection.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let budget = QueryBudget.current

@@ -12,11 +12,38 @@ final class SQLiteBackend: Sendable {
     let readers: [SQLiteConnection]
     let threadPool: NIOThreadPool
     let nextIndex = Atomic<Int>(0)
+    /// False for a bulkhead that borrows another backend's writer: closing it leaves the writer open.
+    let ownsWriter: Bool
 
-    private init(writer: GroupCommitWriter, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
+    private init(writer: GroupCommitWriter, readers: [SQLiteConnection], threadPool: NIOThreadPool, ownsWriter: Bool = true) {
         self.writer = writer
         self.readers = readers
         self.threadPool = threadPool
+        self.ownsWriter = ownsWriter
+    }
+
+    /// Reader connections and threads of its own, the single writer of `shared`: what a worker gets so its
+    /// reads (a heavy task's included) never queue behind or in front of visitors' reads.
+    static func bulkhead(sharing shared: SQLiteBackend, path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
+        let threadPool = NIOThreadPool(numberOfThreads: readers)
+        threadPool.start()
+        var pool: [SQLiteConnection] = []
+        do {
+            for _ in 0..<max(1, readers) {
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                )
+                pool.append(connection)
+                for pragma in ["PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"] {
+                    try await Self.retryingWhileBusy { try await connection.sql().raw(SQLQueryString(pragma)).run() }
+                }
+            }
+        } catch {
+            for connection in pool { try? await connection.close() }
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+        return SQLiteBackend(writer: shared.writer, readers: pool, threadPool: threadPool, ownsWriter: false)
     }
 
     static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
@@ -74,7 +101,7 @@ final class SQLiteBackend: Sendable {
     }
 
     func close() async {
-        await self.writer.close()
+        if self.ownsWriter { await self.writer.close() }
         for connection in self.readers { try? await connection.close() }
         try? await self.threadPool.shutdownGracefully()
     }

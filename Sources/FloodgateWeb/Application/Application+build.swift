@@ -92,15 +92,11 @@ public func buildWorkerProcess(config: AppConfig) async throws -> [any Service] 
     }
 }
 
-/// The job worker with its own connections where the engine allows it (a bulkhead on PostgreSQL; SQLite's
-/// single writer is shared by design), followed by what must stop before them.
+/// The job worker and the scheduler, in a bulkhead: connections of their own (on SQLite its own readers, the
+/// shared single writer), followed by what must stop before them.
 func buildWorker(database: Database, config: AppConfig, logger: Logger) async throws -> [any Service] {
-    var jobsDatabase = database
-    var services: [any Service] = []
-    if database.engine == .postgres {
-        jobsDatabase = try await Database.open(config.database, maxConnections: config.workerConcurrency + 1, logger: logger)
-        services.append(DatabaseService(database: jobsDatabase))
-    }
+    let jobsDatabase = try await database.bulkhead(connections: database.engine == .postgres ? config.workerConcurrency + 2 : 2)
+    let services: [any Service] = [DatabaseService(database: jobsDatabase)]
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     let mailer: any Mailer = try config.smtpURL.map { try SMTPMailer(url: $0) } ?? FolderMailer(folder: config.mailDirectory)
     // Say where emails and receipts go: without a relay emails are files a newcomer can open, not lost mail;
