@@ -14,7 +14,8 @@ public struct WorkerConfiguration: Sendable {
     /// Jobs enqueued in this process wake it at once.
     public var idlePoll: Duration
     public var retry: RetryPolicy
-    /// Jobs taken per claim; trivial jobs drain faster in larger batches (at most `concurrency` run at once).
+    /// Jobs taken per claim (default 16 × concurrency): a claim and a completion are two durable commits, so
+    /// trivial jobs drain faster in larger batches. At most `concurrency` run at once.
     public var batchSize: Int
     /// Failures in a row that open an integration's circuit breaker, and its first cool-down.
     public var breakerThreshold: Int
@@ -31,7 +32,7 @@ public struct WorkerConfiguration: Sendable {
         self.jobTimeout = jobTimeout
         self.idlePoll = idlePoll
         self.retry = retry
-        self.batchSize = batchSize ?? concurrency * 4
+        self.batchSize = batchSize ?? concurrency * 16
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
     }
