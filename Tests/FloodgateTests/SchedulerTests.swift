@@ -91,6 +91,31 @@ struct SchedulerTests {
         }
     }
 
+    @Test("Pausing a task stops its running run at once")
+    func pauseStopsARun() async throws {
+        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+            let store = TaskStore(database: database)
+            let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
+            try await store.register([runaway.definition])
+            _ = try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil)
+            let paused = Mutex(false)
+            try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 20) {
+                let run = try await store.runs(task: "runaway", limit: 1).first
+                if run?.outcome == "running", !paused.withLock({ $0 }) {
+                    try await Task.sleep(for: .milliseconds(500))
+                    _ = try await store.pause("runaway", reason: "test")
+                    paused.withLock { $0 = true }
+                }
+                return run?.finishedAt != nil
+            }
+            let run = try #require(try await store.runs(task: "runaway", limit: 1).first)
+            #expect(run.outcome == "cancelled")
+            #expect((run.durationMs ?? 0) < 5_000)
+            #expect(run.queries > 10, "it was busy until stopped")
+            #expect(try await store.task(named: "runaway")?.breaches == 0, "an operator's stop is not a breach")
+        }
+    }
+
     @Test("A run past its timeout is logged at the limit even if it ignores cancellation")
     func timeoutIsLoggedOnTime() async throws {
         try await JobQueueTests.withQueue(.sqlite) { database, _ in

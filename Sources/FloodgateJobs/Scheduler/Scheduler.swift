@@ -37,7 +37,9 @@ public struct Scheduler: Service {
                 do {
                     for start in try await self.dueRuns(plan: &plan, running: running) {
                         group.addTask {
-                            await TaskRunner(store: self.store, worker: self.worker, logger: self.logger).run(start)
+                            await TaskRunner(store: self.store, worker: self.worker, logger: self.logger).run(start) { cancel in
+                                running.setCancel(start.task.definition.name, cancel)
+                            }
                             running.remove(start.task.definition.name)
                         }
                     }
@@ -57,6 +59,8 @@ public struct Scheduler: Service {
         var starts: [TaskRunner.Start] = []
         for record in try await self.store.all() {
             guard let task = self.tasks[record.name] else { continue }
+            // Paused or disabled while running here: stop the run now, not at its timeout.
+            if record.pausedAt != nil || !record.enabled { running.cancel(record.name) }
             // Manual runs: whoever takes the request runs it, even for a paused or disabled task.
             if let requested = record.runRequestedAt, !running.contains(record.name),
                try await self.store.takeRunRequest(record.name, requestedAt: requested),
@@ -108,11 +112,13 @@ struct TickPlan {
     }
 }
 
-/// Tasks running in this process (one run per task at a time).
+/// Tasks running in this process (one run per task at a time), with a way to cancel each.
 final class RunningSet: Sendable {
-    private let names = Mutex<Set<String>>([])
+    private let runs = Mutex<[String: (@Sendable () -> Void)?]>([:])
 
-    func contains(_ name: String) -> Bool { self.names.withLock { $0.contains(name) } }
-    func insert(_ name: String) { self.names.withLock { _ = $0.insert(name) } }
-    func remove(_ name: String) { self.names.withLock { _ = $0.remove(name) } }
+    func contains(_ name: String) -> Bool { self.runs.withLock { $0.keys.contains(name) } }
+    func insert(_ name: String) { self.runs.withLock { $0[name] = .some(nil) } }
+    func remove(_ name: String) { self.runs.withLock { _ = $0.removeValue(forKey: name) } }
+    func setCancel(_ name: String, _ cancel: @escaping @Sendable () -> Void) { self.runs.withLock { $0[name] = cancel } }
+    func cancel(_ name: String) { self.runs.withLock { $0[name] ?? nil }?() }
 }

@@ -19,7 +19,8 @@ struct TaskRunner {
         let tick: Int64
     }
 
-    func run(_ start: Start) async {
+    /// Runs it; `onStart` receives a way to cancel the run (an operator pausing the task).
+    func run(_ start: Start, onStart: @Sendable (@escaping @Sendable () -> Void) -> Void = { _ in }) async {
         let name = start.record.name
         let budget = QueryBudget(limit: Int(start.record.maxQueries))
         let timeout = Duration.milliseconds(start.record.timeoutMs)
@@ -27,7 +28,7 @@ struct TaskRunner {
         logger[metadataKey: "task"] = "\(name)"
         logger[metadataKey: "run"] = "\(start.runID)"
         let context = TaskContext(runID: start.runID, tick: start.tick, worker: self.worker, logger: logger)
-        let ending = await Self.race(timeout: timeout) {
+        let ending = await Self.race(timeout: timeout, onStart: onStart) {
             try await QueryBudget.$current.withValue(budget) { try await start.task.run(context) }
         }
         let outcome: TaskOutcome
@@ -37,6 +38,8 @@ struct TaskRunner {
             (outcome, message) = (.ok, nil)
         case .finished(let error as QueryBudgetExceeded):
             (outcome, message) = (.budget, error.description)
+        case .finished(is CancellationError):
+            (outcome, message) = (.cancelled, "Stopped because the task was paused or disabled.")
         case .finished(let error?):
             (outcome, message) = (.error, "\(error)")
         case .timedOut:
@@ -64,7 +67,9 @@ struct TaskRunner {
 
     /// Runs `body` in a task of its own and returns when it ends or at `timeout` (cancelling it), whichever
     /// comes first — without waiting for a body that ignores cancellation.
-    static func race(timeout: Duration, _ body: @escaping @Sendable () async throws -> Void) async -> Ending {
+    static func race(
+        timeout: Duration, onStart: @Sendable (@escaping @Sendable () -> Void) -> Void = { _ in }, _ body: @escaping @Sendable () async throws -> Void
+    ) async -> Ending {
         let race = Race()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Ending, Never>) in
             race.start(continuation)
@@ -77,6 +82,7 @@ struct TaskRunner {
                 }
             }
             race.watch(work, timeout: timeout)
+            onStart { work.cancel() }
         }
     }
 }

@@ -68,7 +68,7 @@ public struct TaskRun: Hashable, Sendable, Codable {
     public var finishedAt: Int64?
     public var durationMs: Int64?
     /// `running`, `ok`, `error`, `timeout` (cancelled at its wall-time limit), `budget` (cancelled at its
-    /// query limit) or `abandoned` (its worker died).
+    /// query limit), `cancelled` (the task was paused while it ran) or `abandoned` (its worker died).
     public var outcome: String
     public var queries: Int64
     public var error: String?
@@ -80,6 +80,8 @@ public enum TaskOutcome: String, Sendable, CaseIterable {
     case error
     case timeout
     case budget
+    /// Stopped by an operator pausing or disabling the task.
+    case cancelled
 
     /// Cancelled for overrunning: three in a row quarantine the task.
     public var isBreach: Bool { self == .timeout || self == .budget }
