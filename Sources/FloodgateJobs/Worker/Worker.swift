@@ -44,6 +44,10 @@ public struct Worker: Service {
             }
             if ran == 0 {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.config.idlePoll) }
+            } else if ran < self.config.batchSize {
+                // Caught up: let a few jobs gather before the next claim, so a steady trickle of orders costs
+                // the single writer a claim and a completion per batch, not per job.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.config.gatherDelay) }
             }
         }
         self.logger.info("worker stopped")

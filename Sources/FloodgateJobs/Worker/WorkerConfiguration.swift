@@ -20,11 +20,13 @@ public struct WorkerConfiguration: Sendable {
     /// Failures in a row that open an integration's circuit breaker, and its first cool-down.
     public var breakerThreshold: Int
     public var breakerCooldown: Duration
+    /// Pause after a batch smaller than `batchSize` (the worker has caught up) before claiming again.
+    public var gatherDelay: Duration
 
     public init(
         name: String, concurrency: Int = 4, lease: Duration = .seconds(60), jobTimeout: Duration = .seconds(30),
         idlePoll: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy(), batchSize: Int? = nil,
-        breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5)
+        breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5), gatherDelay: Duration = .milliseconds(100)
     ) {
         self.name = name
         self.concurrency = concurrency
@@ -35,5 +37,6 @@ public struct WorkerConfiguration: Sendable {
         self.batchSize = batchSize ?? concurrency * 16
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
+        self.gatherDelay = gatherDelay
     }
 }

@@ -4,6 +4,12 @@ import SQLKit
 enum Schema3 {
     @Sendable static func apply(_ db: any SQLDatabase) async throws {
         try await db.alter(table: "stores").column("fiscal_receipts", type: .int, .notNull, .default(0)).run()
+        // Workers claim by kind (only kinds they can run, minus those behind an open breaker): without this,
+        // every claim would step over all the jobs waiting for another kind, e.g. receipts while the cash
+        // register is not configured.
+        try await db.create(index: "jobs_claim").on("jobs").column("kind").column("state").column("run_at").run()
+        // It replaces the first index: one less to write with every job an order inserts.
+        try await db.drop(index: "jobs_due").run()
 
         try await db.create(table: "receipts")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
