@@ -105,3 +105,42 @@ def test_answers_match_the_document(server):
         assert place(base, order_body(last["id"], available), key=f"fill-{i}").status == 201
     assert post(order_body(last["id"], available), key="k7").status == 409
     assert checked >= 19
+
+
+def test_admin_answers_match_the_document(data_dir):
+    from conftest import Floodgate
+
+    fg = Floodgate(data_dir, ["--admin-token", "contract-admin"]).start()
+    try:
+        spec = load_spec()
+        auth = {"Authorization": "Bearer contract-admin"}
+
+        def ask(method, path, headers=auth):
+            answer = call(fg.base, method, path, headers=headers)
+            check(spec, method, path, answer)
+            return answer
+
+        products = call(fg.base, "GET", "/api/v1/stores/petals/products").json
+        windows = call(fg.base, "GET", "/api/v1/stores/petals/delivery-windows").json
+        assert place(fg.base, order_body(windows[0]["id"], next(p["id"] for p in products if p["available"]))).status == 201
+        assert ask("GET", "/api/v1/admin/jobs").status == 200
+        assert ask("GET", "/api/v1/admin/jobs", headers={}).status == 401
+        assert ask("GET", "/api/v1/admin/jobs/dead").status == 200
+        assert ask("GET", "/api/v1/admin/jobs/dead?limit=0").status == 422
+        assert ask("POST", "/api/v1/admin/jobs/999999/retry").status == 404
+        tasks = ask("GET", "/api/v1/admin/tasks").json
+        assert {t["name"] for t in tasks} >= {"prune"}
+        assert ask("POST", "/api/v1/admin/tasks/prune/run").status == 200
+        import time
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not call(fg.base, "GET", "/api/v1/admin/tasks/prune/runs", headers=auth).json:
+            time.sleep(0.2)
+        runs = ask("GET", "/api/v1/admin/tasks/prune/runs").json
+        assert runs and runs[0]["trigger"] == "manual"
+        assert ask("POST", "/api/v1/admin/tasks/prune/pause").status == 200
+        assert ask("GET", "/api/v1/admin/tasks").json[0]["lastRun"] is not None
+        assert ask("POST", "/api/v1/admin/tasks/prune/resume").status == 200
+        assert ask("POST", "/api/v1/admin/tasks/nosuch/pause").status == 404
+        assert ask("GET", "/api/v1/admin/receipts").status == 200
+    finally:
+        fg.stop()
