@@ -7,6 +7,7 @@
 #   bench/run.sh --engine postgres    a throwaway PostgreSQL cluster
 #   DURATION=15 ROUNDS=3 bench/run.sh
 #   ROLE=web bench/run.sh             the web server alone (jobs are written but no worker runs them)
+#   ONLY=checkout BIN=/path/floodgate bench/run.sh   checkouts only, with another build (an A/B against an older commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +17,8 @@ duration=${DURATION:-10}
 rounds=${ROUNDS:-3}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-swift build -c release --product floodgate >&2
-bin=.build/release/floodgate
+bin=${BIN:-.build/release/floodgate}
+[ -n "${BIN:-}" ] || swift build -c release --product floodgate >&2
 
 data=$(mktemp -d /tmp/floodgate-bench.XXXXXX)
 server_pid=""
@@ -38,7 +39,8 @@ if [ "$engine" = postgres ]; then
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --data "$data" --database "$database" --role "${ROLE:-all}" --log-level warning >"$data/server.log" 2>&1 &
+# (--role only when asked: builds older than the outbox have no such flag.)
+"$bin" serve --port "$port" --data "$data" --database "$database" ${ROLE:+--role "$ROLE"} --log-level warning >"$data/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -51,9 +53,9 @@ cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
 emit() { # name, connections, wrk summary json, extra json fields
   python3 - "$@" <<'PY'
-import json, sys
+import json, os, sys
 name, connections, summary, engine, cpu = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4], sys.argv[5]
-out = {"bench": name, "engine": engine, "connections": connections,
+out = {"bench": name, "engine": engine, "label": os.environ.get("LABEL", "current"), "role": os.environ.get("ROLE", "all"), "connections": connections,
        "per_s": round(summary["requests"] / summary["duration_s"], 1), **summary, "cpu": cpu, "cores": 2}
 print(json.dumps(out))
 PY
@@ -63,6 +65,7 @@ PY
 wrk -t2 -c32 -d3s "$base/s/petals/products/$product" >/dev/null
 
 for round in $(seq 1 "$rounds"); do
+  [ "${ONLY:-}" = checkout ] && break
   line=$(wrk -t2 -c32 -d"${duration}s" -s bench/report.lua "$base/s/petals/products/$product" | sed -n 's/^WRK //p')
   emit product_page 32 "$line" "$engine" "$cpu"
 done
