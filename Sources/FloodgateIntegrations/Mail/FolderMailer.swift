@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 /// Writes each message as `<messageID>.eml` into a folder; the same ID overwrites, so a retry is harmless.
 public struct FolderMailer: Mailer {
@@ -9,8 +10,15 @@ public struct FolderMailer: Mailer {
     }
 
     public func send(_ message: MailMessage, messageID: String) async throws {
-        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
         let name = messageID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
-        try Data(message.mime(messageID: messageID).utf8).write(to: self.folder.appendingPathComponent(String(name) + ".eml"), options: .atomic)
+        let file = self.folder.appendingPathComponent(String(name) + ".eml")
+        let data = Data(message.mime(messageID: messageID).utf8)
+        let folder = self.folder
+        // An atomic write waits on the disk; on NIO's blocking-I/O pool it cannot hold up one of the few
+        // threads that serve visitors.
+        try await NIOThreadPool.singleton.runIfActive {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try data.write(to: file, options: .atomic)
+        }
     }
 }
