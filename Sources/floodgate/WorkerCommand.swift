@@ -3,11 +3,11 @@ import FloodgateWeb
 import Logging
 import ServiceLifecycle
 
-/// `floodgate worker`: runs deferred jobs only, no web server (same as `serve --role worker`).
+/// `floodgate worker`: runs deferred jobs and scheduled tasks only, no web server (same as `serve --role worker`).
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run the job worker only: takes due jobs from the outbox and runs them. Stops cleanly on SIGTERM."
+        abstract: "Run the job worker and the scheduled tasks only, no web server. Stops cleanly on SIGTERM."
     )
 
     @OptionGroup var integrations: IntegrationOptions
