@@ -75,12 +75,12 @@ final class GroupCommitWriter: Sendable {
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
             for work in group {
+                // Savepoints are not released: each statement to the writer is a thread hop, and COMMIT
+                // releases them all. `ROLLBACK TO` undoes back to the newest savepoint of that name — this
+                // transaction's — and leaves the earlier ones' work alone.
                 if !alone { try await db.raw("SAVEPOINT work").run() }
                 let outcome = await work.run(db)
-                if !alone {
-                    if !outcome.succeeded { try await db.raw("ROLLBACK TO work").run() }
-                    try await db.raw("RELEASE work").run()
-                }
+                if !alone && !outcome.succeeded { try await db.raw("ROLLBACK TO work").run() }
                 outcomes.append(outcome)
             }
             if alone && !outcomes[0].succeeded {
