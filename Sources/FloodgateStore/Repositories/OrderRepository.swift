@@ -45,40 +45,60 @@ public struct SQLOrderRepository: OrderRepository {
     public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
         // A key can only vanish between our conflict and our read if it is pruned meanwhile; then try again once.
         for _ in 0..<2 {
+            // Everything that only reads runs on a reader, next to the writer rather than in its queue: the key's
+            // earlier answer, the catalog's prices and the window as they are now. The transaction then only
+            // writes; what could change meanwhile is guarded there (the key's unique index, the place's
+            // conditional update).
+            let checked = try await self.database.read { db -> Checked in
+                if let placed = try await Self.replay(storeID: store.id, idempotency: idempotency, on: db) { return .replay(placed) }
+                return .fresh(try await Self.check(request, in: store, on: db))
+            }
+            let checkout: Checkout
+            switch checked {
+            case .replay(let placed): return placed
+            case .fresh(let fresh): checkout = fresh
+            }
             do {
                 let order = try await self.database.transaction { db in
-                    try await Self.place(request, in: store, idempotency: idempotency, on: db)
+                    try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
                 }
                 return PlacedOrder(order: order, replayed: false)
             } catch is KeyAlreadyUsed {
-                if let replayed = try await self.replay(storeID: store.id, idempotency: idempotency) { return replayed }
+                if let replayed = try await self.database.read({ db in try await Self.replay(storeID: store.id, idempotency: idempotency, on: db) }) {
+                    return replayed
+                }
             }
         }
         throw CheckoutError.idempotencyKeyReused
     }
 
-    /// The order the key placed before, if the request is the same; nil if the key is gone.
-    private func replay(storeID: Int, idempotency: IdempotencyKey) async throws -> PlacedOrder? {
-        try await self.database.read { db -> PlacedOrder? in
-            guard
-                let row = try await db.select().columns("request_hash", "order_id").from("idempotency_keys")
-                    .where("store_id", .equal, storeID).where("key", .equal, idempotency.key).first()
-            else { return nil }
-            guard try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
-                throw CheckoutError.idempotencyKeyReused
-            }
-            guard let order = try await Self.order(id: try row.decode(column: "order_id", as: Int.self), on: db) else { return nil }
-            return PlacedOrder(order: order, replayed: true)
-        }
+    /// What the reads before the transaction found.
+    private enum Checked: Sendable {
+        case replay(PlacedOrder)
+        case fresh(Checkout)
     }
 
-    /// The order transaction. Every check that can refuse comes before the place is taken; the key and
-    /// the place come last, so the rows other checkouts wait on are locked only until the commit.
-    private static func place(
-        _ request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on db: any SQLDatabase
-    ) async throws -> Order {
-        let now = Clock.nowMillis
+    /// A request priced and its window checked, ready to be written.
+    private struct Checkout: Sendable {
+        let lines: [OrderLine]
+        let window: DeliveryWindow
+    }
 
+    /// The order the key placed before, if the request is the same; nil if the key is unknown (or gone).
+    private static func replay(storeID: Int, idempotency: IdempotencyKey, on db: any SQLDatabase) async throws -> PlacedOrder? {
+        guard
+            let row = try await db.select().columns("request_hash", "order_id").from("idempotency_keys")
+                .where("store_id", .equal, storeID).where("key", .equal, idempotency.key).first()
+        else { return nil }
+        guard try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
+            throw CheckoutError.idempotencyKeyReused
+        }
+        guard let order = try await Self.order(id: try row.decode(column: "order_id", as: Int.self), on: db) else { return nil }
+        return PlacedOrder(order: order, replayed: true)
+    }
+
+    /// The checks before the transaction: every refusal a customer can fix, from the catalog as it is now.
+    private static func check(_ request: OrderRequest, in store: Store, on db: any SQLDatabase) async throws -> Checkout {
         // 1. Price the cart against the catalog as it is now.
         let ids = request.items.map(\.product)
         let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
@@ -94,6 +114,16 @@ public struct SQLOrderRepository: OrderRepository {
                 FieldError(field: "deliveryWindow", message: "This delivery window has already started; choose a later one.")
             ])
         }
+        return Checkout(lines: lines, window: window)
+    }
+
+    /// The order transaction: only writes. The key and the place come last, so the rows other checkouts wait
+    /// on are locked only until the commit.
+    private static func write(
+        _ checkout: Checkout, request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on db: any SQLDatabase
+    ) async throws -> Order {
+        let now = Clock.nowMillis
+        let (lines, window) = (checkout.lines, checkout.window)
 
         // 3. Insert the order with a full snapshot; its number comes from its row id.
         var order = Order(
