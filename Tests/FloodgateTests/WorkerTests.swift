@@ -92,4 +92,35 @@ struct WorkerTests {
             #expect(try await queue.dead(limit: 1).first?.lastError?.contains("did not finish within") == true)
         }
     }
+
+    @Test("A worker sharing its process with a busy storefront steps back, but never longer than its limit")
+    func busyStorefrontComesFirst() async throws {
+        try await JobQueueTests.withQueue(.sqlite) { _, queue in
+            let visitors = VisitorLoad()
+            for _ in 0..<10 { visitors.enter() }
+            let recorder = Recorder()
+            let worker = Worker(
+                queue: queue, handlers: [Probe(recorder: recorder)],
+                config: WorkerConfiguration(name: "w", idlePoll: .milliseconds(50), yieldAbove: 8, maxYield: .seconds(2)),
+                visitors: visitors, logger: Logger(label: "test-worker")
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                // Visitors are many from the start: the worker waits with its first batch.
+                try await Task.sleep(for: .milliseconds(300))
+                try await queue.enqueue([NewJob(kind: "test.probe")])
+                try await Task.sleep(for: .milliseconds(800))
+                #expect(recorder.jobIDs.isEmpty, "the storefront is busy: the job waits")
+                for _ in 0..<10 { visitors.leave() }
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(recorder.jobIDs.count == 1, "visitors gone: the job runs")
+
+                for _ in 0..<10 { visitors.enter() }
+                try await queue.enqueue([NewJob(kind: "test.probe")])
+                try await Task.sleep(for: .milliseconds(3_000))
+                #expect(recorder.jobIDs.count == 2, "a long peak still lets a batch through every maxYield")
+                group.cancelAll()
+            }
+        }
+    }
 }

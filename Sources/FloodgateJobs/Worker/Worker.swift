@@ -16,10 +16,13 @@ public struct Worker: Service {
     /// One breaker per integration the handlers call, shared by all of its job kinds.
     public let breakers: [String: CircuitBreaker]
     let config: WorkerConfiguration
+    /// Visitors being served by this process, when the worker shares it with the web server.
+    let visitors: VisitorLoad?
     let logger: Logger
 
-    public init(queue: JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, logger: Logger) {
+    public init(queue: JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, visitors: VisitorLoad? = nil, logger: Logger) {
         self.queue = queue
+        self.visitors = visitors
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.config = config
         var logger = logger
@@ -33,7 +36,15 @@ public struct Worker: Service {
 
     public func run() async throws {
         self.logger.info("worker started", metadata: ["concurrency": "\(self.config.concurrency)"])
+        var lastBatch = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Visitors first: while the storefront is busy, jobs wait in the queue (at most `maxYield` between
+            // batches, so they still move on a long peak).
+            if let visitors = self.visitors, visitors.current >= self.config.yieldAbove, ContinuousClock.now - lastBatch < self.config.maxYield {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
+                continue
+            }
+            lastBatch = .now
             let ran: Int
             do {
                 ran = try await self.runOnce()

@@ -22,11 +22,16 @@ public struct WorkerConfiguration: Sendable {
     public var breakerCooldown: Duration
     /// Pause after a batch smaller than `batchSize` (the worker has caught up) before claiming again.
     public var gatherDelay: Duration
+    /// With this many visitor requests in flight in the same process the worker waits before its next
+    /// batch — but never longer than `maxYield` since the last one.
+    public var yieldAbove: Int
+    public var maxYield: Duration
 
     public init(
         name: String, concurrency: Int = 4, lease: Duration = .seconds(60), jobTimeout: Duration = .seconds(30),
         idlePoll: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy(), batchSize: Int? = nil,
-        breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5), gatherDelay: Duration = .milliseconds(100)
+        breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5), gatherDelay: Duration = .milliseconds(100),
+        yieldAbove: Int = 8, maxYield: Duration = .seconds(1)
     ) {
         self.name = name
         self.concurrency = concurrency
@@ -38,5 +43,7 @@ public struct WorkerConfiguration: Sendable {
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
         self.gatherDelay = gatherDelay
+        self.yieldAbove = yieldAbove
+        self.maxYield = maxYield
     }
 }

@@ -24,10 +24,11 @@ public func buildApplication(
             try await DemoData(database: database, photosDirectory: config.photosDirectory).loadIfEmpty(logger: logger)
         }
         let views = try await Views.load()
-        let router = try buildRouter(database: database, views: views, config: config, logger: logger)
+        let load = VisitorLoad()
+        let router = try buildRouter(database: database, views: views, config: config, load: load, logger: logger)
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
-        if config.role.runsWorker { services += try await buildWorker(database: database, config: config, logger: logger) }
+        if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "floodgate"),
@@ -42,14 +43,14 @@ public func buildApplication(
 }
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
-func buildRouter(database: Database, views: Views, config: AppConfig, logger: Logger) throws -> Router<AppRequestContext> {
+func buildRouter(database: Database, views: Views, config: AppConfig, load: VisitorLoad, logger: Logger) throws -> Router<AppRequestContext> {
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
     let windows = SQLDeliveryWindowRepository(database: database)
     let orders = SQLOrderRepository(database: database)
 
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: VisitorScopeMiddleware())
+    router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(
         middleware: FileMiddleware(
@@ -94,7 +95,8 @@ public func buildWorkerProcess(config: AppConfig) async throws -> [any Service] 
 
 /// The job worker and the scheduler, in a bulkhead: connections of their own (on SQLite its own readers, the
 /// shared single writer), followed by what must stop before them.
-func buildWorker(database: Database, config: AppConfig, logger: Logger) async throws -> [any Service] {
+/// `visitors`: the web server's load when it runs in this process; the worker steps back while it is high.
+func buildWorker(database: Database, config: AppConfig, visitors: VisitorLoad? = nil, logger: Logger) async throws -> [any Service] {
     let jobsDatabase = try await database.bulkhead(connections: database.engine == .postgres ? config.workerConcurrency + 2 : 2)
     let services: [any Service] = [DatabaseService(database: jobsDatabase)]
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
@@ -115,7 +117,7 @@ func buildWorker(database: Database, config: AppConfig, logger: Logger) async th
             name: name, concurrency: config.workerConcurrency, lease: config.jobLease, retry: RetryPolicy(base: config.retryBase),
             breakerThreshold: config.breakerThreshold, breakerCooldown: config.breakerCooldown
         ),
-        logger: logger
+        visitors: visitors, logger: logger
     )
     let scheduler = Scheduler(
         database: jobsDatabase, tasks: BuiltinTasks.all(database: jobsDatabase, cashier: cashier, runaway: config.faults.contains("runaway-task")),
