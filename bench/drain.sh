@@ -16,16 +16,8 @@ batches=${BATCHES:-"16 64 256"}
 
 swift build -c release --product floodgate >&2
 bin=.build/release/floodgate
-data=$(mktemp -d /tmp/floodgate-drain.XXXXXX)
-. scripts/lib/postgres.sh
-cleanup() { stop_postgres; rm -rf "$data"; }
-trap cleanup EXIT
-
-database="sqlite:$data/drain.sqlite"
-if [ "$engine" = postgres ]; then
-  start_postgres
-  database="$PG_URL"
-fi
+. bench/lib.sh
+bench_scratch "$engine" drain
 
 for round in $(seq 1 "$rounds"); do
   for batch in $batches; do

@@ -20,29 +20,13 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 bin=${BIN:-.build/release/floodgate}
 [ -n "${BIN:-}" ] || swift build -c release --product floodgate >&2
 
-data=$(mktemp -d /tmp/floodgate-bench.XXXXXX)
-server_pid=""
-. scripts/lib/postgres.sh
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  stop_postgres
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-database="sqlite:$data/floodgate.sqlite"
+. bench/lib.sh
+bench_scratch "$engine" bench
 sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
-if [ "$engine" = postgres ]; then
-  start_postgres
-  database="$PG_URL"
-  sql() { psql -q -t -A "$PG_URL" -c "$1"; }
-fi
+[ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # (--role only when asked: builds older than the outbox have no such flag.)
-"$bin" serve --port "$port" --data "$data" --database "$database" ${ROLE:+--role "$ROLE"} --log-level warning >"$data/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
 
 # Room for every order the benchmark will place: no window fills up mid-run.
 sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null

@@ -18,28 +18,11 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 
 swift build -c release --product floodgate >&2
 bin=.build/release/floodgate
-data=$(mktemp -d /tmp/floodgate-runaway.XXXXXX)
-server_pid=""
-. scripts/lib/postgres.sh
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  stop_postgres
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-database="sqlite:$data/floodgate.sqlite"
-if [ "$engine" = postgres ]; then
-  start_postgres
-  database="$PG_URL"
-fi
+. bench/lib.sh
+bench_scratch "$engine" runaway
 export FLOODGATE_FAULTS=runaway-task FLOODGATE_DATABASE_URL="$database" FLOODGATE_DATA="$data"
 tasks() { "$bin" tasks "$@" >/dev/null; }
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --port "$port" --log-level warning >"$data/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+bench_serve
 # Orders for the runaway's query to chew on.
 for i in $(seq 1 200); do
   curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -H "Idempotency-Key: seed-$i" \
