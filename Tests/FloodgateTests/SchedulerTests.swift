@@ -31,6 +31,12 @@ struct SchedulerTests {
         }
     }
 
+    /// Takes a second, politely.
+    struct Slow: ScheduledTask {
+        var definition: TaskDefinition { TaskDefinition(name: "slow", schedule: "0 0 1 1 *", timeout: .seconds(10), maxQueries: 10) }
+        func run(_ context: TaskContext) async throws { try await Task.sleep(for: .seconds(1)) }
+    }
+
     /// Runs schedulers named `workers` on `database` until `until` says stop (at most `seconds`).
     static func runSchedulers(
         _ database: Database, workers: [String], tasks: [any ScheduledTask], seconds: Int, until: @Sendable () async throws -> Bool = { false }
@@ -114,6 +120,28 @@ struct SchedulerTests {
             #expect((run.durationMs ?? 0) < 5_000)
             #expect(run.queries > 10, "it was busy until stopped")
             #expect(try await store.task(named: "runaway")?.breaches == 0, "an operator's stop is not a breach")
+        }
+    }
+
+    @Test("Run-now while a run is going waits for it instead of being lost")
+    func runNowWhileRunning() async throws {
+        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+            let store = TaskStore(database: database)
+            try await store.register([Slow().definition])
+            #expect(try await store.requestRun("slow"))
+            let asked = Mutex(false)
+            try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Slow()], seconds: 20) {
+                let runs = try await store.runs(task: "slow", limit: 5)
+                if runs.first?.outcome == "running", !asked.withLock({ $0 }) {
+                    _ = try await store.requestRun("slow")
+                    asked.withLock { $0 = true }
+                }
+                return runs.count == 2 && runs.allSatisfy { $0.outcome == "ok" }
+            }
+            let runs = try await store.runs(task: "slow", limit: 5)
+            #expect(runs.map(\.outcome) == ["ok", "ok"])
+            #expect(runs.allSatisfy { $0.trigger == "manual" })
+            #expect(try await store.task(named: "slow")?.runRequestedAt == nil)
         }
     }
 

@@ -61,10 +61,11 @@ public struct Scheduler: Service {
             guard let task = self.tasks[record.name] else { continue }
             // Paused or disabled while running here: stop the run now, not at its timeout.
             if record.pausedAt != nil || !record.enabled { running.cancel(record.name) }
-            // Manual runs: whoever takes the request runs it, even for a paused or disabled task.
+            // Manual runs, even for a paused or disabled task: the request's time is the tick, so one worker gets
+            // it; the request is cleared only once a run has started (a run still going keeps it waiting).
             if let requested = record.runRequestedAt, !running.contains(record.name),
-               try await self.store.takeRunRequest(record.name, requestedAt: requested),
                let runID = try await self.store.claim(task: record.name, trigger: "manual", tick: requested, worker: self.worker) {
+                _ = try await self.store.takeRunRequest(record.name, requestedAt: requested)
                 running.insert(record.name)
                 starts.append(TaskRunner.Start(task: task, record: record, runID: runID, tick: requested))
                 continue
