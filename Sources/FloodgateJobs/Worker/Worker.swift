@@ -45,9 +45,11 @@ public struct Worker: Service {
                 continue
             }
             lastBatch = .now
+            // A batch taken while visitors are many is a small one: it keeps the queue moving without a burst.
+            let busy = (self.visitors?.current ?? 0) >= self.config.yieldAbove
             let ran: Int
             do {
-                ran = try await self.runOnce()
+                ran = try await self.runOnce(limit: busy ? self.config.concurrency : self.config.batchSize)
             } catch {
                 // The database is away (restarting, overloaded): wait and try again, never spin.
                 self.logger.error("worker could not claim jobs", metadata: ["error": "\(String(reflecting: error))"])
@@ -66,9 +68,9 @@ public struct Worker: Service {
 
     /// Claims one batch of due jobs, runs it to the end, records the outcomes. Returns how many ran.
     @discardableResult
-    public func runOnce() async throws -> Int {
+    public func runOnce(limit: Int? = nil) async throws -> Int {
         let batch = try await self.queue.claim(
-            limit: self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: await self.claimableKinds()
+            limit: limit ?? self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: await self.claimableKinds()
         )
         guard !batch.isEmpty else { return 0 }
         let outcomes = await withTaskGroup(of: (Job, Outcome).self) { group -> [(Job, Outcome)] in
