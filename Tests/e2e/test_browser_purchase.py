@@ -79,6 +79,8 @@ def test_customer_buys_a_bouquet_in_chromium(server, browser, artifacts):
     quantity.clear()
     quantity.send_keys("3")
     browser.find_element(By.CSS_SELECTOR, "#cart-form .cart-actions button").click()
+    # The form posts and comes back to the same address: wait for the new page's badge (the old one goes stale).
+    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=cart-count]"), "3"))
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=cart-count]").text == "3"
     snapshot(browser, artifacts, "3-cart")
 

@@ -32,7 +32,8 @@ public struct Scheduler: Service {
         self.logger.info("scheduler started", metadata: ["tasks": "\(self.tasks.keys.sorted())"])
         let running = RunningSet()
         var plan = TickPlan()
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: a scheduler runs for months; finished runs must not pile up in the group.
+        await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     for start in try await self.dueRuns(plan: &plan, running: running) {
