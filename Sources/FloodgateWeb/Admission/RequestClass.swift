@@ -1,0 +1,38 @@
+/// Who is asking, in the order Floodgate serves them when it cannot serve everyone: people paying, then
+/// people filling a cart, then people browsing, then robots.
+public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringConvertible {
+    case bot = 0
+    case browse = 1
+    case cart = 2
+    case checkout = 3
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .bot: "bot"
+        case .browse: "browse"
+        case .cart: "cart"
+        case .checkout: "checkout"
+        }
+    }
+
+    /// Parts of user agents of crawlers, lower-cased: they get the smallest share when capacity is short.
+    static let crawlerMarks = [
+        "bot", "crawler", "spider", "slurp", "yandex", "baiduspider", "semrush", "ahrefs", "mj12", "petalbot", "bytespider",
+        "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
+    ]
+
+    /// Classifies a request by what it does; `nil` for requests never held back (health checks).
+    public static func classify(method: String, path: String, userAgent: String?) -> RequestClass? {
+        if path == "/healthz" { return nil }
+        let agent = (userAgent ?? "").lowercased()
+        if agent.isEmpty || Self.crawlerMarks.contains(where: agent.contains) { return .bot }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
+        if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
+        if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" { return .checkout }
+        if parts.count >= 3, parts[0] == "s", parts[2] == "cart" { return .cart }
+        return .browse
+    }
+}

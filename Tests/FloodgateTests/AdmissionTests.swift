@@ -1,0 +1,92 @@
+import FloodgateWeb
+import Synchronization
+import Testing
+
+@Suite("Admission control: request classes, the adaptive limit and the gate")
+struct AdmissionTests {
+    @Test("Requests are classified by what they do")
+    func classify() {
+        let browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
+        #expect(RequestClass.classify(method: "POST", path: "/api/v1/stores/petals/orders", userAgent: browser) == .checkout)
+        #expect(RequestClass.classify(method: "GET", path: "/s/petals/checkout", userAgent: browser) == .checkout)
+        #expect(RequestClass.classify(method: "POST", path: "/s/petals/cart/add", userAgent: browser) == .cart)
+        #expect(RequestClass.classify(method: "GET", path: "/s/petals/products/3", userAgent: browser) == .browse)
+        #expect(RequestClass.classify(method: "GET", path: "/api/v1/stores/petals/products", userAgent: browser) == .browse)
+        #expect(RequestClass.classify(method: "GET", path: "/s/petals/", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1)") == .bot)
+        #expect(RequestClass.classify(method: "GET", path: "/s/petals/", userAgent: nil) == .bot)
+        #expect(RequestClass.classify(method: "GET", path: "/healthz", userAgent: nil) == nil)
+    }
+
+    @Test("The limit grows while latency stays near no-load and shrinks when queues build up")
+    func adaptiveLimit() {
+        var limit = AdaptiveLimit(initial: 20, minLimit: 4, maxLimit: 200)
+        for _ in 0..<200 { limit.record(latency: 0.002, inFlight: Int(limit.limit)) }
+        let grown = limit.limit
+        #expect(grown > 40, "busy and fast: grown to \(grown)")
+        for _ in 0..<200 { limit.record(latency: 0.050, inFlight: Int(limit.limit)) }
+        #expect(limit.limit < grown / 2, "latency 25× no-load: shrunk to \(limit.limit)")
+        var idle = AdaptiveLimit(initial: 20)
+        for _ in 0..<200 { idle.record(latency: 0.002, inFlight: 1) }
+        #expect(idle.limit == 20, "an idle server learns nothing about its ceiling")
+    }
+
+    final class Arrivals: Sendable {
+        let classes = Mutex<[RequestClass]>([])
+    }
+
+    /// A gate with a fixed limit of two.
+    static func gate(queue: Int = 8, maxWait: Duration = .seconds(5)) -> AdmissionGate {
+        AdmissionGate(
+            limit: AdaptiveLimit(initial: 2, minLimit: 2, maxLimit: 2),
+            settings: .init(queueCapacity: queue, maxWait: Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, maxWait) }))
+        )
+    }
+
+    static func ticket(_ decision: AdmissionGate.Decision) -> AdmissionGate.Ticket? {
+        if case .admitted(let ticket) = decision { return ticket }
+        return nil
+    }
+
+    @Test("Waiters are let in highest class first, whatever their arrival order")
+    func classOrder() async throws {
+        let gate = Self.gate()
+        let first = try #require(Self.ticket(await gate.enter(.browse)))
+        let second = try #require(Self.ticket(await gate.enter(.browse)))
+        let order = Arrivals()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for requestClass in [RequestClass.bot, .browse, .cart, .checkout] {
+                group.addTask {
+                    let ticket = try #require(Self.ticket(await gate.enter(requestClass)))
+                    order.classes.withLock { $0.append(ticket.requestClass) }
+                    await gate.leave(ticket)
+                }
+                // Arrival order is the loop's order.
+                while await gate.stats().waiting < (requestClass.rawValue + 1) { await Task.yield() }
+            }
+            await gate.leave(first)
+            await gate.leave(second)
+            try await group.waitForAll()
+        }
+        #expect(order.classes.withLock { $0 } == [.checkout, .cart, .browse, .bot])
+    }
+
+    @Test("A full queue refuses the lowest class first; a deadline refuses a waiter on time")
+    func shedding() async throws {
+        let gate = Self.gate(queue: 1, maxWait: .milliseconds(300))
+        _ = try #require(Self.ticket(await gate.enter(.checkout)))
+        _ = try #require(Self.ticket(await gate.enter(.checkout)))
+        async let botWaits = gate.enter(.bot)
+        while await gate.stats().waiting < 1 { await Task.yield() }
+        // The queue is full: a browse request evicts the waiting bot, another bot is refused at once.
+        async let browseWaits = gate.enter(.browse)
+        guard case .shed = await botWaits else { Issue.record("the bot should have been evicted"); return }
+        guard case .shed(let retryAfter) = await gate.enter(.bot) else { Issue.record("a bot behind a full queue is refused"); return }
+        #expect(retryAfter >= 1)
+        // Nobody leaves: the browse request is refused at its deadline, not left hanging.
+        let started = ContinuousClock.now
+        guard case .shed = await browseWaits else { Issue.record("the deadline should have refused it"); return }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let stats = await gate.stats()
+        #expect(stats.shed["bot"] == 2 && stats.shed["browse"] == 1 && stats.admitted["checkout"] == 2 && stats.waiting == 0)
+    }
+}
