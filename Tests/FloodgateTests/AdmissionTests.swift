@@ -90,3 +90,30 @@ struct AdmissionTests {
         #expect(stats.shed["bot"] == 2 && stats.shed["browse"] == 1 && stats.admitted["checkout"] == 2 && stats.waiting == 0)
     }
 }
+
+@Suite("Per-client rate limits")
+struct ClientRateLimiterTests {
+    @Test("A client gets its burst, then its rate; another client is not affected")
+    func bucket() {
+        var limiter = ClientRateLimiter(rate: 2, burst: 5)
+        let allowed = (0..<8).filter { _ in limiter.take("203.0.113.7", now: 0) == nil }.count
+        #expect(allowed == 5)
+        let wait = limiter.take("203.0.113.7", now: 0)
+        #expect(wait != nil && abs(wait! - 0.5) < 0.01, "one token comes back in half a second")
+        #expect(limiter.take("198.51.100.1", now: 0) == nil)
+        #expect(limiter.take("203.0.113.7", now: 0.5) == nil)
+        #expect(limiter.take("203.0.113.7", now: 0.5) != nil)
+    }
+
+    @Test("Memory stays bounded under a hundred thousand distinct clients; a busy client keeps its state")
+    func bounded() {
+        var limiter = ClientRateLimiter(rate: 1, burst: 3, maxClients: 1_000)
+        for _ in 0..<3 { _ = limiter.take("abuser", now: 0) }
+        for index in 0..<100_000 {
+            _ = limiter.take("client-\(index)", now: Double(index) / 1_000_000)
+            #expect(limiter.count <= 1_000)
+            if index % 100 == 0 { _ = limiter.take("abuser", now: Double(index) / 1_000_000) }
+        }
+        #expect(limiter.take("abuser", now: 0.1) != nil, "the abuser, busy all along and empty, is still limited")
+    }
+}
