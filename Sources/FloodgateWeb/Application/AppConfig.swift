@@ -9,7 +9,7 @@ import Logging
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
 /// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
-/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`.
+/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`, `admission.enabled`, `admission.limit.max`, `admission.queue`.
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -42,6 +42,12 @@ public struct AppConfig: Sendable {
     public var retryBase: Duration = .seconds(2)
     /// Deliberate faults for drills and benchmarks: `runaway-task` registers a task that loops on queries.
     public var faults: Set<String> = []
+    /// Admission control (issue 4, in progress: off until the waiting room and its tests are complete) and
+    /// the most requests it lets in at once.
+    public var admission = false
+    public var admissionMaxLimit = 512
+    /// How many requests may wait for a place.
+    public var admissionQueue = 256
 
     /// What a `floodgate` process runs.
     public enum Role: String, Sendable, CaseIterable {
@@ -114,6 +120,9 @@ public struct AppConfig: Sendable {
             throw ConfigError.invalid(key: "faults", value: unknown, hint: "a comma-separated list of: \(known.sorted().joined(separator: ", "))")
         }
         self.faults = faults
+        self.admission = try Self.flag(config, "admission.enabled", default: false)
+        self.admissionMaxLimit = try Self.integer(config, "admission.limit.max", default: 512, in: 1...10_000)
+        self.admissionQueue = try Self.integer(config, "admission.queue", default: 256, in: 0...100_000)
     }
 
     /// A whole number in range, the default when absent; a value that is there but wrong is an error

@@ -50,6 +50,14 @@ func buildRouter(database: Database, views: Views, config: AppConfig, load: Visi
     let orders = SQLOrderRepository(database: database)
 
     let router = Router(context: AppRequestContext.self)
+    if config.admission {
+        let max = Double(config.admissionMaxLimit)
+        let gate = AdmissionGate(
+            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(4, max), maxLimit: max),
+            settings: AdmissionGate.Settings(queueCapacity: config.admissionQueue)
+        )
+        router.add(middleware: AdmissionMiddleware(gate: gate))
+    }
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views))
     router.add(
