@@ -11,13 +11,14 @@ struct OverloadTests {
         let all = Mutex<[(kind: String, status: Int, retryAfter: String?, type: String?)]>([])
     }
 
-    @Test("Far more requests than places: only 2xx/503 with Retry-After, every checkout succeeds, the server recovers")
+    @Test("Far more requests than places: only 2xx/503 with Retry-After, checkouts succeed, the server recovers")
     func overload() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
             $0.admission = true
             $0.admissionMaxLimit = 2
-            $0.admissionQueue = 4
+            // Room to wait for every checkout (they evict lower classes); browse and bots overflow it.
+            $0.admissionQueue = 12
         }) { server in
             let product = try await server.firstAvailableProduct()
             let window = try await server.firstOpenWindow()
@@ -51,10 +52,12 @@ struct OverloadTests {
             #expect(all.allSatisfy { [200, 201, 503].contains($0.status) }, "\(Set(all.map(\.status)))")
             #expect(all.filter { $0.kind == "checkout" }.allSatisfy { $0.status == 201 }, "every checkout succeeds")
             let shed = all.filter { $0.status == 503 }
-            #expect(!shed.isEmpty, "the load was more than two places and four waiting can hold")
+            #expect(!shed.isEmpty, "the load was more than two places and twelve waiting can hold")
             #expect(shed.allSatisfy { (Int($0.retryAfter ?? "") ?? 0) >= 1 }, "\(shed.map { "\($0)" })")
             #expect(shed.allSatisfy { $0.kind != "checkout" }, "\(shed.map { "\($0)" })")
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM orders") == 10, "no accepted order lost")
+            let accepted = all.filter { $0.status == 201 }.count
+            #expect(accepted == 10)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM orders") == accepted, "no accepted order lost")
             // Load gone: the next visitor is served.
             #expect(try await server.get("/s/petals/products/\(product)", headers: [Self.browser]).status == 200)
         }
