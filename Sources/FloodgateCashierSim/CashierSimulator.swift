@@ -34,13 +34,13 @@ public enum CashierSimulator {
             let (entry, duplicate) = await state.register(sell)
             if Double.random(in: 0..<1) < (await state.mode.lostAnswerRate) { return Response(status: .internalServerError) }
             let error = duplicate ? CashierProtocol.ErrorInfo(code: 33, text: "Receipt with this external_id exists", type: "system") : nil
-            return try Self.json(Self.report(entry, state: state.processing, error: error), status: .ok)
+            return try Self.json(Self.report(entry, processing: state.processing, error: error), status: .ok)
         }
         router.get(":group/report/:uuid") { request, context -> Response in
             guard await state.accepts(token: request.headers[.init("Token")!]) else { return Response(status: .unauthorized) }
             if let failure = await Self.misbehave(state) { return failure }
             guard let entry = await state.entry(uuid: try context.parameters.require("uuid")) else { return Response(status: .notFound) }
-            return try Self.json(Self.report(entry, state: state.processing, error: nil), status: .ok)
+            return try Self.json(Self.report(entry, processing: state.processing, error: nil), status: .ok)
         }
         router.get("receipts") { _, _ -> Response in
             try Self.json(await state.all(), status: .ok)
@@ -68,9 +68,9 @@ public enum CashierSimulator {
         return nil
     }
 
-    private static func report(_ entry: SimulatorState.Entry, state processing: Duration, error: CashierProtocol.ErrorInfo?) -> CashierProtocol.Report {
+    private static func report(_ entry: SimulatorState.Entry, processing: Duration, error: CashierProtocol.ErrorInfo?) -> CashierProtocol.Report {
         let age = Date().timeIntervalSince1970 - entry.createdAt
-        let seconds = Double(processing.components.seconds) + Double(processing.components.attoseconds) / 1e18
+        let seconds = processing / .seconds(1)
         let done = age >= seconds
         let payload = done
             ? CashierProtocol.FiscalData(

@@ -47,7 +47,7 @@ struct BenchDrainCommand: AsyncParsableCommand {
                 drained += ran
             }
             let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed / .seconds(1)
             let done = try await queue.stats().count(.done)
             print(
                 #"{"bench": "drain", "engine": "\#(database.engine.rawValue)", "jobs": \#(done), "batch": \#(self.batch), "#

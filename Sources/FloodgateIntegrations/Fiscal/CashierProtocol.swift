@@ -183,6 +183,11 @@ public enum CashierProtocol {
         return encoder
     }()
 
+    /// A message as the wire's JSON text, e.g. to keep a receipt's fiscal data.
+    public static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try Self.encoder.encode(value), as: UTF8.self)
+    }
+
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

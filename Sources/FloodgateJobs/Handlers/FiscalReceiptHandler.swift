@@ -27,17 +27,10 @@ public struct FiscalReceiptHandler: JobHandler {
         self.publicURL = publicURL
     }
 
-    struct Payload: Decodable {
-        let order: Int
-    }
-
     public func run(_ job: Job, logger: Logger) async throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8))
-        if try await self.receipts.receipt(orderID: payload.order) != nil { return }
-        guard let order = try await self.orders.order(id: payload.order) else { throw HandlerError.missing("order \(payload.order)") }
-        guard let store = try await self.stores.all().first(where: { $0.id == order.storeID }) else {
-            throw HandlerError.missing("store \(order.storeID)")
-        }
+        let orderID = try OrderJobSubject.orderID(of: job)
+        if try await self.receipts.receipt(orderID: orderID) != nil { return }
+        let (order, store) = try await OrderJobSubject.load(orderID: orderID, orders: self.orders, stores: self.stores)
         let request = Self.sellRequest(order: order, store: store, settings: self.cashier.settings, paymentAddress: self.publicURL)
         let report: CashierProtocol.Report
         do {
@@ -48,8 +41,8 @@ public struct FiscalReceiptHandler: JobHandler {
         if report.status == "fail" { throw FiscalJobError.rejected(report.error?.text ?? "the register failed the receipt") }
         try await self.receipts.recordRegistered(
             ReceiptRecord(
-                orderID: payload.order, externalID: request.externalId, cashierUUID: report.uuid, status: report.status,
-                fiscalData: try report.payload.map { String(decoding: try CashierProtocol.encoder.encode($0), as: UTF8.self) }, error: nil
+                orderID: orderID, externalID: request.externalId, cashierUUID: report.uuid, status: report.status,
+                fiscalData: try report.payload.map(CashierProtocol.json), error: nil
             )
         )
         logger.info("receipt registered", metadata: ["order": "\(order.number)", "uuid": "\(report.uuid)", "status": "\(report.status)"])

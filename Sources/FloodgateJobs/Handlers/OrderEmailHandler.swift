@@ -25,16 +25,8 @@ public struct OrderEmailHandler: JobHandler {
         ]
     }
 
-    struct Payload: Decodable {
-        let order: Int
-    }
-
     public func run(_ job: Job, logger: Logger) async throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8))
-        guard let order = try await self.orders.order(id: payload.order) else { throw HandlerError.missing("order \(payload.order)") }
-        guard let store = try await self.stores.all().first(where: { $0.id == order.storeID }) else {
-            throw HandlerError.missing("store \(order.storeID)")
-        }
+        let (order, store) = try await OrderJobSubject.load(orderID: try OrderJobSubject.orderID(of: job), orders: self.orders, stores: self.stores)
         let url = "\(self.publicURL)/s/\(store.slug)/orders/\(order.number)?token=\(order.token)"
         let message = OrderEmail.message(self.audience, order: order, store: store, orderURL: url)
         let audience = self.audience == .customer ? "confirmation" : "shop"

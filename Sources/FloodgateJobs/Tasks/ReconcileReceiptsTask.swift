@@ -16,7 +16,7 @@ struct ReconcileReceiptsTask: ScheduledTask {
         for receipt in try await self.receipts.waiting(limit: 200) {
             let report = try await self.cashier.report(uuid: receipt.cashierUUID)
             guard report.status != "wait" else { continue }
-            let data = try report.payload.map { String(decoding: try CashierProtocol.encoder.encode($0), as: UTF8.self) }
+            let data = try report.payload.map(CashierProtocol.json)
             try await self.receipts.updateStatus(orderID: receipt.orderID, status: report.status, fiscalData: data, error: report.error?.text)
             if report.status == "fail" {
                 context.logger.error("receipt failed at the register", metadata: ["external_id": "\(receipt.externalID)", "error": "\(report.error?.text ?? "")"])

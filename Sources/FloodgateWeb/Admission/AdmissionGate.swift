@@ -97,7 +97,7 @@ public actor AdmissionGate {
     public func leave(_ ticket: Ticket, now: ContinuousClock.Instant = .now) {
         self.inFlight -= 1
         let elapsed = now - ticket.started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed / .seconds(1)
         self.limit.record(latency: seconds, inFlight: ticket.inFlightAtStart)
         self.admitWaiting(now: now)
     }
