@@ -58,13 +58,13 @@ struct AdmissionTests {
                 group.addTask {
                     let ticket = try #require(Self.ticket(await gate.enter(requestClass)))
                     order.classes.withLock { $0.append(ticket.requestClass) }
-                    await gate.leave(ticket)
+                    gate.leave(ticket)
                 }
                 // Arrival order is the loop's order.
-                while await gate.stats().waiting < (requestClass.rawValue + 1) { await Task.yield() }
+                while gate.stats().waiting < (requestClass.rawValue + 1) { await Task.yield() }
             }
-            await gate.leave(first)
-            await gate.leave(second)
+            gate.leave(first)
+            gate.leave(second)
             try await group.waitForAll()
         }
         #expect(order.classes.withLock { $0 } == [.checkout, .cart, .browse, .bot])
@@ -76,7 +76,7 @@ struct AdmissionTests {
         _ = try #require(Self.ticket(await gate.enter(.checkout)))
         _ = try #require(Self.ticket(await gate.enter(.checkout)))
         async let botWaits = gate.enter(.bot)
-        while await gate.stats().waiting < 1 { await Task.yield() }
+        while gate.stats().waiting < 1 { await Task.yield() }
         // The queue is full: a browse request evicts the waiting bot, another bot is refused at once.
         async let browseWaits = gate.enter(.browse)
         guard case .shed = await botWaits else { Issue.record("the bot should have been evicted"); return }
@@ -86,8 +86,28 @@ struct AdmissionTests {
         let started = ContinuousClock.now
         guard case .shed = await browseWaits else { Issue.record("the deadline should have refused it"); return }
         #expect(ContinuousClock.now - started < .seconds(5))
-        let stats = await gate.stats()
+        let stats = gate.stats()
         #expect(stats.shed["bot"] == 2 && stats.shed["browse"] == 1 && stats.admitted["checkout"] == 2 && stats.waiting == 0)
+    }
+}
+
+extension AdmissionTests {
+    @Test("Crawlers hold at most their share of the places, even when the rest are free")
+    func crawlerShare() async throws {
+        let gate = AdmissionGate(
+            limit: AdaptiveLimit(initial: 10, minLimit: 10, maxLimit: 10),
+            settings: .init(queueCapacity: 4, maxWait: [.bot: .milliseconds(100)], maxShare: [.bot: 0.2])
+        )
+        var bots: [AdmissionGate.Ticket] = []
+        for _ in 0..<2 { bots.append(try #require(Self.ticket(await gate.enter(.bot)))) }
+        let started = ContinuousClock.now
+        guard case .shed = await gate.enter(.bot) else { Issue.record("a third crawler is over its 20 % share"); return }
+        #expect(ContinuousClock.now - started < .seconds(2), "refused at its deadline")
+        var people: [AdmissionGate.Ticket] = []
+        for _ in 0..<8 { people.append(try #require(Self.ticket(await gate.enter(.browse)))) }
+        #expect(gate.stats().inFlight == 10)
+        for ticket in bots + people { gate.leave(ticket) }
+        #expect(gate.stats().inFlight == 0)
     }
 }
 
@@ -96,13 +116,23 @@ struct ClientRateLimiterTests {
     @Test("A client gets its burst, then its rate; another client is not affected")
     func bucket() {
         var limiter = ClientRateLimiter(rate: 2, burst: 5)
-        let allowed = (0..<8).filter { _ in limiter.take("203.0.113.7", now: 0) == nil }.count
+        let allowed = (0..<8).filter { _ in limiter.take("203.0.113.7", now: 0) == .within }.count
         #expect(allowed == 5)
-        let wait = limiter.take("203.0.113.7", now: 0)
-        #expect(wait != nil && abs(wait! - 0.5) < 0.01, "one token comes back in half a second")
-        #expect(limiter.take("198.51.100.1", now: 0) == nil)
-        #expect(limiter.take("203.0.113.7", now: 0.5) == nil)
-        #expect(limiter.take("203.0.113.7", now: 0.5) != nil)
+        guard case .refused(let wait) = limiter.take("203.0.113.7", now: 0) else { Issue.record("past the burst"); return }
+        #expect(abs(wait - 0.5) < 0.01, "one token comes back in half a second")
+        #expect(limiter.take("198.51.100.1", now: 0) == .within)
+        #expect(limiter.take("203.0.113.7", now: 0.5) == .within)
+        #expect(limiter.take("203.0.113.7", now: 0.5) != .within)
+    }
+
+    @Test("Past its rate a client is first served as a robot (its debt), then refused")
+    func debt() {
+        var limiter = ClientRateLimiter(rate: 1, burst: 2, debt: 3)
+        let verdicts = (0..<6).map { _ in limiter.take("203.0.113.9", now: 0) }
+        #expect(verdicts.prefix(5) == [.within, .within, .over, .over, .over])
+        guard case .refused(let wait) = verdicts[5] else { Issue.record("past the debt: \(verdicts)"); return }
+        #expect(abs(wait - 1) < 0.01, "back within the debt after one token, one second")
+        #expect(limiter.take("203.0.113.9", now: 1) == .over)
     }
 
     @Test("Memory stays bounded under a hundred thousand distinct clients; a busy client keeps its state")
@@ -114,6 +144,6 @@ struct ClientRateLimiterTests {
             #expect(limiter.count <= 1_000)
             if index % 100 == 0 { _ = limiter.take("abuser", now: Double(index) / 1_000_000) }
         }
-        #expect(limiter.take("abuser", now: 0.1) != nil, "the abuser, busy all along and empty, is still limited")
+        #expect(limiter.take("abuser", now: 0.1) != .within, "the abuser, busy all along and empty, is still limited")
     }
 }

@@ -15,10 +15,9 @@ struct OverloadTests {
     func overload() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.admission = true
-            $0.admissionMaxLimit = 2
+            $0.admission.maxLimit = 2
             // Room to wait for every checkout (they evict lower classes); browse and bots overflow it.
-            $0.admissionQueue = 12
+            $0.admission.queue = 12
         }) { server in
             let product = try await server.firstAvailableProduct()
             let window = try await server.firstOpenWindow()

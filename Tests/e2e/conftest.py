@@ -30,7 +30,10 @@ class Floodgate:
             raise RuntimeError(f"{self.binary} is missing: run `swift build` first (scripts/test does)")
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
-        self.env = {**os.environ, **(env or {})}
+        # Every test request comes from 127.0.0.1, one client by address: per-client limits are lifted
+        # unless a test sets its own.
+        lifted = {"FLOODGATE_ADMISSION_CLIENT_RATE": "100000", "FLOODGATE_ADMISSION_CLIENT_BURST": "1000000"}
+        self.env = {**os.environ, **lifted, **(env or {})}
         self.port = free_port()
         self.process = None
         self.log_path = data_dir / "server.log"

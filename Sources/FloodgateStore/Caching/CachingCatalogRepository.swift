@@ -25,6 +25,13 @@ public struct CachingCatalogRepository: CatalogRepository {
         let wanted = Set(ids)
         return try await self.products(storeID: storeID).filter { wanted.contains($0.id) }
     }
+
+    /// Writes through and forgets the store's cached catalog, so this process shows the change at once.
+    public func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
+        let product = try await self.base.update(storeID: storeID, id: id, change: change)
+        self.cache.remove(storeID)
+        return product
+    }
 }
 
 /// Serves the list of stores from memory for up to `ttl` (stores change rarely; every request looks one up).
@@ -69,5 +76,10 @@ public struct CachingDeliveryWindowRepository: DeliveryWindowRepository {
 
     public func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
         try await self.base.window(storeID: storeID, id: id)
+    }
+
+    /// Forgets the store's windows, so the next banner reads the places left now.
+    public func invalidate(storeID: Int) {
+        self.cache.removeAll { $0.storeID == storeID }
     }
 }

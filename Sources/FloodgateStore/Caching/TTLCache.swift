@@ -32,4 +32,12 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         return value
     }
+
+    func remove(_ key: Key) {
+        _ = self.entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    func removeAll(where shouldRemove: (Key) -> Bool) {
+        self.entries.withLock { entries in entries = entries.filter { !shouldRemove($0.key) } }
+    }
 }

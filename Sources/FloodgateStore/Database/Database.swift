@@ -1,3 +1,4 @@
+import FloodgateCore
 import Logging
 import PostgresKit
 import SQLiteKit
@@ -67,26 +68,44 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs read-only work on a pooled connection.
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs read-only work on a pooled connection; within a request, only if it can start before the
+    /// request's ``RequestDeadline``.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let budget = QueryBudget.current
         switch self.backend {
-        case .sqlite(let sqlite): return try await body(QueryBudget.charge(sqlite.nextReader(), to: budget))
+        case .sqlite(let sqlite):
+            try RequestDeadline.check()
+            return try await body(QueryBudget.charge(sqlite.nextReader(), to: budget))
         case .postgres(let pg):
-            return try await pg.client.withConnection { try await body(QueryBudget.charge($0.sql(queryLogLevel: nil), to: budget)) }
+            return try await DeadlineRace.run { started in
+                try await pg.client.withConnection { connection in
+                    try started()
+                    return try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
+                }
+            }
         }
     }
 
     /// Runs `body` in one transaction and commits durably before returning; any thrown error rolls it back.
+    ///
+    /// Within a request, a transaction that cannot start (the writer's queue, a pooled connection) before the
+    /// request's ``RequestDeadline`` is dropped with ``DeadlineExceeded``; one that started runs to its end.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         // Captured here: on SQLite the body runs on the writer's task, where the caller's task-locals are not.
         let budget = QueryBudget.current
         switch self.backend {
-        case .sqlite(let sqlite): return try await sqlite.transaction { try await body(QueryBudget.charge($0, to: budget)) }
+        case .sqlite(let sqlite):
+            try RequestDeadline.check()
+            return try await sqlite.transaction(deadline: RequestDeadline.current) { try await body(QueryBudget.charge($0, to: budget)) }
         case .postgres(let pg):
             do {
-                return try await pg.client.withTransaction(logger: self.logger) { connection in
-                    try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
+                return try await DeadlineRace.run { started in
+                    try await pg.client.withConnection { connection in
+                        try started()
+                        return try await connection.withTransaction(logger: self.logger) { connection in
+                            try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
+                        }
+                    }
                 }
             } catch let error as PostgresTransactionError {
                 // Callers branch on their own errors (a full window, a reused key), not on the wrapper.

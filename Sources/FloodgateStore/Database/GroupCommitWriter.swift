@@ -1,3 +1,4 @@
+import FloodgateCore
 import Logging
 import SQLiteKit
 import Synchronization
@@ -12,6 +13,8 @@ final class GroupCommitWriter: Sendable {
     /// One queued transaction: runs its body, then is told whether the group committed.
     private struct Work: Sendable {
         let run: @Sendable (any SQLDatabase) async -> Outcome
+        /// The request's deadline: if it passes while the work waits for the writer, the work never starts.
+        let deadline: ContinuousClock.Instant?
         /// Answers the caller with an error without running the body (its group failed first, or the writer closed).
         let abandon: @Sendable (any Error) -> Void
     }
@@ -41,28 +44,37 @@ final class GroupCommitWriter: Sendable {
         self.loop = Task {
             for await _ in stream {
                 while true {
-                    let group = queue.take(Self.maxGroup)
+                    var group = queue.take(Self.maxGroup)
                     if group.isEmpty { break }
+                    let now = ContinuousClock.now
+                    for work in group where work.deadline.map({ $0 <= now }) ?? false { work.abandon(DeadlineExceeded()) }
+                    group.removeAll { $0.deadline.map { $0 <= now } ?? false }
+                    if group.isEmpty { continue }
                     await Self.commit(group, on: db, logger: logger)
                 }
             }
         }
     }
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Queues `body`; with a `deadline`, it is answered ``DeadlineExceeded`` instead if the writer reaches it too late.
+    func transaction<T: Sendable>(
+        deadline: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let work = Work { db in
-                do {
-                    let value = try await body(db)
-                    return Outcome(succeeded: true) { commitError in
-                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(returning: value) }
+            let work = Work(
+                run: { db in
+                    do {
+                        let value = try await body(db)
+                        return Outcome(succeeded: true) { commitError in
+                            if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(returning: value) }
+                        }
+                    } catch {
+                        return Outcome(succeeded: false) { _ in continuation.resume(throwing: error) }
                     }
-                } catch {
-                    return Outcome(succeeded: false) { _ in continuation.resume(throwing: error) }
-                }
-            } abandon: { error in
-                continuation.resume(throwing: error)
-            }
+                },
+                deadline: deadline,
+                abandon: { error in continuation.resume(throwing: error) }
+            )
             self.queue.append(work)
             self.doorbell.yield()
         }

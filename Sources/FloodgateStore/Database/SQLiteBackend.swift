@@ -98,8 +98,10 @@ final class SQLiteBackend: Sendable {
         return self.readers[index % self.readers.count].sql(queryLogLevel: nil)
     }
 
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await self.writer.transaction(body)
+    func transaction<T: Sendable>(
+        deadline: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await self.writer.transaction(deadline: deadline, body)
     }
 
     func close() async {

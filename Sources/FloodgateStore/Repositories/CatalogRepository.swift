@@ -9,6 +9,8 @@ public protocol CatalogRepository: Sendable {
     func product(storeID: Int, id: Int) async throws -> Product?
     /// The products among `ids` that belong to the store.
     func products(storeID: Int, ids: [Int]) async throws -> [Product]
+    /// Applies `change` to one product; the product as it is now, or nil when the store has no such product.
+    func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product?
 }
 
 /// ``CatalogRepository`` on the shop's database.
@@ -36,6 +38,17 @@ public struct SQLCatalogRepository: CatalogRepository {
     public func products(storeID: Int, ids: [Int]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
         return try await self.database.read { db in try await Self.products(storeID: storeID, ids: ids, on: db) }
+    }
+
+    public func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
+        try await self.database.transaction { db in
+            var update = db.update("products").where("store_id", .equal, storeID).where("id", .equal, id)
+            if let price = change.price { update = update.set("price", to: price) }
+            if let available = change.available { update = update.set("available", to: available ? 1 : 0) }
+            try await update.run()
+            return try await db.select().column("*").from("products")
+                .where("store_id", .equal, storeID).where("id", .equal, id).first().map(Product.init(row:))
+        }
     }
 
     /// Shared with the order transaction, which must read prices on its own connection.

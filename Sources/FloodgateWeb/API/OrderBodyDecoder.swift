@@ -1,11 +1,15 @@
 import FloodgateCore
 import Foundation
 
-/// Reads an order body: syntax errors are a 400, wrong shapes a 422 naming the field.
+/// Reads a JSON body (an order, a product change): syntax errors are a 400, wrong shapes a 422 naming the field.
 enum OrderBodyDecoder {
     static func decode(_ data: Data) throws -> OrderRequest.Draft {
+        try Self.decode(OrderRequest.Draft.self, data)
+    }
+
+    static func decode<Body: Decodable>(_ type: Body.Type, _ data: Data) throws -> Body {
         do {
-            return try JSONDecoder().decode(OrderRequest.Draft.self, from: data)
+            return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw Self.problem(for: error)
         }

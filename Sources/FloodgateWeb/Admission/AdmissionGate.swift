@@ -1,20 +1,29 @@
+import Synchronization
+
 /// The door every request passes: at most ``AdaptiveLimit/limit`` in flight, a bounded queue ordered by
 /// ``RequestClass`` behind it, each waiter with a deadline, and the lowest class refused first.
 ///
 /// Nothing waits without bound: a full queue evicts its newest waiter of the lowest class (or refuses the
-/// newcomer when that would be itself), and a waiter whose deadline passes is refused at that moment.
-public actor AdmissionGate {
-    /// How long each class may wait for a place, and how many may wait in all.
+/// newcomer when that would be itself), and a waiter whose deadline passes is refused then. Crawlers may
+/// hold only a small share of the places, so they never crowd out people even when the shop is quiet
+/// enough to admit them. One lock, no actor: a request that finds a free place costs two short critical
+/// sections and no suspension.
+public final class AdmissionGate: Sendable {
+    /// How long each class may wait for a place, how many may wait in all, and the share of places a class may hold.
     public struct Settings: Sendable {
         public var queueCapacity: Int
         public var maxWait: [RequestClass: Duration]
+        /// The most of the limit a class may hold at once (1 when absent); crawlers get a small budget.
+        public var maxShare: [RequestClass: Double]
 
         public init(
             queueCapacity: Int = 256,
-            maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)]
+            maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)],
+            maxShare: [RequestClass: Double] = [.bot: 0.1]
         ) {
             self.queueCapacity = queueCapacity
             self.maxWait = maxWait
+            self.maxShare = maxShare
         }
     }
 
@@ -32,13 +41,18 @@ public actor AdmissionGate {
     }
 
     /// Counts since start, per class, and the gate's state now.
-    public struct Stats: Sendable, Encodable {
+    public struct Stats: Sendable, Encodable, Equatable {
         public var admitted: [String: Int]
         public var queued: [String: Int]
         public var shed: [String: Int]
         public var inFlight: Int
         public var limit: Int
         public var waiting: Int
+        /// The learnt no-load latency in milliseconds (nil before the first request).
+        public var noLoadMilliseconds: Double?
+
+        /// Refusals of every class since start.
+        public var shedTotal: Int { self.shed.values.reduce(0, +) }
     }
 
     private struct Waiter {
@@ -47,95 +61,170 @@ public actor AdmissionGate {
         let continuation: CheckedContinuation<Decision, Never>
     }
 
-    private var limit: AdaptiveLimit
-    private let settings: Settings
-    private var inFlight = 0
-    private var waiting: [RequestClass: [Waiter]] = [:]
-    private var nextID = 0
-    private var admitted: [RequestClass: Int] = [:]
-    private var queuedCount: [RequestClass: Int] = [:]
-    private var shed: [RequestClass: Int] = [:]
-
-    public init(limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings()) {
-        self.limit = limit
-        self.settings = settings
+    private struct State {
+        var limit: AdaptiveLimit
+        var inFlight = 0
+        var inFlightByClass: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
+        var waiting: [[Waiter]] = Array(repeating: [], count: RequestClass.allCases.count)
+        var waitingCount = 0
+        var nextID = 0
+        var admitted: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
+        var queued: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
+        var shed: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
+        var sweeping = false
     }
 
-    private var waitingCount: Int { self.waiting.values.reduce(0) { $0 + $1.count } }
+    /// Continuations to resume once the lock is released.
+    private typealias Wakeups = [(CheckedContinuation<Decision, Never>, Decision)]
+
+    private let state: Mutex<State>
+    private let settings: Settings
+    private let caps: [Double]
+
+    public init(limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings()) {
+        self.state = Mutex(State(limit: limit))
+        self.settings = settings
+        self.caps = RequestClass.allCases.map { settings.maxShare[$0] ?? 1 }
+    }
 
     /// Takes a place now, waits for one in the queue, or is refused.
     public func enter(_ requestClass: RequestClass, now: ContinuousClock.Instant = .now) async -> Decision {
-        // Straight in only when nobody of this class or above is waiting: the queue's order is kept.
-        let ahead = RequestClass.allCases.filter { $0 >= requestClass }.contains { !(self.waiting[$0] ?? []).isEmpty }
-        if self.inFlight < Int(self.limit.limit), !ahead {
-            return .admitted(self.take(requestClass, now: now))
-        }
-        if self.waitingCount >= self.settings.queueCapacity {
-            guard let lowest = RequestClass.allCases.first(where: { !(self.waiting[$0] ?? []).isEmpty }), lowest < requestClass,
-                  let evicted = self.waiting[lowest]?.popLast()
-            else {
-                self.shed[requestClass, default: 0] += 1
-                return .shed(retryAfter: self.retryAfter())
-            }
-            self.shed[lowest, default: 0] += 1
-            evicted.continuation.resume(returning: .shed(retryAfter: self.retryAfter()))
-        }
-        self.nextID += 1
-        let id = self.nextID
+        // The common case, a free place and nobody ahead, without suspending.
+        if let ticket = self.state.withLock({ self.tryTake(requestClass, now: now, state: &$0) }) { return .admitted(ticket) }
         let deadline = now + (self.settings.maxWait[requestClass] ?? .seconds(1))
-        self.queuedCount[requestClass, default: 0] += 1
-        return await withCheckedContinuation { continuation in
-            self.waiting[requestClass, default: []].append(Waiter(id: id, deadline: deadline, continuation: continuation))
-            Task { [weak self] in
-                try? await Task.sleep(until: deadline)
-                await self?.expire(id, requestClass)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
+            var wakeups: Wakeups = []
+            var startSweeper = false
+            self.state.withLock { state in
+                // Looked at again under the lock: a place may have been freed since.
+                if let ticket = self.tryTake(requestClass, now: now, state: &state) {
+                    wakeups.append((continuation, .admitted(ticket)))
+                    return
+                }
+                if state.waitingCount >= self.settings.queueCapacity {
+                    let retry = self.retryAfter(state)
+                    guard let lowest = RequestClass.allCases.first(where: { !state.waiting[$0.rawValue].isEmpty }), lowest < requestClass,
+                          let evicted = state.waiting[lowest.rawValue].popLast()
+                    else {
+                        state.shed[requestClass.rawValue] += 1
+                        wakeups.append((continuation, .shed(retryAfter: retry)))
+                        return
+                    }
+                    state.waitingCount -= 1
+                    state.shed[lowest.rawValue] += 1
+                    wakeups.append((evicted.continuation, .shed(retryAfter: retry)))
+                }
+                state.nextID += 1
+                state.waiting[requestClass.rawValue].append(Waiter(id: state.nextID, deadline: deadline, continuation: continuation))
+                state.waitingCount += 1
+                state.queued[requestClass.rawValue] += 1
+                if !state.sweeping {
+                    state.sweeping = true
+                    startSweeper = true
+                }
             }
+            for (waiter, decision) in wakeups { waiter.resume(returning: decision) }
+            if startSweeper { self.startSweeper() }
         }
     }
 
     /// Gives the place back and lets the next waiters in, highest class first.
     public func leave(_ ticket: Ticket, now: ContinuousClock.Instant = .now) {
-        self.inFlight -= 1
-        let elapsed = now - ticket.started
-        let seconds = elapsed / .seconds(1)
-        self.limit.record(latency: seconds, inFlight: ticket.inFlightAtStart)
-        self.admitWaiting(now: now)
+        let wakeups: Wakeups = self.state.withLock { state in
+            state.inFlight -= 1
+            state.inFlightByClass[ticket.requestClass.rawValue] -= 1
+            state.limit.record(latency: (now - ticket.started) / .seconds(1), inFlight: ticket.inFlightAtStart)
+            return self.admitWaiting(now: now, state: &state)
+        }
+        for (waiter, decision) in wakeups { waiter.resume(returning: decision) }
     }
 
     public func stats() -> Stats {
-        func named(_ counts: [RequestClass: Int]) -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.description, counts[$0] ?? 0) })
-        }
-        return Stats(
-            admitted: named(self.admitted), queued: named(self.queuedCount), shed: named(self.shed), inFlight: self.inFlight,
-            limit: Int(self.limit.limit), waiting: self.waitingCount
-        )
-    }
-
-    private func take(_ requestClass: RequestClass, now: ContinuousClock.Instant) -> Ticket {
-        self.inFlight += 1
-        self.admitted[requestClass, default: 0] += 1
-        return Ticket(requestClass: requestClass, started: now, inFlightAtStart: self.inFlight)
-    }
-
-    private func admitWaiting(now: ContinuousClock.Instant) {
-        while self.inFlight < Int(self.limit.limit),
-              let requestClass = RequestClass.allCases.reversed().first(where: { !(self.waiting[$0] ?? []).isEmpty }) {
-            let waiter = self.waiting[requestClass]!.removeFirst()
-            waiter.continuation.resume(returning: .admitted(self.take(requestClass, now: now)))
+        self.state.withLock { state in
+            func named(_ counts: [Int]) -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.description, counts[$0.rawValue]) })
+            }
+            return Stats(
+                admitted: named(state.admitted), queued: named(state.queued), shed: named(state.shed), inFlight: state.inFlight,
+                limit: Int(state.limit.limit), waiting: state.waitingCount, noLoadMilliseconds: state.limit.noLoadLatency.map { $0 * 1_000 }
+            )
         }
     }
 
-    private func expire(_ id: Int, _ requestClass: RequestClass) {
-        guard let index = self.waiting[requestClass]?.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = self.waiting[requestClass]!.remove(at: index)
-        self.shed[requestClass, default: 0] += 1
-        waiter.continuation.resume(returning: .shed(retryAfter: self.retryAfter()))
+    /// A place for `requestClass` if one is free, nobody of its class or above waits, and the class is under its share.
+    private func tryTake(_ requestClass: RequestClass, now: ContinuousClock.Instant, state: inout State) -> Ticket? {
+        guard state.inFlight < Int(state.limit.limit), self.underShare(requestClass, state) else { return nil }
+        if state.waitingCount > 0 {
+            for index in requestClass.rawValue..<state.waiting.count where !state.waiting[index].isEmpty { return nil }
+        }
+        return self.take(requestClass, now: now, state: &state)
+    }
+
+    private func underShare(_ requestClass: RequestClass, _ state: State) -> Bool {
+        let cap = self.caps[requestClass.rawValue]
+        return cap >= 1 || Double(state.inFlightByClass[requestClass.rawValue]) < max(1, (state.limit.limit * cap).rounded(.down))
+    }
+
+    private func take(_ requestClass: RequestClass, now: ContinuousClock.Instant, state: inout State) -> Ticket {
+        state.inFlight += 1
+        state.inFlightByClass[requestClass.rawValue] += 1
+        state.admitted[requestClass.rawValue] += 1
+        return Ticket(requestClass: requestClass, started: now, inFlightAtStart: state.inFlight)
+    }
+
+    private func admitWaiting(now: ContinuousClock.Instant, state: inout State) -> Wakeups {
+        var wakeups: Wakeups = []
+        guard state.waitingCount > 0 else { return wakeups }
+        for requestClass in RequestClass.allCases.reversed() {
+            while state.inFlight < Int(state.limit.limit), !state.waiting[requestClass.rawValue].isEmpty, self.underShare(requestClass, state) {
+                let waiter = state.waiting[requestClass.rawValue].removeFirst()
+                state.waitingCount -= 1
+                wakeups.append((waiter.continuation, .admitted(self.take(requestClass, now: now, state: &state))))
+            }
+        }
+        return wakeups
+    }
+
+    /// Refuses waiters whose deadline has passed, every 10 ms while anyone waits.
+    private func startSweeper() {
+        Task { [weak self] in
+            while let gate = self {
+                try? await Task.sleep(for: .milliseconds(10))
+                let (wakeups, more) = gate.state.withLock { state -> (Wakeups, Bool) in
+                    let now = ContinuousClock.now
+                    var wakeups: Wakeups = []
+                    let retry = gate.retryAfter(state)
+                    for index in state.waiting.indices where !state.waiting[index].isEmpty {
+                        let (late, onTime) = (state.waiting[index].filter { $0.deadline <= now }, state.waiting[index].filter { $0.deadline > now })
+                        guard !late.isEmpty else { continue }
+                        state.waiting[index] = onTime
+                        state.waitingCount -= late.count
+                        state.shed[index] += late.count
+                        wakeups += late.map { ($0.continuation, .shed(retryAfter: retry)) }
+                    }
+                    state.sweeping = state.waitingCount > 0
+                    return (wakeups, state.sweeping)
+                }
+                for (waiter, decision) in wakeups { waiter.resume(returning: decision) }
+                if !more { return }
+            }
+        }
     }
 
     /// A rough, honest wait: the queue ahead served at the current limit and no-load latency, at least 1 s.
-    private func retryAfter() -> Int {
-        let perRequest = self.limit.noLoadLatency ?? 0.05
-        return max(1, Int((Double(self.waitingCount + 1) * perRequest / max(self.limit.limit, 1)).rounded(.up)))
+    private func retryAfter(_ state: State) -> Int {
+        let perRequest = state.limit.noLoadLatency ?? 0.05
+        return max(1, Int((Double(state.waitingCount + 1) * perRequest / max(state.limit.limit, 1)).rounded(.up)))
+    }
+}
+
+extension AdmissionGate {
+    /// A gate set up from the shop's configuration: the adaptive limit starts at 32 (or the maximum, if lower).
+    convenience init(settings: AdmissionSettings) {
+        let max = Double(settings.maxLimit)
+        self.init(
+            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(4, max), maxLimit: max),
+            settings: Settings(queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare])
+        )
     }
 }

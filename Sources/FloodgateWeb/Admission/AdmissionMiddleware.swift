@@ -1,59 +1,44 @@
+import FloodgateCore
 import Hummingbird
-import NIOCore
 
-/// The first thing a request meets: through the ``AdmissionGate`` or refused, cheaply, with `Retry-After`.
+/// The first thing a request meets: classified, held to its client's rate, let through the
+/// ``AdmissionGate`` (or refused cheaply by the ``WaitingRoom``), and given its ``RequestDeadline``.
 ///
-/// Refusals are `503`: problem+json (`urn:floodgate:problem:overloaded`) under `/api/`, a small waiting
-/// page elsewhere that keeps the cart (a cookie, untouched) and tries again by itself.
+/// A client over its rate is served as a robot would be (shed first); past its debt it gets `429`. Checkouts
+/// are never demoted. `/healthz` and static assets are not held back.
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let gate: AdmissionGate
+    let gate: AdmissionGate?
+    let clients: ClientLimits
+    let settings: AdmissionSettings
+    let waitingRoom: WaitingRoom
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
         guard
-            let requestClass = RequestClass.classify(
-                method: request.method.rawValue, path: request.uri.path, userAgent: request.headers[.userAgent]
-            )
+            var requestClass = RequestClass.classify(method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent])
         else { return try await next(request, context) }
-        switch await self.gate.enter(requestClass) {
-        case .admitted(let ticket):
-            do {
-                let response = try await next(request, context)
-                await self.gate.leave(ticket)
-                return response
-            } catch {
-                await self.gate.leave(ticket)
-                throw error
-            }
+        // A visitor with a cart is on the way to checkout: served before people only looking.
+        if requestClass == .browse, request.headers[.cookie]?.contains("cart_") == true { requestClass = .cart }
+        let now = ContinuousClock.now
+        switch self.clients.take(request, context: context, crawler: requestClass == .bot) {
+        case .within:
+            break
+        case .over:
+            if requestClass != .checkout { requestClass = .bot }
+        case .refused(let retryAfter):
+            return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
+        }
+        let deadline = now + (self.settings.deadline[requestClass] ?? .seconds(5))
+        guard let gate = self.gate else {
+            return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
+        }
+        switch await gate.enter(requestClass, now: now) {
         case .shed(let retryAfter):
-            return try Self.refusal(path: request.uri.path, retryAfter: retryAfter)
+            return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
+        case .admitted(let ticket):
+            defer { gate.leave(ticket) }
+            return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
         }
-    }
-
-    static func refusal(path: String, retryAfter: Int) throws -> Response {
-        var response: Response
-        if path.hasPrefix("/api/") {
-            response = try ProblemResponse.make(
-                Problem(
-                    "overloaded", status: .serviceUnavailable, title: "Too many requests right now",
-                    detail: "The shop is serving as many people as it can at full speed. Try again in \(retryAfter) s; nothing was changed."
-                )
-            )
-        } else {
-            let page = """
-                <!doctype html><html lang="en"><head><meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta http-equiv="refresh" content="\(retryAfter)"><title>You are in line</title>
-                <link rel="stylesheet" href="/static/style.css"></head><body><main class="waiting-room">
-                <h1>You are in line</h1><p>Many people are ordering right now. This page tries again by itself in about
-                \(retryAfter) s — your cart is kept.</p></main></body></html>
-                """
-            response = Response(
-                status: .serviceUnavailable, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: page))
-            )
-        }
-        response.headers[.retryAfter] = "\(retryAfter)"
-        return response
     }
 }

@@ -23,12 +23,18 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
     ]
 
-    /// Classifies a request by what it does; `nil` for requests never held back (health checks).
+    /// Classifies a request by what it does; `nil` for requests never held back (health checks, static assets).
+    ///
+    /// Pages are for people: a crawler's user agent (or none) makes a page request a robot's. API clients are
+    /// scripts and apps by nature (`curl`, `python-requests`…), so the API is classed by what is asked, and
+    /// held to its client's rate like everything else.
     public static func classify(method: String, path: String, userAgent: String?) -> RequestClass? {
-        if path == "/healthz" { return nil }
-        let agent = (userAgent ?? "").lowercased()
-        if agent.isEmpty || Self.crawlerMarks.contains(where: agent.contains) { return .bot }
+        if path == "/healthz" || path.hasPrefix("/static/") { return nil }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.first != "api" {
+            let agent = (userAgent ?? "").lowercased()
+            if agent.isEmpty || Self.crawlerMarks.contains(where: agent.contains) { return .bot }
+        }
         // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
         if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
         if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" { return .checkout }

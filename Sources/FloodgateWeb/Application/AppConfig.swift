@@ -9,7 +9,7 @@ import Logging
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
 /// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
-/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`, `admission.enabled`, `admission.limit.max`, `admission.queue`.
+/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`; `admission.…` (see ``AdmissionSettings``).
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -42,12 +42,8 @@ public struct AppConfig: Sendable {
     public var retryBase: Duration = .seconds(2)
     /// Deliberate faults for drills and benchmarks: `runaway-task` registers a task that loops on queries.
     public var faults: Set<String> = []
-    /// Admission control (issue 4, in progress: off until the waiting room and its tests are complete) and
-    /// the most requests it lets in at once.
-    public var admission = false
-    public var admissionMaxLimit = 512
-    /// How many requests may wait for a place.
-    public var admissionQueue = 256
+    /// Admission control, deadlines and per-client limits.
+    public var admission = AdmissionSettings()
 
     /// What a `floodgate` process runs.
     public enum Role: String, Sendable, CaseIterable {
@@ -120,14 +116,12 @@ public struct AppConfig: Sendable {
             throw ConfigError.invalid(key: "faults", value: unknown, hint: "a comma-separated list of: \(known.sorted().joined(separator: ", "))")
         }
         self.faults = faults
-        self.admission = try Self.flag(config, "admission.enabled", default: false)
-        self.admissionMaxLimit = try Self.integer(config, "admission.limit.max", default: 512, in: 1...10_000)
-        self.admissionQueue = try Self.integer(config, "admission.queue", default: 256, in: 0...100_000)
+        self.admission = try AdmissionSettings(config: config)
     }
 
     /// A whole number in range, the default when absent; a value that is there but wrong is an error
     /// (`FLOODGATE_PORT=80a` must not quietly start on 8080).
-    private static func integer(_ config: ConfigReader, _ key: ConfigKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+    static func integer(_ config: ConfigReader, _ key: ConfigKey, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         let name = key.components.joined(separator: ".")
         if let number = config.int(forKey: key) {
             guard range.contains(number) else {
@@ -142,7 +136,7 @@ public struct AppConfig: Sendable {
     }
 
     /// `true`/`false` (also `1`/`0`, `yes`/`no`), the default when absent; anything else is an error.
-    private static func flag(_ config: ConfigReader, _ key: ConfigKey, default value: Bool) throws -> Bool {
+    static func flag(_ config: ConfigReader, _ key: ConfigKey, default value: Bool) throws -> Bool {
         if let flag = config.bool(forKey: key) { return flag }
         guard let text = config.string(forKey: key) else { return value }
         switch text.lowercased() {

@@ -1,12 +1,16 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The request context of every Floodgate route.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer of the connection (the proxy's address behind HAProxy/nginx; see ``ClientAddress``).
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// No order, cart or form comes near this; a larger body is refused with 413 before it is read.

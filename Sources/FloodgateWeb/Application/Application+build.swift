@@ -23,11 +23,13 @@ public func buildApplication(
         if config.loadDemo {
             try await DemoData(database: database, photosDirectory: config.photosDirectory).loadIfEmpty(logger: logger)
         }
-        let views = try await Views.load()
+        let views = try await Views.load(pageTTL: config.catalogCacheTTL)
         let load = VisitorLoad()
-        let router = try buildRouter(database: database, views: views, config: config, load: load, logger: logger)
+        let gate = config.admission.enabled ? AdmissionGate(settings: config.admission) : nil
+        let router = try buildRouter(database: database, views: views, config: config, gate: gate, load: load, logger: logger)
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
+        if let gate { services.append(AdmissionReporter(gate: gate, logger: logger)) }
         if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
         return Application(
             router: router,
@@ -43,23 +45,23 @@ public func buildApplication(
 }
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
-func buildRouter(database: Database, views: Views, config: AppConfig, load: VisitorLoad, logger: Logger) throws -> Router<AppRequestContext> {
+func buildRouter(
+    database: Database, views: Views, config: AppConfig, gate: AdmissionGate?, load: VisitorLoad, logger: Logger
+) throws -> Router<AppRequestContext> {
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
     let windows = SQLDeliveryWindowRepository(database: database)
     let orders = SQLOrderRepository(database: database)
 
+    // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
+    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
+    let clients = ClientLimits(settings: config.admission)
+
     let router = Router(context: AppRequestContext.self)
-    if config.admission {
-        let max = Double(config.admissionMaxLimit)
-        let gate = AdmissionGate(
-            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(4, max), maxLimit: max),
-            settings: AdmissionGate.Settings(queueCapacity: config.admissionQueue)
-        )
-        router.add(middleware: AdmissionMiddleware(gate: gate))
-    }
+    let waitingRoom = WaitingRoom(stores: stores, windows: bannerWindows, views: views)
+    router.add(middleware: AdmissionMiddleware(gate: gate, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
-    router.add(middleware: ErrorMiddleware(views: views))
+    router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
     router.add(
         middleware: FileMiddleware(
             views.staticDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
@@ -76,12 +78,14 @@ func buildRouter(database: Database, views: Views, config: AppConfig, load: Visi
     try OpenAPIDocument.addRoutes(to: api, resourcesDirectory: views.resourcesDirectory)
     CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
+    let admin = api.group("admin").add(middleware: AdminAuthMiddleware(token: config.adminToken))
     AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
-        .addRoutes(to: api, token: config.adminToken)
+        .addRoutes(to: admin)
+    AdminCatalogController(stores: stores, catalog: catalog, pages: views.pages).addRoutes(to: admin)
+    AdminAdmissionController(gate: gate, clients: clients, pages: views.pages).addRoutes(to: admin)
 
-    // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
-    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
     StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
+    CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
     CheckoutController(stores: stores, catalog: catalog, windows: windows, orders: orders, views: views).addRoutes(to: router)
     return router

@@ -1,3 +1,4 @@
+import FloodgateCore
 import Foundation
 import Hummingbird
 import Logging
@@ -9,10 +10,14 @@ import Logging
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let views: Views
+    /// Answers a request that ran out of time waiting for the database (nothing was written).
+    let waitingRoom: WaitingRoom
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch is DeadlineExceeded {
+            return await self.waitingRoom.response(to: request, retryAfter: 2, tooFast: false)
         } catch {
             let problem: Problem
             if let known = Problem.from(error) {

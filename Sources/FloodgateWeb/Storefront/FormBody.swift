@@ -8,6 +8,10 @@ struct FormBody: Sendable {
     subscript(_ name: String) -> String? { self.fields[name] }
 
     static func read(_ request: Request, context: AppRequestContext) async throws -> FormBody {
+        try await Self.read(request, maxSize: context.maxUploadSize)
+    }
+
+    static func read(_ request: Request, maxSize: Int) async throws -> FormBody {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
             throw Problem(
@@ -15,7 +19,7 @@ struct FormBody: Sendable {
                 detail: "This form expects application/x-www-form-urlencoded."
             )
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.body.collect(upTo: maxSize)
         return FormBody(encoded: String(buffer: buffer))
     }
 

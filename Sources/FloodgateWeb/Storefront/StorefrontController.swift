@@ -21,37 +21,28 @@ struct StorefrontController: Sendable {
 
     @Sendable func catalogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
-        async let products = self.catalog.products(storeID: store.id)
-        async let windows = self.windows.open(for: store)
-        let next = try await windows.first { $0.remaining > 0 }
-        let shown = try await products
-        return self.views.renderShared(key: CatalogKey(store: store, products: shown, next: next.map(WindowLabel.long)), cartCount: CartCookie.read(request, store: store).itemCount) {
-            CatalogPage(store: store, products: shown, cartCount: nil, nextWindow: next)
+        let (catalog, windows) = (self.catalog, self.windows)
+        return try await self.views.cachedPage(
+            PageCache.Key(store: store.slug, page: "catalog"), request: request, cartCount: CartCookie.read(request, store: store).itemCount
+        ) {
+            async let products = catalog.products(storeID: store.id)
+            async let open = windows.open(for: store)
+            let next = try await open.first { $0.remaining > 0 }
+            return CatalogPage(store: store, products: try await products, cartCount: nil, nextWindow: next)
         }
     }
 
     @Sendable func productPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let id = try context.id("id", "product")
-        guard let product = try await self.catalog.product(storeID: store.id, id: id) else {
-            throw Problem.notFound("There is no product \(id) in \(store.name).")
-        }
-        return self.views.renderShared(key: ProductKey(store: store, product: product), cartCount: CartCookie.read(request, store: store).itemCount) {
-            ProductPage(store: store, product: product, cartCount: nil)
+        let catalog = self.catalog
+        return try await self.views.cachedPage(
+            PageCache.Key(store: store.slug, page: "product/\(id)"), request: request, cartCount: CartCookie.read(request, store: store).itemCount
+        ) {
+            guard let product = try await catalog.product(storeID: store.id, id: id) else {
+                throw Problem.notFound("There is no product \(id) in \(store.name).")
+            }
+            return ProductPage(store: store, product: product, cartCount: nil)
         }
     }
-}
-
-/// Everything a catalog page is drawn from.
-private struct CatalogKey: Hashable, Sendable {
-    let store: Store
-    let products: [Product]
-    /// The label only: the window's live reservation count is not on the page.
-    let next: String?
-}
-
-/// Everything a product page is drawn from.
-private struct ProductKey: Hashable, Sendable {
-    let store: Store
-    let product: Product
 }

@@ -18,7 +18,7 @@ struct Chrome {
         count > 0 ? #"<span class="badge" data-testid="cart-count">\#(count)</span>"# : ""
     }
 
-    /// `cartCount: nil` draws the marker instead of a badge (see ``Views/renderShared(_:key:cartCount:)``).
+    /// `cartCount: nil` draws the marker instead of a badge (see ``Views/cachedPage(_:request:cartCount:render:)``).
     init(title: String, store: Store? = nil, cartCount: Int? = 0) {
         self.title = title
         self.storeName = store?.name ?? "Floodgate"

@@ -7,16 +7,17 @@ import Mustache
 /// A missing template fails the start, not a visitor's request.
 struct Views: Sendable {
     let library: MustacheLibrary
-    /// Pages rendered once for everyone, by the inputs they were drawn from.
-    let shared = SharedRenders()
+    /// Catalog and product pages, rendered once for everyone and kept for a short time.
+    let pages: PageCache
     /// Folder of the resources shipped with the binary (templates/, static/, openapi.yaml).
     let resourcesDirectory: String
     /// Folder of the static assets (CSS, icons).
     var staticDirectory: String { self.resourcesDirectory + "/static" }
 
-    static let required = ["home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer"]
+    static let required = ["home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer", "waiting"]
 
-    static func load() async throws -> Views {
+    /// `pageTTL`: how long a rendered catalog or product page is served before it is drawn again.
+    static func load(pageTTL: Duration = .seconds(1)) async throws -> Views {
         guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
             throw ViewsError.resourcesMissing
         }
@@ -24,7 +25,9 @@ struct Views: Sendable {
         for name in Self.required where library.getTemplate(named: name) == nil {
             throw ViewsError.templateMissing(name, resources.path)
         }
-        return Views(library: library, resourcesDirectory: resources.path)
+        return Views(
+            library: library, pages: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker), resourcesDirectory: resources.path
+        )
     }
 
     /// Renders a page model with its template as an HTML response.
@@ -36,18 +39,37 @@ struct Views: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Renders a page that is the same for every visitor but for the cart badge, once per `key`.
+    /// A page that is the same for every visitor but for the cart badge, from the ``PageCache``.
     ///
-    /// `key` must hold everything the page is drawn from (the store, the product as read now…), so a
-    /// changed product is a new key and never an old page. `make` builds the model with `cartCount: nil`.
-    func renderShared<Page: PageModel>(key: some Hashable & Sendable, cartCount: Int, make: () -> Page) -> Response {
-        let page = self.shared.page(for: AnyHashableSendable(key), marker: Chrome.cartBadgeMarker) {
-            self.library.render(make(), withTemplate: Page.template) ?? ""
+    /// Answers `304 Not Modified` when the visitor already has it (`If-None-Match`). The tag covers the shared
+    /// bytes and the badge. Without cookies the page is the same for everyone and a CDN may keep it for the
+    /// cache's time (`s-maxage`); browsers always revalidate, so availability is never older than that.
+    /// `render` draws the page with `cartCount: nil` (the badge marker) and may throw (a missing product).
+    func cachedPage<Page: PageModel>(
+        _ key: PageCache.Key, request: Request, cartCount: Int, render: @escaping @Sendable () async throws -> Page
+    ) async throws -> Response {
+        let library = self.library
+        let entry = try await self.pages.entry(for: key) { library.render(try await render(), withTemplate: Page.template) ?? "" }
+        let etag = "\"\(entry.etag)-\(cartCount)\""
+        let shared = request.headers[.cookie] == nil
+        let seconds = max(1, Int((self.pages.ttl / .seconds(1)).rounded(.down)))
+        var headers: HTTPFields = [
+            .eTag: etag, .vary: "Cookie",
+            .cacheControl: shared ? "public, max-age=0, s-maxage=\(seconds)" : "private, no-cache",
+        ]
+        if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, etag) {
+            return Response(status: .notModified, headers: headers)
         }
-        return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: page.body(with: Chrome.cartBadge(cartCount)))
-        )
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body(with: Chrome.cartBadge(cartCount))))
+    }
+
+    /// `If-None-Match` against a tag: a list of tags, weak or strong (weak comparison), or `*`.
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { part in
+            let tag = part.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag == etag || tag == "W/" + etag
+        }
     }
 
     func errorPage(_ problem: Problem) throws -> Response {

@@ -24,6 +24,9 @@ struct TestServer: Sendable {
     ) async throws {
         try await engine.withScratch { directory, url in
             var config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
+            // Every test request comes from 127.0.0.1: one client by address. Tests of per-client limits set their own.
+            config.admission.clientRate = 1_000_000
+            config.admission.clientBurst = 1_000_000
             configure(&config)
             try await Self.run(engine, config: config, url: url, body)
         }

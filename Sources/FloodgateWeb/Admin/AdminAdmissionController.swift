@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// `GET /api/v1/admin/admission`: what the door is doing now — admitted, queued and refused requests per
+/// class since start, the learnt limit, requests in flight and waiting, clients tracked for rate limits,
+/// and how often pages were rendered.
+struct AdminAdmissionController: Sendable {
+    let gate: AdmissionGate?
+    let clients: ClientLimits
+    let pages: PageCache
+
+    struct Document: Encodable, Sendable {
+        var enabled: Bool
+        var gate: AdmissionGate.Stats?
+        var trackedClients: Int
+        var trackedCrawlers: Int
+        var pageRenders: Int
+    }
+
+    func addRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.get("admission", use: self.show)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<Document> {
+        let counts = self.clients.counts
+        return AdminDocument(
+            Document(
+                enabled: self.gate != nil, gate: self.gate?.stats(), trackedClients: counts.people, trackedCrawlers: counts.crawlers,
+                pageRenders: self.pages.renders
+            )
+        )
+    }
+}

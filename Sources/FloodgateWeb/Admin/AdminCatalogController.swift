@@ -1,0 +1,31 @@
+import FloodgateCore
+import FloodgateStore
+import Foundation
+import Hummingbird
+
+/// `PATCH /api/v1/admin/stores/{store}/products/{id}`: change a price or mark a product sold out, and see
+/// it on the shop's pages at once (this process's page cache is dropped; other instances within their
+/// cache time).
+struct AdminCatalogController: Sendable {
+    let stores: any StoreRepository
+    let catalog: any CatalogRepository
+    let pages: PageCache
+
+    func addRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.patch("stores/:store/products/:id", use: self.updateProduct)
+    }
+
+    @Sendable func updateProduct(_ request: Request, context: AppRequestContext) async throws -> ProductDocument {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let id = try context.id("id", "product")
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let change = try OrderBodyDecoder.decode(ProductChange.self, Data(buffer: body))
+        let problems = change.problems()
+        guard problems.isEmpty else { throw Problem.validation(problems) }
+        guard let product = try await self.catalog.update(storeID: store.id, id: id, change: change) else {
+            throw Problem.notFound("There is no product \(id) in \(store.name).")
+        }
+        self.pages.invalidate(store: store.slug)
+        return ProductDocument(product)
+    }
+}

@@ -1,0 +1,56 @@
+import Configuration
+
+/// How the shop holds a crowd: the admission gate, deadlines and per-client limits, with defaults for a
+/// 2-core machine. Keys under `admission.` (`FLOODGATE_ADMISSION_…`):
+/// `enabled`, `limit.max`, `queue`, `wait.{checkout,cart,browse,bot}.ms`, `deadline.{class}.ms`,
+/// `bot.share` (percent of the limit), `client.rate`, `client.burst`, `client.debt`, `bot.rate`, `bot.burst`,
+/// and `http.trust.forwarded` (take the client's address from `X-Forwarded-For`, behind HAProxy or nginx).
+public struct AdmissionSettings: Sendable {
+    /// The gate (limit, queue, shedding); deadlines and per-client limits apply either way.
+    public var enabled = true
+    /// The most requests the adaptive limit may let in at once (it starts at 32 and learns).
+    public var maxLimit = 256
+    /// How many requests may wait for a place; larger than any burst of checkouts a 2-core machine takes.
+    public var queue = 1_024
+    /// How long a request of each class may wait for a place.
+    public var maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)]
+    /// How long a request of each class may take in all, queueing included; the database sheds past it.
+    public var deadline: [RequestClass: Duration] = [.checkout: .seconds(20), .cart: .seconds(8), .browse: .seconds(5), .bot: .seconds(2)]
+    /// The share of the limit crawlers may hold at once.
+    public var botShare = 0.1
+    /// Per client address: requests a second, burst, and requests over the rate still served as a robot's.
+    public var clientRate = 20.0
+    public var clientBurst = 100.0
+    public var clientDebt = 200.0
+    /// Per crawler address: requests a second and burst, then `429`.
+    public var botRate = 2.0
+    public var botBurst = 20.0
+    /// Clients remembered for rate limits, at most.
+    public var maxClients = 50_000
+    public var trustForwarded = false
+
+    public init() {}
+
+    init(config: ConfigReader) throws {
+        self.enabled = try AppConfig.flag(config, "admission.enabled", default: true)
+        self.maxLimit = try AppConfig.integer(config, "admission.limit.max", default: 256, in: 1...10_000)
+        self.queue = try AppConfig.integer(config, "admission.queue", default: 1_024, in: 0...100_000)
+        for requestClass in RequestClass.allCases {
+            let wait = self.maxWait[requestClass]! / .milliseconds(1)
+            self.maxWait[requestClass] = .milliseconds(
+                try AppConfig.integer(config, ConfigKey("admission.wait.\(requestClass).ms"), default: Int(wait), in: 0...120_000)
+            )
+            let deadline = self.deadline[requestClass]! / .milliseconds(1)
+            self.deadline[requestClass] = .milliseconds(
+                try AppConfig.integer(config, ConfigKey("admission.deadline.\(requestClass).ms"), default: Int(deadline), in: 100...600_000)
+            )
+        }
+        self.botShare = Double(try AppConfig.integer(config, "admission.bot.share", default: 10, in: 1...100)) / 100
+        self.clientRate = Double(try AppConfig.integer(config, "admission.client.rate", default: 20, in: 1...100_000))
+        self.clientBurst = Double(try AppConfig.integer(config, "admission.client.burst", default: 100, in: 1...1_000_000))
+        self.clientDebt = Double(try AppConfig.integer(config, "admission.client.debt", default: 200, in: 0...1_000_000))
+        self.botRate = Double(try AppConfig.integer(config, "admission.bot.rate", default: 2, in: 1...100_000))
+        self.botBurst = Double(try AppConfig.integer(config, "admission.bot.burst", default: 20, in: 1...1_000_000))
+        self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+import Synchronization
+
+/// Per-client rate limits, by address: one set of buckets for people's browsers and API clients, a
+/// smaller one for crawlers. Both bounded in memory (see ``ClientRateLimiter``).
+final class ClientLimits: Sendable {
+    private let people: Mutex<ClientRateLimiter>
+    private let crawlers: Mutex<ClientRateLimiter>
+    private let trustForwarded: Bool
+    private let origin = ContinuousClock.now
+
+    init(settings: AdmissionSettings) {
+        self.people = Mutex(
+            ClientRateLimiter(rate: settings.clientRate, burst: settings.clientBurst, debt: settings.clientDebt, maxClients: settings.maxClients)
+        )
+        self.crawlers = Mutex(ClientRateLimiter(rate: settings.botRate, burst: settings.botBurst, maxClients: settings.maxClients))
+        self.trustForwarded = settings.trustForwarded
+    }
+
+    /// Clients remembered now, people and crawlers.
+    var counts: (people: Int, crawlers: Int) { (self.people.withLock { $0.count }, self.crawlers.withLock { $0.count }) }
+
+    /// Takes a token for the request's client. Crawlers have no debt: past their bucket they are refused.
+    func take(_ request: Request, context: AppRequestContext, crawler: Bool) -> ClientRateLimiter.Verdict {
+        let client = self.address(request, context)
+        let now = (ContinuousClock.now - self.origin) / .seconds(1)
+        return crawler ? self.crawlers.withLock { $0.take(client, now: now) } : self.people.withLock { $0.take(client, now: now) }
+    }
+
+    /// The client's address: the connection's peer, or behind a trusted proxy the last `X-Forwarded-For` entry
+    /// (the one the proxy itself added; earlier ones are whatever the client claimed).
+    func address(_ request: Request, _ context: AppRequestContext) -> String {
+        if self.trustForwarded, let forwarded = request.headers[.init("X-Forwarded-For")!],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
+            return last
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+}

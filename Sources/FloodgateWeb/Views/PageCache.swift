@@ -1,0 +1,131 @@
+import NIOCore
+import Synchronization
+
+/// Rendered catalog and product pages, kept in memory for a short time and rendered once per key.
+///
+/// - **Fresh for `ttl`**: a hit costs a dictionary look-up and two copies (the page is kept as the bytes
+///   before and after its per-visitor part, the cart badge). Across several instances that is the bound on
+///   staleness, with no messaging between them.
+/// - **Invalidated at once** in this process when a store's products, prices or availability change
+///   (``invalidate(store:)``): its pages are dropped and a render that started before the change is not kept.
+/// - **One render per key**: when a page is missing or expired, the first request renders it and every
+///   concurrent request for the same key waits for that render instead of starting its own (no stampede).
+/// - **Bounded**: past `capacity` entries it starts over.
+final class PageCache: Sendable {
+    /// Which page: the store's slug (the unit of invalidation) and the page within it.
+    struct Key: Hashable, Sendable {
+        let store: String
+        let page: String
+    }
+
+    /// A rendered page and its entity tag (a hash of the shared bytes; the same page rendered again has the same tag).
+    struct Entry: Sendable {
+        let head: ByteBuffer
+        let tail: ByteBuffer
+        let etag: String
+        fileprivate let expires: ContinuousClock.Instant
+        fileprivate let epoch: Int
+
+        init(html: String, marker: String, expires: ContinuousClock.Instant, epoch: Int) {
+            if let range = html.range(of: marker) {
+                self.head = ByteBuffer(string: String(html[..<range.lowerBound]))
+                self.tail = ByteBuffer(string: String(html[range.upperBound...]))
+            } else {
+                self.head = ByteBuffer(string: html)
+                self.tail = ByteBuffer()
+            }
+            self.etag = Self.hash(html)
+            self.expires = expires
+            self.epoch = epoch
+        }
+
+        /// The page with `middle` where the marker was.
+        func body(with middle: String) -> ByteBuffer {
+            var out = ByteBuffer()
+            out.reserveCapacity(self.head.readableBytes + middle.utf8.count + self.tail.readableBytes)
+            out.writeImmutableBuffer(self.head)
+            out.writeString(middle)
+            out.writeImmutableBuffer(self.tail)
+            return out
+        }
+
+        /// FNV-1a, 64 bits, in hex: an entity tag, not a security measure.
+        static func hash(_ text: String) -> String {
+            var value: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 {
+                value ^= UInt64(byte)
+                value &*= 0x100_0000_01b3
+            }
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }
+    }
+
+    private enum Lookup {
+        case hit(Entry)
+        case wait(Task<Entry, any Error>)
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var rendering: [Key: Task<Entry, any Error>] = [:]
+        /// Bumped by every invalidation of a store: an entry or render from an older epoch is outdated.
+        var epochs: [String: Int] = [:]
+        var renders = 0
+    }
+
+    private let state = Mutex(State())
+    let ttl: Duration
+    private let capacity: Int
+    private let marker: String
+
+    init(ttl: Duration, marker: String, capacity: Int = 2_000) {
+        self.ttl = ttl
+        self.marker = marker
+        self.capacity = capacity
+    }
+
+    /// How many renders have run since start (for tests and stats).
+    var renders: Int { self.state.withLock { $0.renders } }
+
+    /// The page for `key`: from memory while fresh, else rendered by `render` — once, however many ask at once.
+    func entry(for key: Key, render: @escaping @Sendable () async throws -> String) async throws -> Entry {
+        let now = ContinuousClock.now
+        let found: Lookup = self.state.withLock { state in
+            let epoch = state.epochs[key.store, default: 0]
+            if let entry = state.entries[key], entry.expires > now, entry.epoch == epoch { return .hit(entry) }
+            if let running = state.rendering[key] { return .wait(running) }
+            state.renders += 1
+            let running = Task { [marker, ttl] in
+                let html = try await render()
+                return Entry(html: html, marker: marker, expires: .now + ttl, epoch: epoch)
+            }
+            state.rendering[key] = running
+            return .wait(running)
+        }
+        let task: Task<Entry, any Error>
+        switch found {
+        case .hit(let entry): return entry
+        case .wait(let running): task = running
+        }
+        let result = await task.result
+        self.state.withLock { state in
+            // Only the render that is still the current one for the key files its result.
+            guard let running = state.rendering[key], running == task else { return }
+            state.rendering[key] = nil
+            guard case .success(let entry) = result, entry.epoch == state.epochs[key.store, default: 0] else { return }
+            if state.entries.count >= self.capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = entry
+        }
+        return try result.get()
+    }
+
+    /// Forgets every page of `store` now, including a render already under way.
+    func invalidate(store: String) {
+        self.state.withLock { state in
+            state.epochs[store, default: 0] += 1
+            state.entries = state.entries.filter { $0.key.store != store }
+            state.rendering = state.rendering.filter { $0.key.store != store }
+        }
+    }
+}
