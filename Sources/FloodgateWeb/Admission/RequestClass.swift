@@ -23,13 +23,14 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
     ]
 
-    /// Classifies a request by what it does; `nil` for requests never held back (health checks, static assets).
+    /// Classifies a request by what it does; `nil` for requests never held back (health checks, static assets,
+    /// the operator's admin API — it must answer most when the shop is fullest; it is behind a token).
     ///
     /// Pages are for people: a crawler's user agent (or none) makes a page request a robot's. API clients are
     /// scripts and apps by nature (`curl`, `python-requests`…), so the API is classed by what is asked, and
     /// held to its client's rate like everything else.
     public static func classify(method: String, path: String, userAgent: String?) -> RequestClass? {
-        if path == "/healthz" || path.hasPrefix("/static/") { return nil }
+        if path == "/healthz" || path.hasPrefix("/static/") || path.hasPrefix("/api/v1/admin/") { return nil }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         if parts.first != "api" {
             let agent = (userAgent ?? "").lowercased()

@@ -1,0 +1,72 @@
+import FloodgateCore
+@testable import FloodgateStore
+import Foundation
+import Logging
+import Testing
+
+@Suite("Request deadlines reach the database")
+struct DeadlineTests {
+    struct Marker: Error {}
+
+    @Test("A transaction still queued for SQLite's writer at its deadline is dropped, and writes nothing")
+    func sqliteWriterQueue() async throws {
+        try await TestEngine.sqlite.withScratch { _, url in
+            let database = try await Database.open(url, logger: Logger(label: "test"))
+            defer { Task { await database.close() } }
+            try await database.execute("CREATE TABLE marks (name TEXT)")
+            // The writer is busy for half a second…
+            async let slow: Void = database.transaction { db in
+                try await Task.sleep(for: .milliseconds(500))
+                try await db.raw("INSERT INTO marks VALUES ('slow')").run()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            // …and a request with 100 ms left queues behind it.
+            let started = ContinuousClock.now
+            await #expect(throws: DeadlineExceeded.self) {
+                try await RequestDeadline.$current.withValue(.now + .milliseconds(100)) {
+                    try await database.transaction { db in try await db.raw("INSERT INTO marks VALUES ('late')").run() }
+                }
+            }
+            try await slow
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'late'") == 0)
+            #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'slow'") == 1)
+            // A deadline already passed: refused before anything is queued; no deadline: served.
+            await #expect(throws: DeadlineExceeded.self) {
+                try await RequestDeadline.$current.withValue(.now - .seconds(1)) { try await database.read { _ in 1 } }
+            }
+            #expect(try await database.read { _ in 1 } == 1)
+        }
+    }
+
+    @Test("Waiting for a pooled PostgreSQL connection stops at the deadline; a started transaction is never cut short")
+    func postgresPoolWait() async throws {
+        guard TestEngine.available.contains(.postgres) else { return }
+        try await TestEngine.postgres.withScratch { _, url in
+            let database = try await Database.open(url, maxConnections: 1, logger: Logger(label: "test"))
+            defer { Task { await database.close() } }
+            try await database.execute("CREATE TABLE marks (name TEXT)")
+            // The only connection is taken for a second.
+            async let holder: Void = database.read { db in try await db.raw("SELECT pg_sleep(1)").run() }
+            try await Task.sleep(for: .milliseconds(100))
+            let started = ContinuousClock.now
+            await #expect(throws: DeadlineExceeded.self) {
+                try await RequestDeadline.$current.withValue(.now + .milliseconds(200)) {
+                    try await database.transaction { db in try await db.raw("INSERT INTO marks VALUES ('late')").run() }
+                }
+            }
+            let waited = ContinuousClock.now - started
+            #expect(waited < .milliseconds(800), "shed at its deadline, not after the holder: \(waited)")
+            try await holder
+            // A transaction that got its connection runs to its end even past its deadline.
+            try await RequestDeadline.$current.withValue(.now + .milliseconds(200)) {
+                try await database.transaction { db in
+                    try await db.raw("SELECT pg_sleep(0.4)").run()
+                    try await db.raw("INSERT INTO marks VALUES ('whole')").run()
+                }
+            }
+            #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'late'") == 0)
+            #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'whole'") == 1)
+        }
+    }
+}
