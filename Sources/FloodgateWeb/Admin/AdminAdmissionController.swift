@@ -4,7 +4,7 @@ import Hummingbird
 /// class since start, the learnt limit, requests in flight and waiting, clients tracked for rate limits,
 /// and how often pages were rendered.
 struct AdminAdmissionController: Sendable {
-    let gate: AdmissionGate?
+    let gates: AdmissionGates?
     let clients: ClientLimits
     let pages: PageCache
 
@@ -24,7 +24,7 @@ struct AdminAdmissionController: Sendable {
         let counts = self.clients.counts
         return AdminDocument(
             Document(
-                enabled: self.gate != nil, gate: self.gate?.stats(), trackedClients: counts.people, trackedCrawlers: counts.crawlers,
+                enabled: self.gates != nil, gate: self.gates?.stats(), trackedClients: counts.people, trackedCrawlers: counts.crawlers,
                 pageRenders: self.pages.renders
             )
         )

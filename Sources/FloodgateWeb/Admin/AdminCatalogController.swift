@@ -9,7 +9,7 @@ import Hummingbird
 struct AdminCatalogController: Sendable {
     let stores: any StoreRepository
     let catalog: any CatalogRepository
-    let pages: PageCache
+    let views: Views
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.patch("stores/:store/products/:id", use: self.updateProduct)
@@ -25,7 +25,8 @@ struct AdminCatalogController: Sendable {
         guard let product = try await self.catalog.update(storeID: store.id, id: id, change: change) else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")
         }
-        self.pages.invalidate(store: store.slug)
+        self.views.pages.invalidate(store: store.slug)
+        self.views.carts.invalidate(store: store.slug)
         return ProductDocument(product)
     }
 }

@@ -1,11 +1,11 @@
 /// How many requests may be in flight at once, learnt from latency (a gradient limiter in the style of
 /// Netflix's concurrency-limits).
 ///
-/// It tracks the no-load latency (the lowest recent round trip) and a smoothed current latency. While the
-/// current latency stays near the no-load one the limit grows by about √limit per sample window; as
-/// queues build up inside the server and latency rises, the gradient `noLoad / current` falls below one
-/// and the limit shrinks towards what the machine serves at full speed. A value type: the caller
-/// serialises access (``AdmissionGate`` is an actor).
+/// It tracks, per kind of request, the no-load latency (the lowest recent round trip) and compares every
+/// sample with its own kind's: a checkout's 10 ms is not a product page's 0.3 ms. While requests take about
+/// their no-load time the limit grows by about √limit per sample window; as queues build up inside the
+/// server and latency rises, the smoothed gradient `noLoad / latency` falls and the limit shrinks towards
+/// what the machine serves at full speed. A value type: the caller serialises access (``AdmissionGate``).
 public struct AdaptiveLimit: Sendable {
     public private(set) var limit: Double
     public let minLimit: Double
@@ -15,9 +15,9 @@ public struct AdaptiveLimit: Sendable {
     /// Weight of a new estimate in the limit (the rest is the old limit).
     public let smoothing: Double
 
-    private var noLoadSeconds: Double?
-    private var currentSeconds: Double?
-    private var samples = 0
+    private var noLoadSeconds: [Int: Double] = [:]
+    /// Smoothed `noLoad / latency` over recent samples, 1 when nothing waits.
+    private var ratio = 1.0
 
     public init(initial: Double = 32, minLimit: Double = 4, maxLimit: Double = 512, tolerance: Double = 2.0, smoothing: Double = 0.2) {
         self.limit = initial
@@ -27,21 +27,17 @@ public struct AdaptiveLimit: Sendable {
         self.smoothing = smoothing
     }
 
-    /// The lowest recent round trip: what a request costs with no queue in front of it.
-    public var noLoadLatency: Double? { self.noLoadSeconds }
+    /// The lowest recent round trip of the slowest kind seen: what a request costs with no queue in front of it.
+    public var noLoadLatency: Double? { self.noLoadSeconds.values.max() }
 
-    /// Records one finished request: its round trip in seconds and how many were in flight when it started.
-    public mutating func record(latency seconds: Double, inFlight: Int) {
-        self.samples += 1
+    /// Records one finished request of `kind`: its round trip in seconds and how many were in flight when it started.
+    public mutating func record(latency seconds: Double, inFlight: Int, kind: Int = 0) {
         // The no-load estimate drifts up slowly, so a machine that got slower for good is learnt again.
-        if let noLoad = self.noLoadSeconds {
-            self.noLoadSeconds = min(seconds, noLoad * 1.001)
-        } else {
-            self.noLoadSeconds = seconds
-        }
-        self.currentSeconds = self.currentSeconds.map { $0 * 0.9 + seconds * 0.1 } ?? seconds
-        guard let noLoad = self.noLoadSeconds, let current = self.currentSeconds, current > 0 else { return }
-        let gradient = max(0.5, min(1.0, self.tolerance * noLoad / current))
+        let noLoad = min(seconds, (self.noLoadSeconds[kind] ?? seconds) * 1.001)
+        self.noLoadSeconds[kind] = noLoad
+        guard seconds > 0 else { return }
+        self.ratio = self.ratio * 0.9 + min(1, noLoad / seconds) * 0.1
+        let gradient = max(0.5, min(1.0, self.tolerance * self.ratio))
         // Grow only when the limit is actually being used; an idle server learns nothing about its ceiling.
         let used = Double(inFlight) >= self.limit / 2
         let target = self.limit * gradient + (used ? self.limit.squareRoot() : 0)

@@ -50,6 +50,9 @@ public final class AdmissionGate: Sendable {
         public var waiting: Int
         /// The learnt no-load latency in milliseconds (nil before the first request).
         public var noLoadMilliseconds: Double?
+        /// With ``AdmissionGates``: the checkout door's limit and requests in it (included in the totals above).
+        public var checkoutLimit: Int?
+        public var checkoutInFlight: Int?
 
         /// Refusals of every class since start.
         public var shedTotal: Int { self.shed.values.reduce(0, +) }
@@ -64,6 +67,8 @@ public final class AdmissionGate: Sendable {
     private struct State {
         var limit: AdaptiveLimit
         var inFlight = 0
+        /// Smoothed time an admitted request holds its place, in seconds: with the limit, how fast the queue moves.
+        var holdSeconds = 0.0
         var inFlightByClass: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
         var waiting: [[Waiter]] = Array(repeating: [], count: RequestClass.allCases.count)
         var waitingCount = 0
@@ -80,11 +85,28 @@ public final class AdmissionGate: Sendable {
     private let state: Mutex<State>
     private let settings: Settings
     private let caps: [Double]
+    /// A gate this one gives way to: while anyone waits there, this one lets at most `yieldLimit` in.
+    private let yieldTo: AdmissionGate?
+    private let yieldLimit: Int
 
-    public init(limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings()) {
+    /// `yieldTo`: a higher-priority gate (checkouts); while it has waiters this gate admits at most `yieldLimit`
+    /// at once, leaving the cores to the requests that wait there.
+    public init(limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings(), yieldTo: AdmissionGate? = nil, yieldLimit: Int = 2) {
         self.state = Mutex(State(limit: limit))
         self.settings = settings
         self.caps = RequestClass.allCases.map { settings.maxShare[$0] ?? 1 }
+        self.yieldTo = yieldTo
+        self.yieldLimit = yieldLimit
+    }
+
+    /// Requests waiting now.
+    public var waiting: Int { self.state.withLock { $0.waitingCount } }
+
+    /// The number of requests that may be in flight right now.
+    private func currentLimit(_ state: State) -> Int {
+        let limit = Int(state.limit.limit)
+        guard let yieldTo = self.yieldTo, yieldTo.waiting > 0 else { return limit }
+        return min(limit, self.yieldLimit)
     }
 
     /// Takes a place now, waits for one in the queue, or is refused.
@@ -99,6 +121,14 @@ public final class AdmissionGate: Sendable {
                 // Looked at again under the lock: a place may have been freed since.
                 if let ticket = self.tryTake(requestClass, now: now, state: &state) {
                     wakeups.append((continuation, .admitted(ticket)))
+                    return
+                }
+                // Refused now, cheaply, rather than after a wait that would pass its deadline anyway.
+                let maxWait = self.settings.maxWait[requestClass] ?? .seconds(1)
+                let expected = self.expectedWait(for: requestClass, state)
+                if expected > maxWait / .seconds(1) {
+                    state.shed[requestClass.rawValue] += 1
+                    wakeups.append((continuation, .shed(retryAfter: max(1, Int(expected.rounded(.up))))))
                     return
                 }
                 if state.waitingCount >= self.settings.queueCapacity {
@@ -133,7 +163,9 @@ public final class AdmissionGate: Sendable {
         let wakeups: Wakeups = self.state.withLock { state in
             state.inFlight -= 1
             state.inFlightByClass[ticket.requestClass.rawValue] -= 1
-            state.limit.record(latency: (now - ticket.started) / .seconds(1), inFlight: ticket.inFlightAtStart)
+            let held = (now - ticket.started) / .seconds(1)
+            state.holdSeconds = state.holdSeconds == 0 ? held : state.holdSeconds * 0.95 + held * 0.05
+            state.limit.record(latency: held, inFlight: ticket.inFlightAtStart, kind: ticket.requestClass.rawValue)
             return self.admitWaiting(now: now, state: &state)
         }
         for (waiter, decision) in wakeups { waiter.resume(returning: decision) }
@@ -153,7 +185,7 @@ public final class AdmissionGate: Sendable {
 
     /// A place for `requestClass` if one is free, nobody of its class or above waits, and the class is under its share.
     private func tryTake(_ requestClass: RequestClass, now: ContinuousClock.Instant, state: inout State) -> Ticket? {
-        guard state.inFlight < Int(state.limit.limit), self.underShare(requestClass, state) else { return nil }
+        guard state.inFlight < self.currentLimit(state), self.underShare(requestClass, state) else { return nil }
         if state.waitingCount > 0 {
             for index in requestClass.rawValue..<state.waiting.count where !state.waiting[index].isEmpty { return nil }
         }
@@ -175,8 +207,9 @@ public final class AdmissionGate: Sendable {
     private func admitWaiting(now: ContinuousClock.Instant, state: inout State) -> Wakeups {
         var wakeups: Wakeups = []
         guard state.waitingCount > 0 else { return wakeups }
+        let limit = self.currentLimit(state)
         for requestClass in RequestClass.allCases.reversed() {
-            while state.inFlight < Int(state.limit.limit), !state.waiting[requestClass.rawValue].isEmpty, self.underShare(requestClass, state) {
+            while state.inFlight < limit, !state.waiting[requestClass.rawValue].isEmpty, self.underShare(requestClass, state) {
                 let waiter = state.waiting[requestClass.rawValue].removeFirst()
                 state.waitingCount -= 1
                 wakeups.append((waiter.continuation, .admitted(self.take(requestClass, now: now, state: &state))))
@@ -202,6 +235,8 @@ public final class AdmissionGate: Sendable {
                         state.shed[index] += late.count
                         wakeups += late.map { ($0.continuation, .shed(retryAfter: retry)) }
                     }
+                    // The gate given way to may have emptied: let in whom there is room for now.
+                    wakeups += gate.admitWaiting(now: now, state: &state)
                     state.sweeping = state.waitingCount > 0
                     return (wakeups, state.sweeping)
                 }
@@ -211,20 +246,17 @@ public final class AdmissionGate: Sendable {
         }
     }
 
-    /// A rough, honest wait: the queue ahead served at the current limit and no-load latency, at least 1 s.
+    /// How long a newcomer of `requestClass` would wait: those ahead of it (its class and above) served at the
+    /// current limit, each holding its place for the smoothed hold time. Zero until the gate has learnt one.
+    private func expectedWait(for requestClass: RequestClass, _ state: State) -> Double {
+        let ahead = state.waiting[requestClass.rawValue...].reduce(0) { $0 + $1.count }
+        return Double(ahead + 1) * state.holdSeconds / Double(max(1, self.currentLimit(state)))
+    }
+
+    /// A rough, honest wait for `Retry-After`: the whole queue served at the current pace, at least 1 s.
     private func retryAfter(_ state: State) -> Int {
-        let perRequest = state.limit.noLoadLatency ?? 0.05
-        return max(1, Int((Double(state.waitingCount + 1) * perRequest / max(state.limit.limit, 1)).rounded(.up)))
+        let wait = Double(state.waitingCount + 1) * state.holdSeconds / Double(max(1, self.currentLimit(state)))
+        return max(1, Int(wait.rounded(.up)))
     }
 }
 
-extension AdmissionGate {
-    /// A gate set up from the shop's configuration: the adaptive limit starts at 32 (or the maximum, if lower).
-    convenience init(settings: AdmissionSettings) {
-        let max = Double(settings.maxLimit)
-        self.init(
-            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(4, max), maxLimit: max),
-            settings: Settings(queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare])
-        )
-    }
-}

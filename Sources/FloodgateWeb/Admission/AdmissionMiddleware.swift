@@ -8,7 +8,7 @@ import Hummingbird
 /// are never demoted. `/healthz` and static assets are not held back.
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let gate: AdmissionGate?
+    let gates: AdmissionGates?
     let clients: ClientLimits
     let settings: AdmissionSettings
     let waitingRoom: WaitingRoom
@@ -19,7 +19,7 @@ struct AdmissionMiddleware: RouterMiddleware {
             var requestClass = RequestClass.classify(method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent])
         else { return try await next(request, context) }
         // A visitor with a cart is on the way to checkout: served before people only looking.
-        if requestClass == .browse, request.headers[.cookie]?.contains("cart_") == true { requestClass = .cart }
+        if requestClass == .browse, request.headers[.cookie].map({ ASCIISearch.contains($0, "cart_") }) == true { requestClass = .cart }
         let now = ContinuousClock.now
         switch self.clients.take(request, context: context, crawler: requestClass == .bot) {
         case .within:
@@ -30,7 +30,7 @@ struct AdmissionMiddleware: RouterMiddleware {
             return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
         }
         let deadline = now + (self.settings.deadline[requestClass] ?? .seconds(5))
-        guard let gate = self.gate else {
+        guard let gate = self.gates?.gate(for: requestClass) else {
             return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
         }
         switch await gate.enter(requestClass, now: now) {

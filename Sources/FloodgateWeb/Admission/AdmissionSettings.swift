@@ -2,16 +2,24 @@ import Configuration
 
 /// How the shop holds a crowd: the admission gate, deadlines and per-client limits, with defaults for a
 /// 2-core machine. Keys under `admission.` (`FLOODGATE_ADMISSION_…`):
-/// `enabled`, `limit.max`, `queue`, `wait.{checkout,cart,browse,bot}.ms`, `deadline.{class}.ms`,
+/// `enabled`, `limit.max`, `queue`, `checkout.limit`, `checkout.queue`, `wait.{checkout,cart,browse,bot}.ms`, `deadline.{class}.ms`,
 /// `bot.share` (percent of the limit), `client.rate`, `client.burst`, `client.debt`, `bot.rate`, `bot.burst`,
-/// and `http.trust.forwarded` (take the client's address from `X-Forwarded-For`, behind HAProxy or nginx).
+/// `http.connections.max`, `http.backlog`, and `http.trust.forwarded` (take the client's address from `X-Forwarded-For`, behind HAProxy or nginx).
 public struct AdmissionSettings: Sendable {
     /// The gate (limit, queue, shedding); deadlines and per-client limits apply either way.
     public var enabled = true
     /// The most requests the adaptive limit may let in at once (it starts at 32 and learns).
     public var maxLimit = 256
-    /// How many requests may wait for a place; larger than any burst of checkouts a 2-core machine takes.
+    /// How many page requests may wait for a place.
     public var queue = 1_024
+    /// Checkouts in flight at once (they wait for the database's writer, which commits them in groups of up
+    /// to 64) and how many may wait behind them.
+    public var checkoutLimit = 64
+    public var checkoutQueue = 2_048
+    /// Page requests let in at once while checkouts are waiting for their door.
+    public var yieldLimit = 2
+    /// Latency growth over no-load the page limit accepts before it shrinks.
+    public var tolerance = 3.0
     /// How long a request of each class may wait for a place.
     public var maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)]
     /// How long a request of each class may take in all, queueing included; the database sheds past it.
@@ -28,6 +36,10 @@ public struct AdmissionSettings: Sendable {
     /// Clients remembered for rate limits, at most.
     public var maxClients = 50_000
     public var trustForwarded = false
+    /// Open connections at most (`http.connections.max`), and the kernel's queue of connections not yet
+    /// accepted (`http.backlog`).
+    public var maxConnections = 2_048
+    public var backlog = 1_024
 
     public init() {}
 
@@ -35,6 +47,8 @@ public struct AdmissionSettings: Sendable {
         self.enabled = try AppConfig.flag(config, "admission.enabled", default: true)
         self.maxLimit = try AppConfig.integer(config, "admission.limit.max", default: 256, in: 1...10_000)
         self.queue = try AppConfig.integer(config, "admission.queue", default: 1_024, in: 0...100_000)
+        self.checkoutLimit = try AppConfig.integer(config, "admission.checkout.limit", default: 64, in: 1...10_000)
+        self.checkoutQueue = try AppConfig.integer(config, "admission.checkout.queue", default: 2_048, in: 0...100_000)
         for requestClass in RequestClass.allCases {
             let wait = self.maxWait[requestClass]! / .milliseconds(1)
             self.maxWait[requestClass] = .milliseconds(
@@ -52,5 +66,7 @@ public struct AdmissionSettings: Sendable {
         self.botRate = Double(try AppConfig.integer(config, "admission.bot.rate", default: 2, in: 1...100_000))
         self.botBurst = Double(try AppConfig.integer(config, "admission.bot.burst", default: 20, in: 1...1_000_000))
         self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
+        self.maxConnections = try AppConfig.integer(config, "http.connections.max", default: 2_048, in: 16...1_000_000)
+        self.backlog = try AppConfig.integer(config, "http.backlog", default: 1_024, in: 16...65_535)
     }
 }

@@ -33,13 +33,41 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         if path == "/healthz" || path.hasPrefix("/static/") || path.hasPrefix("/api/v1/admin/") { return nil }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         if parts.first != "api" {
-            let agent = (userAgent ?? "").lowercased()
-            if agent.isEmpty || Self.crawlerMarks.contains(where: agent.contains) { return .bot }
+            guard let agent = userAgent, !agent.isEmpty else { return .bot }
+            if Self.crawlerMarks.contains(where: { ASCIISearch.contains(agent, $0) }) { return .bot }
         }
         // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
         if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
         if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" { return .checkout }
         if parts.count >= 3, parts[0] == "s", parts[2] == "cart" { return .cart }
         return .browse
+    }
+}
+
+/// Case-insensitive search of an ASCII needle in a string's bytes, without Foundation (a hot path: every request).
+enum ASCIISearch {
+    /// Whether `haystack` contains `needle` (given in lower case), ignoring ASCII case.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var haystack = haystack
+        var needle = needle
+        return haystack.withUTF8 { hay in
+            needle.withUTF8 { want in
+                guard want.count <= hay.count, let first = want.first else { return want.isEmpty }
+                var start = 0
+                while start + want.count <= hay.count {
+                    if Self.lower(hay[start]) == first {
+                        var index = 1
+                        while index < want.count, Self.lower(hay[start + index]) == want[index] { index += 1 }
+                        if index == want.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 65 && byte <= 90 ? byte + 32 : byte
     }
 }

@@ -25,15 +25,20 @@ public func buildApplication(
         }
         let views = try await Views.load(pageTTL: config.catalogCacheTTL)
         let load = VisitorLoad()
-        let gate = config.admission.enabled ? AdmissionGate(settings: config.admission) : nil
-        let router = try buildRouter(database: database, views: views, config: config, gate: gate, load: load, logger: logger)
+        let gates = config.admission.enabled ? AdmissionGates(settings: config.admission) : nil
+        let router = try buildRouter(database: database, views: views, config: config, gates: gates, load: load, logger: logger)
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
-        if let gate { services.append(AdmissionReporter(gate: gate, logger: logger)) }
+        if let gates { services.append(AdmissionReporter(gates: gates, logger: logger)) }
         if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "floodgate"),
+            // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
+            // of the process spending its cores on accepting and refusing (the "too many connections" of the story).
+            configuration: .init(
+                address: .hostname(config.host, port: config.port), serverName: "floodgate", backlog: config.admission.backlog,
+                availableConnectionsDelegate: .maximum(config.admission.maxConnections, logger: logger)
+            ),
             services: services,
             onServerRunning: onServerRunning,
             logger: logger
@@ -46,7 +51,7 @@ public func buildApplication(
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
 func buildRouter(
-    database: Database, views: Views, config: AppConfig, gate: AdmissionGate?, load: VisitorLoad, logger: Logger
+    database: Database, views: Views, config: AppConfig, gates: AdmissionGates?, load: VisitorLoad, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
@@ -59,7 +64,7 @@ func buildRouter(
 
     let router = Router(context: AppRequestContext.self)
     let waitingRoom = WaitingRoom(stores: stores, windows: bannerWindows, views: views)
-    router.add(middleware: AdmissionMiddleware(gate: gate, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
+    router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
     router.add(
@@ -81,8 +86,8 @@ func buildRouter(
     let admin = api.group("admin").add(middleware: AdminAuthMiddleware(token: config.adminToken))
     AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
         .addRoutes(to: admin)
-    AdminCatalogController(stores: stores, catalog: catalog, pages: views.pages).addRoutes(to: admin)
-    AdminAdmissionController(gate: gate, clients: clients, pages: views.pages).addRoutes(to: admin)
+    AdminCatalogController(stores: stores, catalog: catalog, views: views).addRoutes(to: admin)
+    AdminAdmissionController(gates: gates, clients: clients, pages: views.pages).addRoutes(to: admin)
 
     StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)

@@ -17,7 +17,17 @@ struct CartController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
-        return try await self.page(store: store, cart: CartCookie.read(request, store: store))
+        let cart = CartCookie.read(request, store: store)
+        // The page is drawn from the cart's contents and the catalog only: rendered once per distinct cart.
+        let (catalog, library) = (self.catalog, self.views.library)
+        let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) {
+            let products = try await catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
+            let page = CartPage(store: store, priced: PricedCart(cart: cart, products: products, store: store), cartCount: cart.itemCount)
+            return library.render(page, withTemplate: CartPage.template) ?? ""
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: entry.body(with: ""))
+        )
     }
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {

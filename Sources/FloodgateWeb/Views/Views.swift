@@ -9,6 +9,9 @@ struct Views: Sendable {
     let library: MustacheLibrary
     /// Catalog and product pages, rendered once for everyone and kept for a short time.
     let pages: PageCache
+    /// Cart pages by the cart's contents (many visitors have the same one bouquet in theirs); kept apart from
+    /// `pages` so that many different carts never push the catalog out.
+    let carts: PageCache
     /// Folder of the resources shipped with the binary (templates/, static/, openapi.yaml).
     let resourcesDirectory: String
     /// Folder of the static assets (CSS, icons).
@@ -26,7 +29,8 @@ struct Views: Sendable {
             throw ViewsError.templateMissing(name, resources.path)
         }
         return Views(
-            library: library, pages: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker), resourcesDirectory: resources.path
+            library: library, pages: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker),
+            carts: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker, capacity: 5_000), resourcesDirectory: resources.path
         )
     }
 

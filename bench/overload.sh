@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Overload benchmark (issue 4): the busy-day mix — 80 % browse, 15 % cart, 5 % checkout, plus 10 % crawler
+# traffic on top — offered open-loop at 1×, 2×, 5×, 10× and 20× the measured capacity, by floodgate-load
+# (Swift, NIO, HDR histograms; one core). Capacity = the human goodput of a closed loop of 64 connections.
+# Prints one JSON line per class and level, a total per level, and a summary with the goals.
+# Loopback only; every level bounded in time (DURATION s + at most 10 s for answers still out).
+#
+#   bench/overload.sh                     SQLite
+#   bench/overload.sh --engine postgres
+#   DURATION=10 LEVELS="1 2 5 10 20" bench/overload.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+engine=sqlite
+[ "${1:-}" = "--engine" ] && engine="${2:-sqlite}"
+duration=${DURATION:-10}
+levels=${LEVELS:-"1 2 5 10 20"}
+
+bin=${BIN:-.build/release/floodgate}
+load=${LOAD:-.build/release/floodgate-load}
+[ -n "${BIN:-}" ] || swift build -c release --product floodgate >&2
+[ -n "${LOAD:-}" ] || swift build -c release --product floodgate-load >&2
+
+. bench/lib.sh
+bench_scratch "$engine" overload
+sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
+[ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
+
+bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
+sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null
+products=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | python3 -c 'import json,sys; print(",".join(str(p["id"]) for p in json.load(sys.stdin) if p["available"]))')
+windows=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/delivery-windows" | python3 -c 'import json,sys; print(",".join(str(w["id"]) for w in json.load(sys.stdin)[:12]))')
+cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
+
+run_load() { "$load" --port "$port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
+
+# Warm-up, then capacity.
+run_load --closed 32 --label warmup >/dev/null
+capacity_lines=$(run_load --closed 64 --label capacity)
+echo "$capacity_lines"
+capacity=$(echo "$capacity_lines" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+print(sum(l["goodput_per_s"] for l in lines if l.get("bench") == "overload" and l["class"] != "bot"))')
+
+all_lines="$capacity_lines"
+for k in $levels; do
+  before=$(sql "SELECT COUNT(*) FROM orders")
+  rate=$(python3 -c "print($capacity * $k)")
+  lines=$(run_load --rate "$rate" --label "${k}x")
+  sleep 1
+  after=$(sql "SELECT COUNT(*) FROM orders")
+  lines=$(echo "$lines" | python3 -c "
+import json, sys
+for l in sys.stdin:
+    d = json.loads(l); d['multiple'] = $k; d['engine'] = '$engine'
+    if d['bench'] == 'overload_total': d['orders_stored'] = $after - $before
+    print(json.dumps(d, sort_keys=True))")
+  echo "$lines"
+  all_lines="$all_lines"$'\n'"$lines"
+done
+
+echo "$all_lines" | python3 -c "
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+levels = [l for l in lines if l.get('multiple')]
+human = {}
+for l in levels:
+    if l['bench'] == 'overload' and l['class'] != 'bot':
+        human[l['multiple']] = human.get(l['multiple'], 0) + l['goodput_per_s']
+peak = max(human.values())
+checkout = [l for l in levels if l['bench'] == 'overload' and l['class'] == 'checkout']
+totals = [l for l in levels if l['bench'] == 'overload_total']
+odd = sum(n for l in levels if l['bench'] == 'overload' for s, n in l['statuses'].items() if not (200 <= int(s) < 400 or s in ('429', '503')))
+summary = {
+    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'duration_s': $duration, 'cpu': '$cpu', 'cores': 2,
+    'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human.get(20, 0) / peak, 3) if peak else None,
+    'achieved_offered_per_s': {l['multiple']: l['achieved_offered_per_s'] for l in totals},
+    'checkout_success_min': min(l['success_ratio'] for l in checkout), 'checkout_p99_ms_max': max(l['p99_ms'] for l in checkout),
+    'answers_outside_2xx_3xx_429_503': odd, 'unanswered': sum(l['unanswered'] for l in totals),
+    'orders_lost': sum(l['orders_acknowledged'] - l['orders_stored'] for l in totals if l['orders_acknowledged'] > l['orders_stored']),
+}
+print(json.dumps(summary, sort_keys=True))
+"
