@@ -16,7 +16,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Crawler requests on top, as a percentage of --rate.") var botPercent: Double = 10
     @Option(help: "Closed loop instead: this many connections, each sending as soon as answered.") var closed: Int = 0
     @Option(help: "Seconds of load.") var duration: Int = 10
-    @Option(help: "Most connections the generator opens.") var maxConnections: Int = 10_000
+    @Option(help: "Most connections the generator opens, like a proxy's pool in front of the shop; arrivals finding all busy are not offered.")
+    var maxConnections: Int = 1_024
     @Option(help: "Comma-separated product ids.") var products: String
     @Option(help: "Comma-separated delivery window ids.") var windows: String
     @Option(help: "The store's slug.") var store: String = "petals"

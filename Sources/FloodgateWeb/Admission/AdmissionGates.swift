@@ -25,7 +25,7 @@ public struct AdmissionGates: Sendable {
         self.pages = AdmissionGate(
             limit: AdaptiveLimit(initial: min(32, max), minLimit: min(8, max), maxLimit: max, tolerance: settings.tolerance),
             settings: .init(queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare]),
-            yieldTo: self.checkout, yieldLimit: settings.yieldLimit
+            yieldTo: settings.yieldLimit > 0 ? self.checkout : nil, yieldLimit: settings.yieldLimit
         )
     }
 
