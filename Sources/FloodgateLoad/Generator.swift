@@ -68,12 +68,22 @@ final class Generator: @unchecked Sendable {
         let elapsed = Double((NIODeadline.now() - self.started).nanoseconds) / 1e9
         while Double(self.humansSent) < elapsed * self.humanRate {
             self.humansSent += 1
-            self.send(self.mix.human())
+            if self.saturated { self.notOffered(RequestMix.humanClass()) } else { self.send(self.mix.human()) }
         }
         while Double(self.botsSent) < elapsed * self.botRate {
             self.botsSent += 1
-            self.send(self.mix.bot())
+            if self.saturated { self.notOffered(.bot) } else { self.send(self.mix.bot()) }
         }
+    }
+
+    /// Every connection busy and no more allowed: an arrival now cannot be handed over.
+    private var saturated: Bool { self.idle.isEmpty && self.connections >= self.maxConnections }
+
+    /// Counted without building the request, so a saturated generator does not spend the machine's cores on
+    /// requests it will never send (that would be taken from the shop it measures).
+    private func notOffered(_ loadClass: LoadClass) {
+        self.tally.classes[loadClass.rawValue].offered += 1
+        self.tally.classes[loadClass.rawValue].notOffered += 1
     }
 
     private func send(_ request: (LoadClass, HTTPRequestHead, ByteBuffer?)) {

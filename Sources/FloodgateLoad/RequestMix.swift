@@ -22,6 +22,15 @@ struct RequestMix {
         self.windows = windows
     }
 
+    /// The class of a human arrival, by the mix's shares (for arrivals counted but not sent).
+    static func humanClass() -> LoadClass {
+        switch Int.random(in: 0..<100) {
+        case 0..<80: .browse
+        case 80..<95: .cart
+        default: .checkout
+        }
+    }
+
     /// One request of the human mix.
     mutating func human() -> (LoadClass, HTTPRequestHead, ByteBuffer?) {
         self.counter &+= 1

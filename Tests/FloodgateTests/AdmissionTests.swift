@@ -1,4 +1,4 @@
-import FloodgateWeb
+@testable import FloodgateWeb
 import Synchronization
 import Testing
 
@@ -92,6 +92,38 @@ struct AdmissionTests {
 }
 
 extension AdmissionTests {
+    @Test("A request whose wait would pass its deadline is refused at once, not after waiting")
+    func predictiveShedding() async throws {
+        let gate = AdmissionGate(
+            limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1),
+            settings: .init(queueCapacity: 100, maxWait: [.browse: .milliseconds(150), .checkout: .seconds(5)])
+        )
+        // One request holds the only place for 300 ms: the gate learns how long a place is held.
+        let first = try #require(Self.ticket(await gate.enter(.browse)))
+        gate.leave(first, now: .now + .milliseconds(300))
+        let holder = try #require(Self.ticket(await gate.enter(.browse)))
+        let started = ContinuousClock.now
+        guard case .shed(let retryAfter) = await gate.enter(.browse) else { Issue.record("a 300 ms wait passes a 150 ms deadline"); return }
+        #expect(ContinuousClock.now - started < .milliseconds(100), "refused at once")
+        #expect(retryAfter >= 1)
+        // A checkout, allowed to wait 5 s, queues and gets the place when it is free.
+        async let checkout = gate.enter(.checkout)
+        while gate.stats().waiting < 1 { await Task.yield() }
+        gate.leave(holder)
+        guard case .admitted(let ticket) = await checkout else { Issue.record("the checkout waits its turn"); return }
+        gate.leave(ticket)
+        #expect(gate.stats().shed["browse"] == 1 && gate.stats().admitted["checkout"] == 1)
+    }
+
+    @Test("Crawler marks are found in any case, and nothing else is")
+    func asciiSearch() {
+        #expect(ASCIISearch.contains("Mozilla/5.0 (compatible; Googlebot/2.1)", "bot"))
+        #expect(ASCIISearch.contains("CURL/8.1", "curl/"))
+        #expect(!ASCIISearch.contains("Mozilla/5.0 (X11; Linux x86_64) Chrome/120", "bot"))
+        #expect(!ASCIISearch.contains("bo", "bot"))
+        #expect(ASCIISearch.contains("a=1; cart_petals=3x1", "cart_"))
+    }
+
     @Test("Crawlers hold at most their share of the places, even when the rest are free")
     func crawlerShare() async throws {
         let gate = AdmissionGate(

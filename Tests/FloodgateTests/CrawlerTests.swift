@@ -29,9 +29,10 @@ struct CrawlerTests {
             $0.role = .web
             $0.adminToken = "s3cret-admin"
             $0.admission.trustForwarded = true
-            $0.admission.botRate = 1
+            // Rates so low that no token comes back while the test runs, however slow the machine.
+            $0.admission.botRate = 0.001
             $0.admission.botBurst = 5
-            $0.admission.clientRate = 1
+            $0.admission.clientRate = 0.001
             $0.admission.clientBurst = 10
             $0.admission.clientDebt = 10
         }) { server in

@@ -115,8 +115,8 @@ def test_admin_answers_match_the_document(data_dir):
         spec = load_spec()
         auth = {"Authorization": "Bearer contract-admin"}
 
-        def ask(method, path, headers=auth):
-            answer = call(fg.base, method, path, headers=headers)
+        def ask(method, path, body=None, headers=auth):
+            answer = call(fg.base, method, path, body, headers=headers)
             check(spec, method, path, answer)
             return answer
 
@@ -142,5 +142,10 @@ def test_admin_answers_match_the_document(data_dir):
         assert ask("POST", "/api/v1/admin/tasks/prune/resume").status == 200
         assert ask("POST", "/api/v1/admin/tasks/nosuch/pause").status == 404
         assert ask("GET", "/api/v1/admin/receipts").status == 200
+        assert ask("GET", "/api/v1/admin/admission").json["enabled"] is True
+        json_headers = {**auth, "Content-Type": "application/json"}
+        assert ask("PATCH", "/api/v1/admin/stores/petals/products/1", {"price": 420000}, headers=json_headers).json["price"] == 420000
+        assert ask("PATCH", "/api/v1/admin/stores/petals/products/1", {"price": -1}, headers=json_headers).status == 422
+        assert ask("PATCH", "/api/v1/admin/stores/petals/products/999999", {"available": False}, headers=json_headers).status == 404
     finally:
         fg.stop()

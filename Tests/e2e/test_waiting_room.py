@@ -74,6 +74,10 @@ def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(
             # Still full: the page keeps trying by itself (each try is another refusal)…
             WebDriverWait(browser, 10, poll_frequency=0.2).until(lambda _: stats(fg)["gate"]["shed"]["cart"] > refusals + 1)
             assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=waiting-room]")
+            # The operator sees it in the log: one line a second while shedding, with the counts.
+            WebDriverWait(browser, 5, poll_frequency=0.2).until(lambda _: "shedding load" in fg.log_path.read_text())
+            line = next(l for l in fg.log_path.read_text().splitlines() if "shedding load" in l)
+            assert "shed_cart=" in line and "limit=1" in line, line
         finally:
             holder.close()
         # …and once there is room it lands on the page it asked for, with the cart intact.

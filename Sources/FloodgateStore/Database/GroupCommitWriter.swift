@@ -13,8 +13,9 @@ final class GroupCommitWriter: Sendable {
     /// One queued transaction: runs its body, then is told whether the group committed.
     private struct Work: Sendable {
         let run: @Sendable (any SQLDatabase) async -> Outcome
-        /// The request's deadline: if it passes while the work waits for the writer, the work never starts.
-        let deadline: ContinuousClock.Instant?
+        /// Raced against the request's deadline: if it passes while the work waits for the writer, the work
+        /// is answered ``DeadlineExceeded`` at that moment and never starts.
+        let claim: DeadlineClaim
         /// Answers the caller with an error without running the body (its group failed first, or the writer closed).
         let abandon: @Sendable (any Error) -> Void
     }
@@ -46,9 +47,8 @@ final class GroupCommitWriter: Sendable {
                 while true {
                     var group = queue.take(Self.maxGroup)
                     if group.isEmpty { break }
-                    let now = ContinuousClock.now
-                    for work in group where work.deadline.map({ $0 <= now }) ?? false { work.abandon(DeadlineExceeded()) }
-                    group.removeAll { $0.deadline.map { $0 <= now } ?? false }
+                    // Work whose deadline came first has been answered already.
+                    group.removeAll { !$0.claim.start() }
                     if group.isEmpty { continue }
                     await Self.commit(group, on: db, logger: logger)
                 }
@@ -60,7 +60,8 @@ final class GroupCommitWriter: Sendable {
     func transaction<T: Sendable>(
         deadline: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let claim = DeadlineClaim()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let work = Work(
                 run: { db in
                     do {
@@ -72,9 +73,10 @@ final class GroupCommitWriter: Sendable {
                         return Outcome(succeeded: false) { _ in continuation.resume(throwing: error) }
                     }
                 },
-                deadline: deadline,
+                claim: claim,
                 abandon: { error in continuation.resume(throwing: error) }
             )
+            if let deadline { claim.arm(at: deadline) { continuation.resume(throwing: DeadlineExceeded()) } }
             self.queue.append(work)
             self.doorbell.yield()
         }
@@ -114,7 +116,7 @@ final class GroupCommitWriter: Sendable {
     func close() async {
         self.doorbell.finish()
         await self.loop.value
-        for work in self.queue.take(Int.max) { work.abandon(DatabaseError.closed) }
+        for work in self.queue.take(Int.max) where work.claim.start() { work.abandon(DatabaseError.closed) }
         try? await self.connection.close()
     }
 

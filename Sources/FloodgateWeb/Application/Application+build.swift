@@ -25,7 +25,10 @@ public func buildApplication(
         }
         let views = try await Views.load(pageTTL: config.catalogCacheTTL)
         let load = VisitorLoad()
-        let gates = config.admission.enabled ? AdmissionGates(settings: config.admission) : nil
+        var admission = config.admission
+        // PostgreSQL: checkouts in flight never take the whole pool (20 connections); page reads keep some.
+        if database.engine == .postgres { admission.checkoutLimit = min(admission.checkoutLimit, 16) }
+        let gates = admission.enabled ? AdmissionGates(settings: admission) : nil
         let router = try buildRouter(database: database, views: views, config: config, gates: gates, load: load, logger: logger)
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
