@@ -2,7 +2,9 @@
 # Overload benchmark (issue 4): the busy-day mix — 80 % browse, 15 % cart, 5 % checkout, plus 10 % crawler
 # traffic on top — offered open-loop at 1×, 2×, 5×, 10× and 20× the measured capacity, by floodgate-load
 # (Swift, NIO, HDR histograms; one core). Capacity = the human goodput of a closed loop of 64 connections.
-# Prints one JSON line per class and level, a total per level, and a summary with the goals.
+# Prints one JSON line per class and level, a total per level, and a summary with the goals. Latency is
+# given twice: as the client saw it (queue included), and as the shop's admin API reports it for the
+# level — from admission to answer (`admitted_service_*`) and in the queue (`queue_wait_p99_ms`).
 # Loopback only; every level bounded in time (DURATION s + at most 10 s for answers still out).
 #
 #   bench/overload.sh                     SQLite
@@ -26,7 +28,9 @@ bench_scratch "$engine" overload
 sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
 [ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
 
+export FLOODGATE_ADMIN_TOKEN=bench-admin
 bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
+gate_stats() { curl -s -H "Authorization: Bearer bench-admin" "http://127.0.0.1:$port/api/v1/admin/admission"; }
 sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null
 products=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | python3 -c 'import json,sys; print(",".join(str(p["id"]) for p in json.load(sys.stdin) if p["available"]))')
 windows=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/delivery-windows" | python3 -c 'import json,sys; print(",".join(str(w["id"]) for w in json.load(sys.stdin)[:12]))')
@@ -46,15 +50,30 @@ print(sum(l["goodput_per_s"] for l in lines if l.get("bench") == "overload" and 
 all_lines="$capacity_lines"
 for k in $levels; do
   before=$(sql "SELECT COUNT(*) FROM orders")
+  stats_before=$(gate_stats)
   rate=$(python3 -c "print($capacity * $k)")
   lines=$(run_load --rate "$rate" --label "${k}x")
   sleep 1
   after=$(sql "SELECT COUNT(*) FROM orders")
-  lines=$(echo "$lines" | python3 -c "
-import json, sys
+  stats_after=$(gate_stats)
+  # The shop's own view of the level: time from admission to answer, and time in the queue, per class.
+  lines=$(echo "$lines" | STATS_BEFORE="$stats_before" STATS_AFTER="$stats_after" python3 -c "
+import json, os, sys
+a, b = json.loads(os.environ['STATS_BEFORE'])['gate'], json.loads(os.environ['STATS_AFTER'])['gate']
+def pct(kind, cls, p):
+    counts = [y - x for x, y in zip(a[kind][cls]['counts'], b[kind][cls]['counts'])]
+    total, seen = sum(counts), 0
+    for i, c in enumerate(counts):
+        seen += c
+        if total and seen >= max(1, -(-total * p // 100)): return round(2 ** ((i + 1) / 4) / 1000, 2)
+    return None
 for l in sys.stdin:
     d = json.loads(l); d['multiple'] = $k; d['engine'] = '$engine'
     if d['bench'] == 'overload_total': d['orders_stored'] = $after - $before
+    if d['bench'] == 'overload':
+        d['admitted_service_p50_ms'] = pct('service', d['class'], 50)
+        d['admitted_service_p99_ms'] = pct('service', d['class'], 99)
+        d['queue_wait_p99_ms'] = pct('wait', d['class'], 99)
     print(json.dumps(d, sort_keys=True))")
   echo "$lines"
   all_lines="$all_lines"$'\n'"$lines"
@@ -77,6 +96,7 @@ summary = {
     'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human.get(20, 0) / peak, 3) if peak else None,
     'achieved_offered_per_s': {l['multiple']: l['achieved_offered_per_s'] for l in totals},
     'checkout_success_min': min(l['success_ratio'] for l in checkout), 'checkout_p99_ms_max': max(l['p99_ms'] for l in checkout),
+    'checkout_admitted_service_p99_ms_max': max(l['admitted_service_p99_ms'] or 0 for l in checkout),
     'answers_outside_2xx_3xx_429_503': odd, 'unanswered': sum(l['unanswered'] for l in totals),
     'orders_lost': sum(l['orders_acknowledged'] - l['orders_stored'] for l in totals if l['orders_acknowledged'] > l['orders_stored']),
 }

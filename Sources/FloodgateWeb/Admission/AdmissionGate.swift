@@ -53,6 +53,13 @@ public final class AdmissionGate: Sendable {
         /// With ``AdmissionGates``: the checkout door's limit and requests in it (included in the totals above).
         public var checkoutLimit: Int?
         public var checkoutInFlight: Int?
+        /// Per class: how long admitted requests took from admission to answer (the queue before not included),
+        /// and how long requests waited in the queue (admitted or refused at the end of it).
+        public var service: [String: LatencyBuckets]
+        public var wait: [String: LatencyBuckets]
+        /// p50 / p99 of `service` per class since start, in milliseconds.
+        public var serviceP50Milliseconds: [String: Double]
+        public var serviceP99Milliseconds: [String: Double]
 
         /// Refusals of every class since start.
         public var shedTotal: Int { self.shed.values.reduce(0, +) }
@@ -60,6 +67,7 @@ public final class AdmissionGate: Sendable {
 
     private struct Waiter {
         let id: Int
+        let queuedAt: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Decision, Never>
     }
@@ -69,6 +77,8 @@ public final class AdmissionGate: Sendable {
         var inFlight = 0
         /// Smoothed time an admitted request holds its place, in seconds: with the limit, how fast the queue moves.
         var holdSeconds = 0.0
+        var service: [LatencyBuckets] = RequestClass.allCases.map { _ in LatencyBuckets() }
+        var wait: [LatencyBuckets] = RequestClass.allCases.map { _ in LatencyBuckets() }
         var inFlightByClass: [Int] = Array(repeating: 0, count: RequestClass.allCases.count)
         var waiting: [[Waiter]] = Array(repeating: [], count: RequestClass.allCases.count)
         var waitingCount = 0
@@ -145,7 +155,7 @@ public final class AdmissionGate: Sendable {
                     wakeups.append((evicted.continuation, .shed(retryAfter: retry)))
                 }
                 state.nextID += 1
-                state.waiting[requestClass.rawValue].append(Waiter(id: state.nextID, deadline: deadline, continuation: continuation))
+                state.waiting[requestClass.rawValue].append(Waiter(id: state.nextID, queuedAt: now, deadline: deadline, continuation: continuation))
                 state.waitingCount += 1
                 state.queued[requestClass.rawValue] += 1
                 if !state.sweeping {
@@ -164,6 +174,7 @@ public final class AdmissionGate: Sendable {
             state.inFlight -= 1
             state.inFlightByClass[ticket.requestClass.rawValue] -= 1
             let held = (now - ticket.started) / .seconds(1)
+            state.service[ticket.requestClass.rawValue].record(seconds: held)
             state.holdSeconds = state.holdSeconds == 0 ? held : state.holdSeconds * 0.95 + held * 0.05
             state.limit.record(latency: held, inFlight: ticket.inFlightAtStart, kind: ticket.requestClass.rawValue)
             return self.admitWaiting(now: now, state: &state)
@@ -176,9 +187,17 @@ public final class AdmissionGate: Sendable {
             func named(_ counts: [Int]) -> [String: Int] {
                 Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.description, counts[$0.rawValue]) })
             }
+            func buckets(_ all: [LatencyBuckets]) -> [String: LatencyBuckets] {
+                Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.description, all[$0.rawValue]) })
+            }
+            func percentiles(_ percentile: Double) -> [String: Double] {
+                Dictionary(uniqueKeysWithValues: RequestClass.allCases.compactMap { c in state.service[c.rawValue].percentile(percentile).map { (c.description, $0) } })
+            }
             return Stats(
                 admitted: named(state.admitted), queued: named(state.queued), shed: named(state.shed), inFlight: state.inFlight,
-                limit: Int(state.limit.limit), waiting: state.waitingCount, noLoadMilliseconds: state.limit.noLoadLatency.map { $0 * 1_000 }
+                limit: Int(state.limit.limit), waiting: state.waitingCount, noLoadMilliseconds: state.limit.noLoadLatency.map { $0 * 1_000 },
+                service: buckets(state.service), wait: buckets(state.wait),
+                serviceP50Milliseconds: percentiles(50), serviceP99Milliseconds: percentiles(99)
             )
         }
     }
@@ -211,6 +230,7 @@ public final class AdmissionGate: Sendable {
         for requestClass in RequestClass.allCases.reversed() {
             while state.inFlight < limit, !state.waiting[requestClass.rawValue].isEmpty, self.underShare(requestClass, state) {
                 let waiter = state.waiting[requestClass.rawValue].removeFirst()
+                state.wait[requestClass.rawValue].record(seconds: (now - waiter.queuedAt) / .seconds(1))
                 state.waitingCount -= 1
                 wakeups.append((waiter.continuation, .admitted(self.take(requestClass, now: now, state: &state))))
             }
@@ -233,6 +253,7 @@ public final class AdmissionGate: Sendable {
                         state.waiting[index] = onTime
                         state.waitingCount -= late.count
                         state.shed[index] += late.count
+                        for waiter in late { state.wait[index].record(seconds: (now - waiter.queuedAt) / .seconds(1)) }
                         wakeups += late.map { ($0.continuation, .shed(retryAfter: retry)) }
                     }
                     // The gate given way to may have emptied: let in whom there is room for now.
