@@ -115,6 +115,27 @@ extension AdmissionTests {
         #expect(gate.stats().shed["browse"] == 1 && gate.stats().admitted["checkout"] == 1)
     }
 
+    @Test("With checkouts waiting at their door, a pages door set to give way lets only its few in")
+    func pagesGiveWay() async throws {
+        let checkout = AdmissionGate(limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1), settings: .init(maxWait: [.checkout: .seconds(5)]))
+        let pages = AdmissionGate(
+            limit: AdaptiveLimit(initial: 10, minLimit: 10, maxLimit: 10), settings: .init(maxWait: [.browse: .milliseconds(200)]),
+            yieldTo: checkout, yieldLimit: 2
+        )
+        let paying = try #require(Self.ticket(await checkout.enter(.checkout)))
+        async let second = checkout.enter(.checkout)
+        while checkout.waiting < 1 { await Task.yield() }
+        var admitted: [AdmissionGate.Ticket] = []
+        for _ in 0..<2 { admitted.append(try #require(Self.ticket(await pages.enter(.browse)))) }
+        guard case .shed = await pages.enter(.browse) else { Issue.record("a third page waits past its 200 ms while checkouts wait"); return }
+        checkout.leave(paying)
+        guard case .admitted(let ticket) = await second else { Issue.record("the waiting checkout gets the place"); return }
+        // Nobody waits for checkout any more: the pages door is back to its own limit.
+        for _ in 0..<5 { admitted.append(try #require(Self.ticket(await pages.enter(.browse)))) }
+        checkout.leave(ticket)
+        for ticket in admitted { pages.leave(ticket) }
+    }
+
     @Test("Crawler marks are found in any case, and nothing else is")
     func asciiSearch() {
         #expect(ASCIISearch.contains("Mozilla/5.0 (compatible; Googlebot/2.1)", "bot"))
