@@ -16,6 +16,9 @@ final class DeadlineClaim: Sendable {
         return won
     }
 
+    /// The deadline came first: the work has been answered and must not start.
+    var isExpired: Bool { self.state.load(ordering: .acquiring) == 2 }
+
     /// The deadline passed before the work started; false if it had started.
     func expire() -> Bool {
         self.state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged

@@ -48,7 +48,7 @@ final class GroupCommitWriter: Sendable {
                     var group = queue.take(Self.maxGroup)
                     if group.isEmpty { break }
                     // Work whose deadline came first has been answered already.
-                    group.removeAll { !$0.claim.start() }
+                    group.removeAll { $0.claim.isExpired }
                     if group.isEmpty { continue }
                     await Self.commit(group, on: db, logger: logger)
                 }
@@ -86,18 +86,28 @@ final class GroupCommitWriter: Sendable {
         // A group of one needs no savepoint: its own ROLLBACK isolates it.
         let alone = group.count == 1
         var outcomes: [Outcome] = []
+        var next = 0
+        // Started (its deadline can no longer answer it) but without an outcome yet.
+        var running: Work?
         do {
             try await db.raw("BEGIN IMMEDIATE").run()
-            for work in group {
+            while next < group.count {
+                let work = group[next]
+                next += 1
+                // Claimed only now, as its body is about to run: a transaction whose deadline passed while it
+                // waited — for the writer, or behind this group's earlier bodies — was answered then; skip it.
+                guard work.claim.start() else { continue }
+                running = work
                 // Savepoints are not released: each statement to the writer is a thread hop, and COMMIT
                 // releases them all. `ROLLBACK TO` undoes back to the newest savepoint of that name — this
                 // transaction's — and leaves the earlier ones' work alone.
                 if !alone { try await db.raw("SAVEPOINT work").run() }
                 let outcome = await work.run(db)
+                running = nil
                 if !alone && !outcome.succeeded { try await db.raw("ROLLBACK TO work").run() }
                 outcomes.append(outcome)
             }
-            if alone && !outcomes[0].succeeded {
+            if alone && outcomes.first?.succeeded != true {
                 try await db.raw("ROLLBACK").run()
             } else {
                 try await db.raw("COMMIT").run()
@@ -108,7 +118,8 @@ final class GroupCommitWriter: Sendable {
             logger.error("group commit failed", metadata: ["error": "\(String(reflecting: error))", "size": "\(group.count)"])
             try? await db.raw("ROLLBACK").run()
             for outcome in outcomes { outcome.finish(error) }
-            for work in group.dropFirst(outcomes.count) { work.abandon(error) }
+            running?.abandon(error)
+            for work in group[next...] where work.claim.start() { work.abandon(error) }
         }
     }
 

@@ -8,7 +8,7 @@ extension OrderRequest.Draft {
     func fingerprint() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hash(data: try encoder.encode(self)).map { String(format: "%02x", $0) }.joined()
+        return HexDigits.encode(SHA256.hash(data: try encoder.encode(self)))
     }
 }
 
@@ -18,5 +18,20 @@ enum TokenCheck {
         let a = Array(expected.utf8), b = Array(given.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Lower-case hex of bytes, without `String(format:)` (a hot path: every order's fingerprint).
+enum HexDigits {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(Self.digits[Int(byte >> 4)])
+            out.append(Self.digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
