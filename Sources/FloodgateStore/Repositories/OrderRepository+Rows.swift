@@ -60,33 +60,35 @@ extension SQLOrderRepository {
     }
 
     /// Inserts the order row and its lines; returns the row id.
+    ///
+    /// Hand-written rather than built, like the jobs insert: this runs inside every checkout, and SQLKit's
+    /// statement building (quoting 25 identifiers) cost more CPU than SQLite executing the statements.
     static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
-        let row = try await db.insert(into: "orders")
-            .columns(
-                "store_id", "token", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to",
-                "customer_name", "customer_phone", "customer_email", "recipient_name", "recipient_phone", "recipient_address",
-                "card_message", "created_at"
-            )
-            .values(
-                SQLBind(order.storeID), SQLBind(order.token), SQLBind(order.status.rawValue),
-                SQLBind(order.total.minorUnits), SQLBind(order.total.currency), SQLBind(order.deliveryWindow.id),
-                SQLBind(order.deliveryWindow.date), SQLBind(order.deliveryWindow.from), SQLBind(order.deliveryWindow.to),
-                SQLBind(order.customer.name), SQLBind(order.customer.phone), SQLBind(order.customer.email),
-                SQLBind(order.recipient.name), SQLBind(order.recipient.phone), SQLBind(order.recipient.address),
-                SQLBind(order.cardMessage), SQLBind(order.createdAt)
-            )
-            .returning("id")
-            .first()
+        let (window, customer, recipient) = (order.deliveryWindow, order.customer, order.recipient)
+        let row = try await db.raw(
+            """
+            INSERT INTO orders (store_id, token, status, total, currency, window_id, window_date, window_from, window_to, \
+            customer_name, customer_phone, customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at) \
+            VALUES (\(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
+            \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
+            \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
+            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt)) RETURNING id
+            """
+        ).first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
-        let insert = db.insert(into: "order_lines")
-            .columns("order_id", "position", "product_id", "name", "unit_price", "quantity", "composition", "photo")
-        for (position, line) in order.lines.enumerated() {
-            insert.values(
-                SQLBind(orderID), SQLBind(position), SQLBind(line.product), SQLBind(line.name), SQLBind(line.unitPrice),
-                SQLBind(line.quantity), SQLBind(try JSONColumn.encode(line.composition)), SQLBind(line.photo)
-            )
-        }
-        try await insert.run()
+        let lines = SQLList(
+            try order.lines.enumerated().map { position, line in
+                SQLQueryString(
+                    """
+                    (\(literal: orderID), \(literal: position), \(bind: line.product), \(bind: line.name), \(bind: line.unitPrice), \
+                    \(bind: line.quantity), \(bind: try JSONColumn.encode(line.composition)), \(bind: line.photo))
+                    """
+                )
+            }
+        )
+        try await db.raw(
+            "INSERT INTO order_lines (order_id, position, product_id, name, unit_price, quantity, composition, photo) VALUES \(lines)"
+        ).run()
         return orderID
     }
 

@@ -141,12 +141,13 @@ public struct SQLOrderRepository: OrderRepository {
 
         // 4. Record the key with its order. A twin racing us on PostgreSQL waits here on the unique key until
         // we commit, then finds it taken and replays our answer; a retry after our commit does the same.
-        let recorded = try await db.insert(into: "idempotency_keys")
-            .columns("store_id", "key", "request_hash", "order_id", "created_at")
-            .values(SQLBind(store.id), SQLBind(idempotency.key), SQLBind(idempotency.requestHash), SQLBind(orderID), SQLBind(now))
-            .ignoringConflicts(with: ["store_id", "key"])
-            .returning("key")
-            .first()
+        let recorded = try await db.raw(
+            """
+            INSERT INTO idempotency_keys (store_id, "key", request_hash, order_id, created_at) \
+            VALUES (\(bind: store.id), \(bind: idempotency.key), \(bind: idempotency.requestHash), \(bind: orderID), \(bind: now)) \
+            ON CONFLICT (store_id, "key") DO NOTHING RETURNING "key"
+            """
+        ).first()
         guard recorded != nil else { throw KeyAlreadyUsed() }
 
         // 5. Take the place: zero rows updated means full.
