@@ -17,7 +17,6 @@ final class Generator: @unchecked Sendable {
     let humanRate: Double
     let botRate: Double
     let maxConnections: Int
-    let timeout: TimeAmount
     /// How long answers still out at the end are waited for.
     let drain: TimeAmount = .seconds(10)
 
@@ -29,7 +28,7 @@ final class Generator: @unchecked Sendable {
     private var started = NIODeadline.now()
     private var stopping = false
 
-    init(loop: any EventLoop, host: String, port: Int, mix: RequestMix, humanRate: Double, botRate: Double, maxConnections: Int, timeout: TimeAmount) {
+    init(loop: any EventLoop, host: String, port: Int, mix: RequestMix, humanRate: Double, botRate: Double, maxConnections: Int) {
         self.loop = loop
         self.host = host
         self.port = port
@@ -37,10 +36,9 @@ final class Generator: @unchecked Sendable {
         self.humanRate = humanRate
         self.botRate = botRate
         self.maxConnections = maxConnections
-        self.timeout = timeout
     }
 
-    /// Runs for `duration`, then waits for answers still out (up to the timeout) and returns the tally.
+    /// Runs for `duration`, then waits `drain` for answers still out (those are counted unanswered) and returns the tally.
     func run(duration: TimeAmount, closed: Int) -> EventLoopFuture<Tally> {
         self.loop.flatSubmit {
             self.started = .now()
@@ -115,8 +113,12 @@ final class Generator: @unchecked Sendable {
     }
 
     private func write(_ request: (LoadClass, HTTPRequestHead, ByteBuffer?), on channel: any Channel) {
-        let handler = try! channel.pipeline.syncOperations.handler(type: ExchangeHandler.self)
-        handler.begin(request.0, timeout: self.timeout)
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: ExchangeHandler.self) else {
+            // The connection is going away under us: count the request as failed, never hang on it.
+            self.tally.failed(request.0)
+            return
+        }
+        handler.begin(request.0)
         channel.write(HTTPClientRequestPart.head(request.1), promise: nil)
         if let body = request.2 { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
@@ -168,7 +170,7 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
         self.generator = generator
     }
 
-    func begin(_ loadClass: LoadClass, timeout: TimeAmount) {
+    func begin(_ loadClass: LoadClass) {
         self.current = loadClass
         self.started = .now()
     }

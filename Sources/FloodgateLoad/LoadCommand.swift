@@ -31,8 +31,7 @@ struct LoadCommand: AsyncParsableCommand {
         )
         let generator = Generator(
             loop: group.next(), host: "127.0.0.1", port: self.port, mix: mix, humanRate: self.closed > 0 ? 0 : self.rate,
-            botRate: self.closed > 0 ? 0 : self.rate * self.botPercent / 100, maxConnections: self.closed > 0 ? self.closed : self.maxConnections,
-            timeout: .seconds(30)
+            botRate: self.closed > 0 ? 0 : self.rate * self.botPercent / 100, maxConnections: self.closed > 0 ? self.closed : self.maxConnections
         )
         let tally = try await generator.run(duration: .seconds(Int64(self.duration)), closed: self.closed).get()
         try await group.shutdownGracefully()

@@ -1,7 +1,7 @@
 import Histogram
 
 /// Answers counted per class: good (2xx/3xx/304, with their latency), shed (503/429), errors (anything
-/// else, broken connections, timeouts), and requests the generator could not offer (all connections busy).
+/// else, broken connections), and requests the generator could not offer (all connections busy).
 struct Tally {
     struct Counts {
         var offered = 0
