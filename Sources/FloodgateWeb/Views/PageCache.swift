@@ -22,6 +22,8 @@ final class PageCache: Sendable {
     struct Entry: Sendable {
         let head: ByteBuffer
         let tail: ByteBuffer
+        /// The page with an empty badge (most visitors), ready to send without a copy.
+        let whole: ByteBuffer
         let etag: String
         fileprivate let expires: ContinuousClock.Instant
         fileprivate let epoch: Int
@@ -34,6 +36,10 @@ final class PageCache: Sendable {
                 self.head = ByteBuffer(string: html)
                 self.tail = ByteBuffer()
             }
+            var whole = ByteBuffer()
+            whole.writeImmutableBuffer(self.head)
+            whole.writeImmutableBuffer(self.tail)
+            self.whole = whole
             self.etag = Self.hash(html)
             self.expires = expires
             self.epoch = epoch
@@ -41,6 +47,7 @@ final class PageCache: Sendable {
 
         /// The page with `middle` where the marker was.
         func body(with middle: String) -> ByteBuffer {
+            if middle.isEmpty { return self.whole }
             var out = ByteBuffer()
             out.reserveCapacity(self.head.readableBytes + middle.utf8.count + self.tail.readableBytes)
             out.writeImmutableBuffer(self.head)
@@ -76,11 +83,14 @@ final class PageCache: Sendable {
 
     private let state = Mutex(State())
     let ttl: Duration
+    /// `Cache-Control` of a page a CDN may keep: for the cache's time, never in browsers (they revalidate).
+    let sharedCacheControl: String
     private let capacity: Int
     private let marker: String
 
     init(ttl: Duration, marker: String, capacity: Int = 2_000) {
         self.ttl = ttl
+        self.sharedCacheControl = "public, max-age=0, s-maxage=\(max(1, Int((ttl / .seconds(1)).rounded(.down))))"
         self.marker = marker
         self.capacity = capacity
     }

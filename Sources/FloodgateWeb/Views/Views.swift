@@ -56,10 +56,8 @@ struct Views: Sendable {
         let entry = try await self.pages.entry(for: key) { library.render(try await render(), withTemplate: Page.template) ?? "" }
         let etag = "\"\(entry.etag)-\(cartCount)\""
         let shared = request.headers[.cookie] == nil
-        let seconds = max(1, Int((self.pages.ttl / .seconds(1)).rounded(.down)))
         var headers: HTTPFields = [
-            .eTag: etag, .vary: "Cookie",
-            .cacheControl: shared ? "public, max-age=0, s-maxage=\(seconds)" : "private, no-cache",
+            .eTag: etag, .vary: "Cookie", .cacheControl: shared ? self.pages.sharedCacheControl : "private, no-cache",
         ]
         if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, etag) {
             return Response(status: .notModified, headers: headers)
