@@ -3,9 +3,6 @@ public enum RandomToken {
     /// `words × 16` hex characters from the system's secure generator.
     public static func hex(words: Int = 3) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<words).map { _ in
-            let hex = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        return (0..<words).map { _ in HexDigits.encode(generator.next() as UInt64) }.joined()
     }
 }

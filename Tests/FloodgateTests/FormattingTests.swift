@@ -1,3 +1,4 @@
+import FloodgateCore
 @testable import FloodgateStore
 @testable import FloodgateWeb
 import Foundation
@@ -20,5 +21,9 @@ struct FormattingTests {
         let bytes: [UInt8] = [0, 1, 15, 16, 127, 128, 171, 255]
         #expect(HexDigits.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
         #expect(HexDigits.encode([UInt8]()) == "")
+        for value: UInt64 in [0, 1, 0xff, 0x0123_4567_89ab_cdef, .max] {
+            let reference = String(value, radix: 16)
+            #expect(HexDigits.encode(value) == String(repeating: "0", count: 16 - reference.count) + reference)
+        }
     }
 }

@@ -77,9 +77,4 @@ public struct CachingDeliveryWindowRepository: DeliveryWindowRepository {
     public func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
         try await self.base.window(storeID: storeID, id: id)
     }
-
-    /// Forgets the store's windows, so the next banner reads the places left now.
-    public func invalidate(storeID: Int) {
-        self.cache.removeAll { $0.storeID == storeID }
-    }
 }

@@ -36,8 +36,4 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     func remove(_ key: Key) {
         _ = self.entries.withLock { $0.removeValue(forKey: key) }
     }
-
-    func removeAll(where shouldRemove: (Key) -> Bool) {
-        self.entries.withLock { entries in entries = entries.filter { !shouldRemove($0.key) } }
-    }
 }

@@ -5,7 +5,7 @@ import NIOCore
 /// The request context of every Floodgate route.
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The peer of the connection (the proxy's address behind HAProxy/nginx; see ``ClientAddress``).
+    /// The peer of the connection (the proxy's address behind HAProxy/nginx; see ``ClientLimits/address(_:_:)``).
     public let remoteAddress: SocketAddress?
 
     public init(source: Source) {

@@ -21,17 +21,3 @@ enum TokenCheck {
     }
 }
 
-/// Lower-case hex of bytes, without `String(format:)` (a hot path: every order's fingerprint).
-enum HexDigits {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(Self.digits[Int(byte >> 4)])
-            out.append(Self.digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

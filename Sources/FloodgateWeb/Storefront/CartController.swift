@@ -19,11 +19,8 @@ struct CartController: Sendable {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let cart = CartCookie.read(request, store: store)
         // The page is drawn from the cart's contents and the catalog only: rendered once per distinct cart.
-        let (catalog, library) = (self.catalog, self.views.library)
-        let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) {
-            let products = try await catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
-            let page = CartPage(store: store, priced: PricedCart(cart: cart, products: products, store: store), cartCount: cart.itemCount)
-            return library.render(page, withTemplate: CartPage.template) ?? ""
+        let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) { [self] in
+            try await self.html(store: store, cart: cart)
         }
         return Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: entry.body(with: ""))
@@ -83,8 +80,13 @@ struct CartController: Sendable {
     }
 
     private func page(store: Store, cart: Cart, messages: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+        self.views.html(try await self.html(store: store, cart: cart, messages: messages), status: status)
+    }
+
+    /// The cart page priced against the catalog as it is now.
+    private func html(store: Store, cart: Cart, messages: [String] = []) async throws -> String {
         let products = try await self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
         let priced = PricedCart(cart: cart, products: products, store: store)
-        return self.views.render(CartPage(store: store, priced: priced, cartCount: cart.itemCount, messages: messages), status: status)
+        return self.views.library.render(CartPage(store: store, priced: priced, cartCount: cart.itemCount, messages: messages), withTemplate: CartPage.template) ?? ""
     }
 }

@@ -1,3 +1,4 @@
+import FloodgateCore
 import NIOCore
 import Synchronization
 
@@ -63,8 +64,7 @@ final class PageCache: Sendable {
                 value ^= UInt64(byte)
                 value &*= 0x100_0000_01b3
             }
-            let hex = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
+            return HexDigits.encode(value)
         }
     }
 

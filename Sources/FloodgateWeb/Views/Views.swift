@@ -36,7 +36,11 @@ struct Views: Sendable {
 
     /// Renders a page model with its template as an HTML response.
     func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        let html = self.library.render(page, withTemplate: Page.template) ?? ""
+        self.html(self.library.render(page, withTemplate: Page.template) ?? "", status: status, headers: headers)
+    }
+
+    /// Rendered HTML as a response, `no-store` unless `headers` say otherwise.
+    func html(_ html: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
         if fields[.cacheControl] == nil { fields[.cacheControl] = "no-store" }
