@@ -8,4 +8,6 @@ public enum CheckoutError: Error, Hashable, Sendable {
     case windowFull(windowID: Int)
     /// The idempotency key was used before with a different request.
     case idempotencyKeyReused
+    /// The waiting-list place this order was to take is no longer held (the hold ran out, or was used).
+    case holdExpired
 }

@@ -6,6 +6,10 @@ public enum JobKind {
     public static let shopNotificationEmail = "email.shop-notification"
     /// The order's fiscal receipt at the online cash register (stores with fiscal receipts only).
     public static let fiscalReceipt = "fiscal.receipt"
+    /// A waiting-list offer: a place is held for the person, with the link that uses it.
+    public static let waitlistOfferEmail = "email.waitlist-offer"
+    /// Confirmation of joining a waiting list, with the link to see the place in line or leave.
+    public static let waitlistJoinedEmail = "email.waitlist-joined"
 
     /// What an order of `store` leaves in the outbox.
     public static func forOrder(in store: Store) -> [String] {
@@ -17,6 +21,9 @@ public enum JobKind {
 
     /// Payload of an order's jobs: the order's row id (handlers read the order, never a stale copy).
     public static func orderPayload(orderID: Int) -> String { #"{"order":\#(orderID)}"# }
+
+    /// Payload of a waiting-list entry's jobs: the entry's row id.
+    public static func entryPayload(entryID: Int) -> String { #"{"entry":\#(entryID)}"# }
 
     /// One job of each kind per order, however often the order's transaction is retried.
     public static func dedupeKey(_ kind: String, orderID: Int) -> String { "\(kind):order:\(orderID)" }

@@ -14,11 +14,15 @@ public struct Order: Hashable, Sendable, Codable {
     public var cardMessage: String
     /// Milliseconds since 1970, UTC.
     public var createdAt: Int64
+    /// The delivery zone's fee in minor units, included in `total`.
+    public var deliveryFee: Int
+    /// The delivery zone of the address, when the tour serves zones.
+    public var zoneID: Int?
 
     public init(
         number: String, token: String, storeID: Int, status: OrderStatus, total: Money, lines: [OrderLine],
         deliveryWindow: WindowSnapshot, customer: OrderRequest.Customer, recipient: OrderRequest.Recipient,
-        cardMessage: String, createdAt: Int64
+        cardMessage: String, createdAt: Int64, deliveryFee: Int = 0, zoneID: Int? = nil
     ) {
         self.number = number
         self.token = token
@@ -31,6 +35,8 @@ public struct Order: Hashable, Sendable, Codable {
         self.recipient = recipient
         self.cardMessage = cardMessage
         self.createdAt = createdAt
+        self.deliveryFee = deliveryFee
+        self.zoneID = zoneID
     }
 }
 

@@ -27,10 +27,13 @@ public struct OrderRequest: Hashable, Sendable, Codable {
         public var name: String
         public var phone: String
         public var address: String
-        public init(name: String, phone: String, address: String) {
+        /// Postcode or district that places the address in a delivery zone; may be empty where the shop has no zones.
+        public var postcode: String
+        public init(name: String, phone: String, address: String, postcode: String = "") {
             self.name = name
             self.phone = phone
             self.address = address
+            self.postcode = postcode
         }
     }
 
@@ -39,6 +42,8 @@ public struct OrderRequest: Hashable, Sendable, Codable {
     public var recipient: Recipient
     public var deliveryWindow: Int
     public var cardMessage: String
+    /// The token of a waiting-list offer: the order takes the place held for it.
+    public var hold: String?
 
     /// Limits a real shop needs and no customer reaches.
     public enum Limits {
@@ -46,6 +51,7 @@ public struct OrderRequest: Hashable, Sendable, Codable {
         public static let addressLength = 300
         public static let cardMessageLength = 500
         public static let emailLength = 254
+        public static let postcodeLength = 20
         public static let items = Cart.maxLines
     }
 }
@@ -66,11 +72,13 @@ extension OrderRequest {
             public var phone: String?
             public var email: String?
             public var address: String?
-            public init(name: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil) {
+            public var postcode: String?
+            public init(name: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil, postcode: String? = nil) {
                 self.name = name
                 self.phone = phone
                 self.email = email
                 self.address = address
+                self.postcode = postcode
             }
         }
 
@@ -79,13 +87,15 @@ extension OrderRequest {
         public var recipient: Person?
         public var deliveryWindow: Int?
         public var cardMessage: String?
+        public var hold: String?
 
-        public init(items: [Item]?, customer: Person?, recipient: Person?, deliveryWindow: Int?, cardMessage: String?) {
+        public init(items: [Item]?, customer: Person?, recipient: Person?, deliveryWindow: Int?, cardMessage: String?, hold: String? = nil) {
             self.items = items
             self.customer = customer
             self.recipient = recipient
             self.deliveryWindow = deliveryWindow
             self.cardMessage = cardMessage
+            self.hold = hold
         }
 
         /// Checks every field and returns the request, or every problem found.
@@ -102,8 +112,16 @@ extension OrderRequest {
                 phone: check.phone(self.recipient?.phone, "recipient.phone"),
                 address: check.text(
                     self.recipient?.address, "recipient.address", "Enter the delivery address.", min: 5, max: Limits.addressLength
-                )
+                ),
+                postcode: (self.recipient?.postcode ?? "").trimmingSpaces
             )
+            if recipient.postcode.count > Limits.postcodeLength {
+                check.fail("recipient.postcode", "A postcode holds at most \(Limits.postcodeLength) characters.")
+            }
+            let hold = self.hold.flatMap { $0.isEmpty ? nil : $0 }
+            if let hold, hold.count > 64 || !hold.allSatisfy({ $0.isHexDigit }) {
+                check.fail("hold", "This waiting-list link is not valid.")
+            }
             var window = 0
             if let id = self.deliveryWindow, id > 0 {
                 window = id
@@ -115,7 +133,7 @@ extension OrderRequest {
                 check.fail("cardMessage", "A card message holds at most \(Limits.cardMessageLength) characters.")
             }
             guard check.errors.isEmpty else { throw .validation(check.errors) }
-            return OrderRequest(items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message)
+            return OrderRequest(items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message, hold: hold)
         }
     }
 }

@@ -48,13 +48,17 @@ public struct FiscalReceiptHandler: JobHandler {
         logger.info("receipt registered", metadata: ["order": "\(order.number)", "uuid": "\(report.uuid)", "status": "\(report.status)"])
     }
 
-    /// The sell receipt for an order: every line at its snapshot price, paid electronically in full.
+    /// The sell receipt for an order: every line at its snapshot price and the delivery fee, paid electronically in full.
     static func sellRequest(order: Order, store: Store, settings: CashierSettings, paymentAddress: String) -> CashierProtocol.SellRequest {
-        let items = order.lines.map { line in
+        var items = order.lines.map { line in
             CashierProtocol.Item(
                 name: line.name, price: Self.major(line.unitPrice), quantity: Decimal(line.quantity), sum: Self.major(line.lineTotal),
                 vat: settings.vat
             )
+        }
+        if order.deliveryFee > 0 {
+            let fee = Self.major(order.deliveryFee)
+            items.append(CashierProtocol.Item(name: "Delivery", price: fee, quantity: 1, sum: fee, vat: settings.vat))
         }
         let total = Self.major(order.total.minorUnits)
         return CashierProtocol.SellRequest(

@@ -23,8 +23,17 @@ public struct TaskContext: Sendable {
 /// The tasks this version of floodgate ships.
 public enum BuiltinTasks {
     /// `runaway` adds the deliberately heavy task used to drill quarantine (`--faults runaway-task`).
-    public static func all(database: Database, cashier: CashierClient?, runaway: Bool) -> [any ScheduledTask] {
-        var tasks: [any ScheduledTask] = [PruneTask(database: database)]
+    public static func all(
+        database: Database, cashier: CashierClient?, runaway: Bool, holdMinutes: Int = 30, tourDaysAhead: Int = 28
+    ) -> [any ScheduledTask] {
+        var tasks: [any ScheduledTask] = [
+            PruneTask(database: database),
+            ReleaseHoldsTask(waitlists: SQLWaitlistRepository(database: database, holdMinutes: holdMinutes)),
+            GenerateToursTask(
+                stores: SQLStoreRepository(database: database), tours: SQLTourRepository(database: database, holdMinutes: holdMinutes),
+                daysAhead: tourDaysAhead
+            ),
+        ]
         if let cashier { tasks.append(ReconcileReceiptsTask(receipts: ReceiptRepository(database: database), cashier: cashier)) }
         if runaway { tasks.append(RunawayTask(database: database)) }
         return tasks

@@ -10,6 +10,7 @@ public enum JobHandlers {
         let orders = SQLOrderRepository(database: database)
         let stores = SQLStoreRepository(database: database)
         var handlers: [any JobHandler] = OrderEmailHandler.all(orders: orders, stores: stores, mailer: mailer, publicURL: publicURL)
+        handlers += WaitlistEmailHandler.all(database: database, mailer: mailer, publicURL: publicURL) as [any JobHandler]
         if let cashier {
             handlers.append(
                 FiscalReceiptHandler(orders: orders, stores: stores, receipts: ReceiptRepository(database: database), cashier: cashier, publicURL: publicURL)

@@ -115,6 +115,20 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs a schema change that rebuilds a table other tables refer to, in one transaction.
+    ///
+    /// SQLite cannot change a table's constraints in place, and a rebuilt table can only replace the old one
+    /// with foreign-key enforcement off — which a connection cannot switch inside a transaction, and the
+    /// writer keeps on. So on SQLite this runs on a connection of its own (enforcement is off on a new one),
+    /// and `PRAGMA foreign_key_check` must find every reference intact before it commits. Only for
+    /// migrations, while nothing else writes. On PostgreSQL it is ``transaction(_:)``.
+    public func rebuildingTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard case .sqlite(let sqlite) = self.backend, case .sqlite(let path) = self.url else {
+            return try await self.transaction(body)
+        }
+        return try await sqlite.rebuildingTransaction(path: path, logger: self.logger, body)
+    }
+
     /// Serialises schema changes and first-start data loads across instances starting at once.
     ///
     /// On PostgreSQL an advisory lock held until the transaction ends: a second instance waits, then sees

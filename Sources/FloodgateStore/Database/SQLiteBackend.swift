@@ -81,6 +81,34 @@ final class SQLiteBackend: Sendable {
         }
     }
 
+    /// See ``Database/rebuildingTransaction(_:)``.
+    func rebuildingTransaction<T: Sendable>(
+        path: String, logger: Logger, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: self.threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+        )
+        let db = connection.sql()
+        do {
+            try await db.raw("PRAGMA busy_timeout=5000").run()
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                let broken = try await db.raw("PRAGMA foreign_key_check").all()
+                guard broken.isEmpty else { throw DatabaseError.migrationFailed(version: 0, reason: "\(broken.count) broken references") }
+                try await db.raw("COMMIT").run()
+                try await connection.close()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// Runs set-up work again while another process holds the file in a way SQLite's busy handler does not
     /// wait for (switching a new file to WAL, recovering a WAL): up to about 5 s, then the error stands.
     static func retryingWhileBusy(_ work: () async throws -> Void) async throws {

@@ -18,6 +18,9 @@ public struct Migrator: Sendable {
         Migration(version: 1, name: "shops, catalog, delivery windows, orders", apply: Schema1.apply),
         Migration(version: 2, name: "outbox jobs", apply: Schema2.apply),
         Migration(version: 3, name: "fiscal receipts, scheduled tasks and their runs", apply: Schema3.apply),
+        Migration(
+            version: 4, name: "tours, zones, waiting lists, order history, staff", apply: Schema4.apply, rebuildsTables: true
+        ),
     ]
 
     /// Applies what is missing and returns the versions applied now.
@@ -33,7 +36,7 @@ public struct Migrator: Sendable {
         }
         var applied: [Int] = []
         for migration in Self.all {
-            let done = try await self.database.transaction { db -> Bool in
+            let work: @Sendable (any SQLDatabase) async throws -> Bool = { db in
                 try await self.database.lockSchema(on: db)
                 let existing = try await db.select().column("version").from("schema_migrations")
                     .where("version", .equal, migration.version).first()
@@ -49,6 +52,8 @@ public struct Migrator: Sendable {
                     .run()
                 return true
             }
+            let done = migration.rebuildsTables
+                ? try await self.database.rebuildingTransaction(work) : try await self.database.transaction(work)
             if done {
                 logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 applied.append(migration.version)

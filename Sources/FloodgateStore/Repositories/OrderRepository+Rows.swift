@@ -52,10 +52,13 @@ extension SQLOrderRepository {
             recipient: OrderRequest.Recipient(
                 name: try row.decode(column: "recipient_name", as: String.self),
                 phone: try row.decode(column: "recipient_phone", as: String.self),
-                address: try row.decode(column: "recipient_address", as: String.self)
+                address: try row.decode(column: "recipient_address", as: String.self),
+                postcode: try row.decode(column: "postcode", as: String.self)
             ),
             cardMessage: try row.decode(column: "card_message", as: String.self),
-            createdAt: try row.decode(column: "created_at", as: Int64.self)
+            createdAt: try row.decode(column: "created_at", as: Int64.self),
+            deliveryFee: try row.decode(column: "delivery_fee", as: Int.self),
+            zoneID: try row.decode(column: "zone_id", as: Int?.self)
         )
     }
 
@@ -68,11 +71,13 @@ extension SQLOrderRepository {
         let row = try await db.raw(
             """
             INSERT INTO orders (store_id, token, status, total, currency, window_id, window_date, window_from, window_to, \
-            customer_name, customer_phone, customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at) \
+            customer_name, customer_phone, customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at, \
+            postcode, zone_id, delivery_fee) \
             VALUES (\(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
             \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
             \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
-            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt)) RETURNING id
+            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt), \(bind: recipient.postcode), \
+            \(bind: order.zoneID), \(bind: order.deliveryFee)) RETURNING id
             """
         ).first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }

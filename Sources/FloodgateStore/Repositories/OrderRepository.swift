@@ -78,6 +78,8 @@ public struct SQLOrderRepository: OrderRepository {
     private struct Checkout: Sendable {
         let lines: [OrderLine]
         let window: DeliveryWindow
+        /// The zone the address is in, when the tour serves zones; its fee is added to the total.
+        let zone: Zone?
     }
 
     /// The order the key placed before, if the request is the same; nil if the key is unknown (or gone).
@@ -93,24 +95,37 @@ public struct SQLOrderRepository: OrderRepository {
         return PlacedOrder(order: order, replayed: true)
     }
 
-    /// The checks before the writes: every refusal a customer can fix, from the catalog as it is now.
+    /// The checks before the writes: every refusal a customer can fix, from the catalog and tours as they are now.
     private static func check(_ request: OrderRequest, in store: Store, on db: any SQLDatabase) async throws -> Checkout {
         // 1. Price the cart against the catalog as it is now.
         let ids = request.items.map(\.product)
         let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
         let lines = try OrderLine.price(request.items, catalog: Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) }))
 
-        // 2. The window must be this store's and not yet started.
+        // 2. The tour must be this store's, still taking orders (a held place is kept past the cut-off: it was
+        // promised), and serve the address's zone.
         guard let window = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.deliveryWindow, on: db) else {
             throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
         }
         let local = LocalTime.now(in: store.timeZone)
-        guard window.isOpen(atLocalDate: local.date, time: local.time) else {
+        guard request.hold != nil || window.isOpen(atLocalDate: local.date, time: local.time) else {
             throw CheckoutError.validation([
-                FieldError(field: "deliveryWindow", message: "This delivery window has already started; choose a later one.")
+                FieldError(field: "deliveryWindow", message: "This delivery window takes no more orders; choose a later one.")
             ])
         }
-        return Checkout(lines: lines, window: window)
+        var zone: Zone?
+        if !window.zoneIDs.isEmpty {
+            let zones = try await SQLTourRepository.zones(storeID: store.id, on: db)
+            zone = zones.zone(for: request.recipient.postcode)
+            guard window.serves(zone: zone?.id) else {
+                let message = request.recipient.postcode.isEmpty
+                    ? "Enter the postcode of the delivery address: this window delivers to some areas only."
+                    : zone.map { "This window does not deliver to \($0.name); choose a window for your area." }
+                        ?? "We do not deliver to \(request.recipient.postcode) in this window; choose another window."
+                throw CheckoutError.validation([FieldError(field: request.recipient.postcode.isEmpty ? "recipient.postcode" : "deliveryWindow", message: message)])
+            }
+        }
+        return Checkout(lines: lines, window: window, zone: zone)
     }
 
     /// The order transaction's writes. The key and the place come last, so the rows other checkouts wait on
@@ -122,11 +137,12 @@ public struct SQLOrderRepository: OrderRepository {
         let (lines, window) = (checkout.lines, checkout.window)
 
         // 3. Insert the order with a full snapshot; its number comes from its row id.
+        let fee = checkout.zone?.fee ?? 0
         var order = Order(
             number: "", token: RandomToken.hex(), storeID: store.id, status: .new,
-            total: Money(minorUnits: lines.reduce(0) { $0 + $1.lineTotal }, currency: store.currency), lines: lines,
+            total: Money(minorUnits: lines.reduce(fee) { $0 + $1.lineTotal }, currency: store.currency), lines: lines,
             deliveryWindow: WindowSnapshot(window), customer: request.customer, recipient: request.recipient,
-            cardMessage: request.cardMessage, createdAt: now
+            cardMessage: request.cardMessage, createdAt: now, deliveryFee: fee, zoneID: checkout.zone?.id
         )
         let orderID = try await Self.insert(order, on: db)
         order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
@@ -150,8 +166,11 @@ public struct SQLOrderRepository: OrderRepository {
         ).first()
         guard recorded != nil else { throw KeyAlreadyUsed() }
 
-        // 5. Take the place: zero rows updated means full.
-        guard try await SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) else {
+        // 5. Take the place: the one held for this customer's waiting-list offer, or a free one (zero rows
+        // updated means full).
+        if let hold = request.hold {
+            try await WaitlistLine.useHold(token: hold, storeID: store.id, windowID: window.id, orderID: orderID, now: now, on: db)
+        } else if try await !SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) {
             throw CheckoutError.windowFull(windowID: window.id)
         }
         return order

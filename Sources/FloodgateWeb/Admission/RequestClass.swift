@@ -30,7 +30,12 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
     /// scripts and apps by nature (`curl`, `python-requests`…), so the API is classed by what is asked, and
     /// held to its client's rate like everything else.
     public static func classify(method: String, path: String, userAgent: String?) -> RequestClass? {
-        if path == "/healthz" || path.hasPrefix("/static/") || path.hasPrefix("/api/v1/admin/") { return nil }
+        // The back-office (few people, behind a login) like the admin API: staff must work when the shop is fullest.
+        if path == "/healthz" || path.hasPrefix("/static/") || path.hasPrefix("/api/v1/admin/") || path == "/admin"
+            || path.hasPrefix("/admin/")
+        {
+            return nil
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         if parts.first != "api" {
             guard let agent = userAgent, !agent.isEmpty else { return .bot }
@@ -38,8 +43,9 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         }
         // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
         if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
-        if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" { return .checkout }
-        if parts.count >= 3, parts[0] == "s", parts[2] == "cart" { return .cart }
+        // /s/{store}/waitlist/{token}: someone with a held place, about to pay.
+        if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" || parts[2] == "waitlist" { return .checkout }
+        if parts.count >= 3, parts[0] == "s", parts[2] == "cart" || (parts[2] == "tours" && parts.last == "waitlist") { return .cart }
         return .browse
     }
 }

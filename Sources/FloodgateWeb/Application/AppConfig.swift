@@ -9,7 +9,8 @@ import Logging
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
 /// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
-/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`; `admission.…` (see ``AdmissionSettings``).
+/// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`,
+/// `waitlist.hold.minutes`, `tours.days.ahead`; `admission.…` (see ``AdmissionSettings``).
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
@@ -44,6 +45,10 @@ public struct AppConfig: Sendable {
     public var faults: Set<String> = []
     /// Admission control, deadlines and per-client limits.
     public var admission = AdmissionSettings()
+    /// How long a waiting-list offer holds a place for the person it was made to.
+    public var waitlistHoldMinutes = 30
+    /// How many days ahead tours are generated from weekly templates.
+    public var tourDaysAhead = 28
 
     /// What a `floodgate` process runs.
     public enum Role: String, Sendable, CaseIterable {
@@ -117,6 +122,8 @@ public struct AppConfig: Sendable {
         }
         self.faults = faults
         self.admission = try AdmissionSettings(config: config)
+        self.waitlistHoldMinutes = try Self.integer(config, "waitlist.hold.minutes", default: 30, in: 1...10_080)
+        self.tourDaysAhead = try Self.integer(config, "tours.days.ahead", default: 28, in: 1...366)
     }
 
     /// A whole number in range, the default when absent; a value that is there but wrong is an error

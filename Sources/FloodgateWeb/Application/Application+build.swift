@@ -60,6 +60,8 @@ func buildRouter(
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
     let windows = SQLDeliveryWindowRepository(database: database)
     let orders = SQLOrderRepository(database: database)
+    let tours = SQLTourRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
+    let waitlists = SQLWaitlistRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
 
     // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
     let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
@@ -95,7 +97,13 @@ func buildRouter(
     StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
-    CheckoutController(stores: stores, catalog: catalog, windows: windows, orders: orders, views: views).addRoutes(to: router)
+    let checkout = CheckoutController(
+        stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, orders: orders, views: views
+    )
+    checkout.addRoutes(to: router)
+    WaitlistController(
+        stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, checkout: checkout, views: views
+    ).addRoutes(to: router)
     return router
 }
 
@@ -140,7 +148,10 @@ func buildWorker(database: Database, config: AppConfig, visitors: VisitorLoad? =
         visitors: visitors, logger: logger
     )
     let scheduler = Scheduler(
-        database: jobsDatabase, tasks: BuiltinTasks.all(database: jobsDatabase, cashier: cashier, runaway: config.faults.contains("runaway-task")),
+        database: jobsDatabase, tasks: BuiltinTasks.all(
+            database: jobsDatabase, cashier: cashier, runaway: config.faults.contains("runaway-task"), holdMinutes: config.waitlistHoldMinutes,
+            tourDaysAhead: config.tourDaysAhead
+        ),
         worker: name, logger: logger
     )
     return services + [worker, scheduler]

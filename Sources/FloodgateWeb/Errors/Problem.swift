@@ -68,6 +68,11 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
                 "idempotency-key-reused", status: .unprocessableContent, title: "Idempotency key reused",
                 detail: "This Idempotency-Key was already used with a different request. Use a new key for a new order."
             )
+        case .holdExpired:
+            self.init(
+                "hold-expired", status: .gone, title: "The held place is gone",
+                detail: "The place held for you on this delivery tour has run out or was already used. Choose another tour."
+            )
         }
     }
 

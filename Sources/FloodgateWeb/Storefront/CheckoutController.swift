@@ -10,6 +10,8 @@ struct CheckoutController: Sendable {
     let stores: any StoreRepository
     let catalog: any CatalogRepository
     let windows: any DeliveryWindowRepository
+    let tours: any TourRepository
+    let waitlists: any WaitlistRepository
     let orders: any OrderRepository
     let views: Views
 
@@ -34,14 +36,15 @@ struct CheckoutController: Sendable {
             customerName: form["customer_name"] ?? "", customerPhone: form["customer_phone"] ?? "",
             customerEmail: form["customer_email"] ?? "", recipientName: form["recipient_name"] ?? "",
             recipientPhone: form["recipient_phone"] ?? "", address: form["address"] ?? "", cardMessage: form["card_message"] ?? "",
-            window: Int(form["window"] ?? "") ?? 0
+            postcode: form["postcode"] ?? "", window: Int(form["window"] ?? "") ?? 0
         )
+        let hold = form["hold"].flatMap { $0.isEmpty ? nil : $0 }
         let key = form["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 } ?? RandomToken.hex(words: 2)
         let draft = OrderRequest.Draft(
             items: cart.lines.map { .init(product: $0.productID, quantity: $0.quantity) },
             customer: .init(name: values.customerName, phone: values.customerPhone, email: values.customerEmail),
-            recipient: .init(name: values.recipientName, phone: values.recipientPhone, address: values.address),
-            deliveryWindow: values.window == 0 ? nil : values.window, cardMessage: values.cardMessage
+            recipient: .init(name: values.recipientName, phone: values.recipientPhone, address: values.address, postcode: values.postcode),
+            deliveryWindow: values.window == 0 ? nil : values.window, cardMessage: values.cardMessage, hold: hold
         )
         do {
             let placed = try await self.orders.place(
@@ -52,7 +55,14 @@ struct CheckoutController: Sendable {
         } catch let error as CheckoutError {
             switch error {
             case .validation(let errors):
-                return try await self.page(store: store, cart: cart, values: values, key: key, errors: errors, status: .unprocessableContent)
+                return try await self.page(
+                    store: store, cart: cart, values: values, key: key, hold: hold, errors: errors, status: .unprocessableContent
+                )
+            case .holdExpired:
+                var values = values
+                values.window = 0
+                let alert = "The place held for you has run out or was already used. Choose another delivery window, or join its waiting list again."
+                return try await self.page(store: store, cart: cart, values: values, key: key, alerts: [alert], status: .gone)
             case .windowFull:
                 var values = values
                 values.window = 0
@@ -82,16 +92,31 @@ struct CheckoutController: Sendable {
         return self.views.render(OrderPage(store: store, order: order, justPlaced: justPlaced))
     }
 
+    /// The form for a place held from a waiting list: `/s/{store}/waitlist/{token}` shows it while the hold lasts.
+    func heldPage(store: Store, entry: WaitlistEntry, cart: Cart) async throws -> Response {
+        var values = CheckoutPage.Values(customerName: entry.name, customerPhone: entry.phone, customerEmail: entry.email)
+        values.window = entry.windowID
+        return try await self.page(store: store, cart: cart, values: values, key: RandomToken.hex(words: 2), hold: entry.token)
+    }
+
+    /// `hold`: the token of a waiting-list offer; the form is then for its tour only (if it is still held).
     private func page(
-        store: Store, cart: Cart, values: CheckoutPage.Values, key: String, errors: [FieldError] = [], alerts: [String] = [],
-        status: HTTPResponse.Status = .ok
+        store: Store, cart: Cart, values: CheckoutPage.Values, key: String, hold: String? = nil, errors: [FieldError] = [],
+        alerts: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         async let products = self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
         async let windows = self.windows.open(for: store)
+        async let zones = self.tours.zones(storeID: store.id)
+        var held: CheckoutPage.Held?
+        if let hold, let entry = try await self.waitlists.entry(store: store, token: hold), entry.holdIsValid(at: Clock.nowMillis),
+            let window = try await self.windows.window(storeID: store.id, id: entry.windowID)
+        {
+            held = CheckoutPage.Held(token: hold, window: window, until: LocalTime.now(in: store.timeZone, at: entry.holdDate).time)
+        }
         let priced = PricedCart(cart: cart, products: try await products, store: store)
         let page = CheckoutPage(
-            store: store, cart: cart, priced: priced, windows: try await windows, values: values, idempotencyKey: key,
-            errors: errors, alerts: alerts
+            store: store, cart: cart, priced: priced, windows: try await windows, zones: try await zones, held: held, values: values,
+            idempotencyKey: key, errors: errors, alerts: alerts
         )
         return self.views.render(page, status: status)
     }

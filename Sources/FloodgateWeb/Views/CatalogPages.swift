@@ -83,9 +83,9 @@ enum WindowLabel {
 
     /// `Sat 14 Feb`
     static func day(_ date: String) -> String {
-        let parts = date.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]) else { return date }
-        return "\(Self.weekday(year: parts[0], month: parts[1], day: parts[2])) \(parts[2]) \(Self.months[parts[1] - 1])"
+        guard let civil = CivilDate(date) else { return date }
+        let (_, month, day) = civil.components
+        return "\(Self.weekdays[civil.weekday - 1]) \(day) \(Self.months[month - 1])"
     }
 
     /// `Sat 14 Feb, 09:00–12:00`
@@ -95,14 +95,5 @@ enum WindowLabel {
 
     static func long(_ window: WindowSnapshot) -> String {
         "\(Self.day(window.date)), \(window.from)–\(window.to)"
-    }
-
-    /// Day of the week by Zeller's rule, so labels need no calendar or locale data.
-    static func weekday(year: Int, month: Int, day: Int) -> String {
-        let m = month < 3 ? month + 12 : month
-        let y = month < 3 ? year - 1 : year
-        let h = (day + 13 * (m + 1) / 5 + y % 100 + (y % 100) / 4 + (y / 100) / 4 + 5 * (y / 100)) % 7
-        // h: 0 = Saturday … 6 = Friday
-        return Self.weekdays[(h + 5) % 7]
     }
 }

@@ -14,7 +14,16 @@ struct CheckoutPage: PageModel {
         var recipientPhone = ""
         var address = ""
         var cardMessage = ""
+        var postcode = ""
         var window = 0
+    }
+
+    /// A place held for this customer from a waiting list: the form is for that tour only.
+    struct Held {
+        var token: String
+        var window: DeliveryWindow
+        /// `14:35` in the store's time zone.
+        var until: String
     }
 
     struct Field {
@@ -32,6 +41,10 @@ struct CheckoutPage: PageModel {
         var remaining: Int
         var selected: Bool
         var fewLeft: Bool
+        /// The zones served, `North, Centre`; empty for a tour to every address.
+        var zones: String
+        var full: Bool
+        var waitlistURL: String
     }
 
     struct Day {
@@ -52,6 +65,10 @@ struct CheckoutPage: PageModel {
     var recipientName: Field
     var recipientPhone: Field
     var address: Field
+    var postcode: Field
+    /// Whether the shop delivers by zone (then the postcode is asked).
+    var hasZones: Bool
+    var zoneHint: String
     var cardMessage: Field
     var windowErrors: [String]
     var hasWindowError: Bool
@@ -60,10 +77,15 @@ struct CheckoutPage: PageModel {
     /// Problems that are not about one field (a full window, an unavailable product).
     var alerts: [String]
     var hasErrors: Bool
+    var isHeld: Bool
+    var holdToken: String
+    var heldLabel: String
+    var heldUntil: String
+    var heldWindow: Int
 
     init(
-        store: Store, cart: Cart, priced: PricedCart, windows: [DeliveryWindow], values: Values, idempotencyKey: String,
-        errors: [FieldError] = [], alerts: [String] = []
+        store: Store, cart: Cart, priced: PricedCart, windows: [DeliveryWindow], zones: [Zone] = [], held: Held? = nil, values: Values,
+        idempotencyKey: String, errors: [FieldError] = [], alerts: [String] = []
     ) {
         func field(_ name: String, _ label: String, _ value: String, _ path: String) -> Field {
             let messages = errors.filter { $0.field == path }.map(\.message)
@@ -82,15 +104,26 @@ struct CheckoutPage: PageModel {
         self.recipientName = field("recipient_name", "Recipient's name", values.recipientName, "recipient.name")
         self.recipientPhone = field("recipient_phone", "Recipient's phone (the courier calls it)", values.recipientPhone, "recipient.phone")
         self.address = field("address", "Delivery address", values.address, "recipient.address")
+        self.postcode = field("postcode", "Postcode or district", values.postcode, "recipient.postcode")
+        self.hasZones = !zones.isEmpty
+        self.zoneHint = zones.map(\.name).joined(separator: ", ")
+        self.isHeld = held != nil
+        self.holdToken = held?.token ?? ""
+        self.heldLabel = held.map { WindowLabel.long($0.window) } ?? ""
+        self.heldUntil = held?.until ?? ""
+        self.heldWindow = held?.window.id ?? 0
         self.cardMessage = field("card_message", "Card message", values.cardMessage, "cardMessage")
         self.windowErrors = errors.filter { $0.field == "deliveryWindow" }.map(\.message)
         self.hasWindowError = !self.windowErrors.isEmpty
-        let open = windows.filter { $0.remaining > 0 }
+        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
         var days: [Day] = []
-        for window in open {
+        // Full tours are listed too, each with its waiting list: nobody should queue without knowing.
+        for window in held == nil ? windows : [] {
             let option = WindowOption(
                 id: window.id, label: "\(window.from)–\(window.to)", remaining: window.remaining,
-                selected: window.id == values.window, fewLeft: window.remaining <= 3
+                selected: window.id == values.window, fewLeft: window.remaining <= 3 && window.remaining > 0,
+                zones: window.zoneIDs.compactMap { names[$0] }.joined(separator: ", "), full: window.remaining == 0,
+                waitlistURL: "/s/\(store.slug)/tours/\(window.id)/waitlist"
             )
             if days.last?.label == WindowLabel.day(window.date) {
                 days[days.count - 1].windows.append(option)
@@ -99,11 +132,11 @@ struct CheckoutPage: PageModel {
             }
         }
         self.days = days
-        self.noWindows = days.isEmpty
+        self.noWindows = held == nil && !windows.contains { $0.remaining > 0 }
         // Messages about fields that have no input of their own (items, unknown products) join the alerts.
         let shown: Set<String> = [
             "customer.name", "customer.phone", "customer.email", "recipient.name", "recipient.phone", "recipient.address",
-            "cardMessage", "deliveryWindow",
+            "recipient.postcode", "cardMessage", "deliveryWindow",
         ]
         self.alerts = alerts + errors.filter { !shown.contains($0.field) }.map(\.message)
         self.hasErrors = !errors.isEmpty || !alerts.isEmpty

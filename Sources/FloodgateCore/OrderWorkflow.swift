@@ -1,0 +1,40 @@
+/// The steps an order goes through in the shop, and who may take them.
+extension OrderStatus {
+    /// The working order of the statuses, cancelled last.
+    public static let workflow: [OrderStatus] = [.new, .confirmed, .assembling, .ready, .outForDelivery, .delivered]
+
+    /// The step after this one (nil once delivered or cancelled).
+    public var next: OrderStatus? {
+        guard let index = Self.workflow.firstIndex(of: self), index + 1 < Self.workflow.count else { return nil }
+        return Self.workflow[index + 1]
+    }
+
+    /// Whether the order is finished: nothing more can happen to it.
+    public var isFinal: Bool { self == .delivered || self == .cancelled }
+
+    /// Whether staff may move an order from this status to `target`: one step forward, or cancelled
+    /// (with a reason) from any status that is not final.
+    public func allows(_ target: OrderStatus) -> Bool {
+        if target == .cancelled { return !self.isFinal }
+        return self.next == target
+    }
+
+    /// How the status reads in the back-office and in emails: "out for delivery".
+    public var label: String { self.rawValue.replacing("-", with: " ") }
+}
+
+/// Why a status change was refused.
+public enum StatusChangeError: Error, Hashable, Sendable {
+    /// The order is not in a status that can go there (someone else moved it first, or the step is not allowed).
+    case notAllowed(from: OrderStatus, to: OrderStatus)
+    /// A cancellation needs a reason the shop can tell the customer.
+    case reasonRequired
+}
+
+/// What a member of staff may do.
+public enum StaffRole: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Everything, including the catalog, tours, zones and exports.
+    case owner
+    /// Orders, their statuses, assembly sheets and manifests, waiting lists.
+    case staff
+}
