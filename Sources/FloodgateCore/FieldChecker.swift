@@ -77,7 +77,7 @@ struct FieldChecker {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { self.isASCII && self.isNumber }
+    public var isASCIIDigit: Bool { self.isASCII && self.isNumber }
 }
 
 extension String {

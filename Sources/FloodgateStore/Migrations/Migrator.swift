@@ -23,9 +23,10 @@ public struct Migrator: Sendable {
         ),
     ]
 
-    /// Applies what is missing and returns the versions applied now.
+    /// Applies what is missing (up to `through`, to test an upgrade from an older schema) and returns the
+    /// versions applied now.
     @discardableResult
-    public func migrate(logger: Logger) async throws -> [Int] {
+    public func migrate(logger: Logger, through last: Int = .max) async throws -> [Int] {
         try await self.database.transaction { db in
             try await self.database.lockSchema(on: db)
             try await db.create(table: "schema_migrations").ifNotExists()
@@ -35,7 +36,7 @@ public struct Migrator: Sendable {
                 .run()
         }
         var applied: [Int] = []
-        for migration in Self.all {
+        for migration in Self.all where migration.version <= last {
             let work: @Sendable (any SQLDatabase) async throws -> Bool = { db in
                 try await self.database.lockSchema(on: db)
                 let existing = try await db.select().column("version").from("schema_migrations")

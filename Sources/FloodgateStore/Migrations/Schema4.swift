@@ -59,6 +59,8 @@ enum Schema4 {
         try await db.alter(table: "orders").column("zone_id", type: .bigint).run()
         try await db.alter(table: "orders").column("delivery_fee", type: .bigint, .notNull, .default(0)).run()
         try await db.alter(table: "orders").column("status_changed_at", type: .bigint).run()
+        // The digits of both phone numbers, for the back-office's search ("…45-67" finds +7 495 123-45-67).
+        try await db.alter(table: "orders").column("phone_digits", type: .text, .notNull, .default("")).run()
         // The back-office lists newest first, by store, delivery day, tour or status, a page at a time (keyset on id).
         try await db.drop(index: "orders_store_created").run()
         try await db.drop(index: "orders_window").run()

@@ -34,6 +34,10 @@ struct DeliveryWindowDocument: ResponseEncodable {
     var to: String
     var capacity: Int
     var remaining: Int
+    /// Zone ids served; empty: every address.
+    var zones: [Int]
+    /// Local `YYYY-MM-DD HH:MM` after which it takes no orders.
+    var closesAt: String
 
     init(_ window: DeliveryWindow) {
         self.id = window.id
@@ -42,6 +46,41 @@ struct DeliveryWindowDocument: ResponseEncodable {
         self.to = window.to
         self.capacity = window.capacity
         self.remaining = window.remaining
+        self.zones = window.zoneIDs
+        self.closesAt = window.closesAt
+    }
+}
+
+/// A delivery zone as the API lists it.
+struct ZoneDocument: ResponseEncodable {
+    var id: Int
+    var name: String
+    var postcodes: [String]
+    var fee: Int
+
+    init(_ zone: Zone) {
+        self.id = zone.id
+        self.name = zone.name
+        self.postcodes = zone.postcodes
+        self.fee = zone.fee
+    }
+}
+
+/// A place in a waiting list as the API shows it to the person in line.
+struct WaitlistEntryDocument: ResponseEncodable {
+    var token: String
+    var deliveryWindow: Int
+    var status: String
+    var position: Int
+    /// The page that shows the place in line (and, once offered, the checkout for the held place).
+    var url: String
+
+    init(_ entry: WaitlistEntry, store: Store, position: Int) {
+        self.token = entry.token
+        self.deliveryWindow = entry.windowID
+        self.status = entry.status.rawValue
+        self.position = position
+        self.url = "/s/\(store.slug)/waitlist/\(entry.token)"
     }
 }
 
@@ -67,6 +106,8 @@ struct OrderDocument: ResponseEncodable {
     var customer: OrderRequest.Customer
     var recipient: OrderRequest.Recipient
     var cardMessage: String
+    /// The delivery zone's fee, included in `total`.
+    var deliveryFee: Int
     /// ISO 8601, UTC.
     var createdAt: String
 
@@ -86,6 +127,7 @@ struct OrderDocument: ResponseEncodable {
         self.customer = order.customer
         self.recipient = order.recipient
         self.cardMessage = order.cardMessage
+        self.deliveryFee = order.deliveryFee
         let date = Date(timeIntervalSince1970: Double(order.createdAt) / 1000)
         self.createdAt = date.formatted(.iso8601)
     }

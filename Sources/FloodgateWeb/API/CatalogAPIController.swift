@@ -1,5 +1,6 @@
 import FloodgateCore
 import FloodgateStore
+import Foundation
 import Hummingbird
 
 /// `GET /api/v1/stores`, and a store's products and delivery windows.
@@ -7,6 +8,8 @@ struct CatalogAPIController: Sendable {
     let stores: any StoreRepository
     let catalog: any CatalogRepository
     let windows: any DeliveryWindowRepository
+    let tours: any TourRepository
+    let waitlists: any WaitlistRepository
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         api.get("stores", use: self.listStores)
@@ -14,6 +17,8 @@ struct CatalogAPIController: Sendable {
         store.get("products", use: self.listProducts)
         store.get("products/:id", use: self.showProduct)
         store.get("delivery-windows", use: self.listWindows)
+        store.get("zones", use: self.listZones)
+        store.post("delivery-windows/:id/waitlist", use: self.joinWaitlist)
     }
 
     @Sendable func listStores(_ request: Request, context: AppRequestContext) async throws -> [StoreDocument] {
@@ -34,8 +39,43 @@ struct CatalogAPIController: Sendable {
         return ProductDocument(product)
     }
 
+    /// `?postcode=` keeps the tours that deliver there.
     @Sendable func listWindows(_ request: Request, context: AppRequestContext) async throws -> [DeliveryWindowDocument] {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
-        return try await self.windows.open(for: store).map(DeliveryWindowDocument.init)
+        var windows = try await self.windows.open(for: store)
+        if let postcode = request.uri.queryParameters.get("postcode") {
+            let zone = try await self.tours.zones(storeID: store.id).zone(for: postcode)
+            windows = windows.filter { $0.serves(zone: zone?.id) }
+        }
+        return windows.map(DeliveryWindowDocument.init)
+    }
+
+    @Sendable func listZones(_ request: Request, context: AppRequestContext) async throws -> [ZoneDocument] {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        return try await self.tours.zones(storeID: store.id).map(ZoneDocument.init)
+    }
+
+    /// Joins a full tour's waiting list: `201` with the entry's secret link; `409` while the tour has places.
+    @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WaitlistEntryDocument> {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let id = try context.id("id", "delivery window")
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let draft = try OrderBodyDecoder.decode(WaitlistRequest.Draft.self, Data(buffer: body))
+        do {
+            let entry = try await self.waitlists.join(try draft.validated(windowID: id), store: store)
+            let position = try await self.waitlists.position(of: entry)
+            return EditedResponse(status: .created, response: WaitlistEntryDocument(entry, store: store, position: position))
+        } catch let error as WaitlistError {
+            switch error {
+            case .tourNotFound: throw Problem.notFound("There is no delivery window \(id) in \(store.name).")
+            case .placesLeft(let left):
+                throw Problem(
+                    "places-left", status: .conflict, title: "The delivery window has places",
+                    detail: "\(left) places are free: order instead of waiting."
+                )
+            case .tourClosed:
+                throw Problem("window-closed", status: .conflict, title: "The delivery window is closed", detail: "It takes no more orders.")
+            }
+        }
     }
 }

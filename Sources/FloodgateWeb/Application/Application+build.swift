@@ -86,7 +86,7 @@ func buildRouter(
 
     let api = router.group("api/v1")
     try OpenAPIDocument.addRoutes(to: api, resourcesDirectory: views.resourcesDirectory)
-    CatalogAPIController(stores: stores, catalog: catalog, windows: windows).addRoutes(to: api)
+    CatalogAPIController(stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
     let admin = api.group("admin").add(middleware: AdminAuthMiddleware(token: config.adminToken))
     AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
