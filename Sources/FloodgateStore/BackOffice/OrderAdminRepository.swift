@@ -5,7 +5,7 @@ import SQLKit
 /// orders behind assembly sheets and courier manifests.
 public protocol OrderAdminRepository: Sendable {
     /// One page of a store's orders, newest first, and the cursor for the next page (nil: the last page).
-    func list(_ filter: OrderFilter) async throws -> OrderPage
+    func list(_ filter: OrderFilter) async throws -> OrderListing
     /// Moves an order one step on (or cancels it, freeing its place for the waiting list), recorded with who
     /// did it. Throws ``StatusChangeError``; nil if the store has no such order.
     func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus?
@@ -69,7 +69,7 @@ public struct OrderSummary: Hashable, Sendable {
 }
 
 /// A page of the order list.
-public struct OrderPage: Hashable, Sendable {
+public struct OrderListing: Hashable, Sendable {
     public var orders: [OrderSummary]
     /// Pass as `before` for the next page; nil on the last one.
     public var next: Int?

@@ -12,7 +12,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         self.hold = Int64(holdMinutes) * 60_000
     }
 
-    public func list(_ filter: OrderFilter) async throws -> OrderPage {
+    public func list(_ filter: OrderFilter) async throws -> OrderListing {
         let limit = max(1, min(filter.limit, 200))
         let rows = try await self.database.read { db in
             var query = db.select()
@@ -45,7 +45,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 createdAt: try row.decode(column: "created_at", as: Int64.self)
             )
         }
-        return OrderPage(orders: orders, next: rows.count > limit ? orders.last?.id : nil)
+        return OrderListing(orders: orders, next: rows.count > limit ? orders.last?.id : nil)
     }
 
     /// Narrows a list by what staff typed: an order number finds that order; digits find phone numbers that

@@ -1,3 +1,4 @@
+import FloodgateStore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -7,6 +8,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer of the connection (the proxy's address behind HAProxy/nginx; see ``ClientLimits/address(_:_:)``).
     public let remoteAddress: SocketAddress?
+    /// The signed-in member of staff on back-office pages (set by ``StaffSessionMiddleware``).
+    public var staff: StaffSession?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

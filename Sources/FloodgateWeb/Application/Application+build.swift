@@ -72,6 +72,8 @@ func buildRouter(
     router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
+    let staff = SQLStaffRepository(database: database)
+    router.add(middleware: StaffSessionMiddleware(staff: staff))
     router.add(
         middleware: FileMiddleware(
             views.staticDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
@@ -104,6 +106,13 @@ func buildRouter(
     WaitlistController(
         stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, checkout: checkout, views: views
     ).addRoutes(to: router)
+
+    // The back-office, for signed-in staff (StaffSessionMiddleware).
+    let shell = BackOfficeShell(stores: stores, views: views)
+    let orderAdmin = SQLOrderAdminRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
+    LoginController(shell: shell, staff: staff, secureCookies: config.publicURL.hasPrefix("https://")).addRoutes(to: router)
+    OrdersBackOfficeController(shell: shell, orders: orders, admin: orderAdmin, tours: tours, waitlists: waitlists).addRoutes(to: router)
+    PrintController(shell: shell, orders: orders, admin: orderAdmin, windows: windows, tours: tours).addRoutes(to: router)
     return router
 }
 

@@ -1,0 +1,31 @@
+import FloodgateCore
+import FloodgateStore
+import Hummingbird
+
+/// What every back-office controller needs: the store a `/admin/{store}/…` page is for, the header it shows,
+/// and rendering.
+struct BackOfficeShell: Sendable {
+    let stores: any StoreRepository
+    let views: Views
+
+    func store(_ context: AppRequestContext) async throws -> Store {
+        try await StoreLookup(stores: self.stores).store(for: context)
+    }
+
+    func chrome(_ title: String, _ context: AppRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
+        AdminChrome(
+            title: title, session: context.staff, store: store, stores: try await self.stores.all(),
+            flash: request?.uri.queryParameters.get("done")
+        )
+    }
+
+    func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok) -> Response {
+        self.views.render(page, status: status)
+    }
+
+    /// After a post, back to a page with a message (post/redirect/get: a reload never posts twice).
+    static func redirect(_ path: String, done message: String) -> Response {
+        let encoded = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return .redirect(to: "\(path)\(path.contains("?") ? "&" : "?")done=\(encoded)", type: .normal)
+    }
+}

@@ -1,0 +1,116 @@
+import FloodgateCore
+import FloodgateStore
+import Hummingbird
+
+/// The day at a glance, the order list and an order's page with its status workflow.
+struct OrdersBackOfficeController: Sendable {
+    let shell: BackOfficeShell
+    let orders: any OrderRepository
+    let admin: any OrderAdminRepository
+    let tours: any TourRepository
+    let waitlists: any WaitlistRepository
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("admin/:store", use: self.dashboard)
+        router.get("admin/:store/orders", use: self.list)
+        router.get("admin/:store/orders/:number", use: self.detail)
+        router.post("admin/:store/orders/:number/status", use: self.changeStatus)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await self.shell.store(context)
+        let today = LocalTime.now(in: store.timeZone).date
+        let tomorrow = LocalTime.date(daysFromNow: 1, in: store.timeZone)
+        async let tours = self.tours.tours(storeID: store.id, from: today, to: tomorrow)
+        async let zones = self.tours.zones(storeID: store.id)
+        async let waiting = self.waitlists.lengths(storeID: store.id, fromDate: today)
+        let page = DashboardPage(
+            chrome: try await self.shell.chrome("Today", context, store: store, request: request), store: store,
+            dates: [("Today", today), ("Tomorrow", tomorrow)], tours: try await tours, zones: try await zones, waiting: try await waiting
+        )
+        return self.shell.render(page)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await self.shell.store(context)
+        let query = request.uri.queryParameters
+        var filter = OrderFilter(storeID: store.id)
+        var errors: [String] = []
+        if let date = query.get("date"), !date.isEmpty {
+            if CivilDate(date) != nil { filter.date = date } else { errors.append("The delivery date must be a date like 2026-02-14.") }
+        }
+        if let tour = query.get("tour"), !tour.isEmpty {
+            if let id = Int(tour) { filter.windowID = id } else { errors.append("Choose a tour from the list.") }
+        }
+        if let status = query.get("status"), !status.isEmpty {
+            if let value = OrderStatus(rawValue: status) { filter.status = value } else { errors.append("Choose a status from the list.") }
+        }
+        if let text = query.get("q"), !text.trimmingSpaces.isEmpty { filter.text = String(text.trimmingSpaces.prefix(100)) }
+        if let before = query.get("before").flatMap({ Int($0) }) { filter.before = before }
+        // Tours to choose from: around the chosen day, or the coming week.
+        let day = filter.date ?? LocalTime.now(in: store.timeZone).date
+        let end = CivilDate(day).map { $0.adding(days: 7).description } ?? day
+        async let listing = self.admin.list(filter)
+        async let tours = self.tours.tours(storeID: store.id, from: day, to: end)
+        var fields: [String: String] = [:]
+        for key in ["date", "tour", "status", "q"] { fields[key] = query.get(key) }
+        let page = OrderListPage(
+            chrome: try await self.shell.chrome("Orders", context, store: store, request: request), store: store, filter: filter,
+            page: try await listing, tours: try await tours, query: fields, errors: errors
+        )
+        return self.shell.render(page, status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await self.shell.store(context)
+        let order = try await self.order(store: store, context: context)
+        return try await self.detailPage(store: store, order: order, context: context, request: request)
+    }
+
+    @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let session = try BackOfficeForm.session(context)
+        let store = try await self.shell.store(context)
+        let form = try await BackOfficeForm.read(request, context: context)
+        let order = try await self.order(store: store, context: context)
+        guard let target = form["status"].flatMap(OrderStatus.init(rawValue:)) else {
+            return try await self.detailPage(store: store, order: order, context: context, alerts: ["Choose a status."], status: .unprocessableContent)
+        }
+        // The form says which status it was drawn for: a change someone else made meanwhile is not overwritten.
+        if let drawn = form["from"].flatMap(OrderStatus.init(rawValue:)), drawn != order.status {
+            let alert = "Someone changed this order to “\(order.status.label)” meanwhile. Check it and try again."
+            return try await self.detailPage(store: store, order: order, context: context, alerts: [alert], status: .conflict)
+        }
+        let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
+        do {
+            _ = try await self.admin.changeStatus(
+                storeID: store.id, orderID: id, to: target, reason: form["reason"] ?? "", by: Actor(staffID: session.staff.id, name: session.staff.name)
+            )
+        } catch let error as StatusChangeError {
+            let alert: String
+            switch error {
+            case .reasonRequired: alert = "Say why the order is cancelled: the customer will ask."
+            case .notAllowed(let from, let to): alert = "An order that is “\(from.label)” cannot become “\(to.label)”."
+            }
+            let current = try await self.order(store: store, context: context)
+            return try await self.detailPage(store: store, order: current, context: context, alerts: [alert], status: .conflict)
+        }
+        return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: "Order \(order.number) is now \(target.label).")
+    }
+
+    private func order(store: Store, context: AppRequestContext) async throws -> Order {
+        let number = context.parameters.get("number") ?? ""
+        guard let order = try await self.orders.find(store: store, number: number) else { throw Problem.notFound("There is no order \(number).") }
+        return order
+    }
+
+    private func detailPage(
+        store: Store, order: Order, context: AppRequestContext, request: Request? = nil, alerts: [String] = [], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
+        let page = OrderDetailPage(
+            chrome: try await self.shell.chrome("Order \(order.number)", context, store: store, request: request), store: store, order: order,
+            events: try await self.admin.events(orderID: id), alerts: alerts
+        )
+        return self.shell.render(page, status: status)
+    }
+}
