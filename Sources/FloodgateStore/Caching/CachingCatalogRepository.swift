@@ -32,6 +32,11 @@ public struct CachingCatalogRepository: CatalogRepository {
         self.cache.remove(storeID)
         return product
     }
+
+    public func save(_ products: [Product], storeID: Int) async throws -> [Product] {
+        defer { self.cache.remove(storeID) }
+        return try await self.base.save(products, storeID: storeID)
+    }
 }
 
 /// Serves the list of stores from memory for up to `ttl` (stores change rarely; every request looks one up).

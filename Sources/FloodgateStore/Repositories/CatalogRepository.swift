@@ -11,6 +11,15 @@ public protocol CatalogRepository: Sendable {
     func products(storeID: Int, ids: [Int]) async throws -> [Product]
     /// Applies `change` to one product; the product as it is now, or nil when the store has no such product.
     func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product?
+    /// Saves whole products in one transaction — all of them or none: id 0 adds a product (at the end of the
+    /// catalog), any other id replaces that product of the store. Returns them as stored; throws
+    /// ``CatalogError/unknownProduct(_:)`` for an id the store does not have.
+    func save(_ products: [Product], storeID: Int) async throws -> [Product]
+}
+
+/// Why a catalog change was refused.
+public enum CatalogError: Error, Hashable, Sendable {
+    case unknownProduct(Int)
 }
 
 /// ``CatalogRepository`` on the shop's database.
@@ -48,6 +57,42 @@ public struct SQLCatalogRepository: CatalogRepository {
             try await update.run()
             return try await db.select().column("*").from("products")
                 .where("store_id", .equal, storeID).where("id", .equal, id).first().map(Product.init(row:))
+        }
+    }
+
+    public func save(_ products: [Product], storeID: Int) async throws -> [Product] {
+        try await self.database.transaction { db in
+            var position = try await db.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p").from("products")
+                .where("store_id", .equal, storeID).first().flatMap { try $0.decodeNil(column: "p") ? nil : $0.decode(column: "p", as: Int.self) } ?? 0
+            var saved: [Product] = []
+            let now = Clock.nowMillis
+            for var product in products {
+                let (photos, composition) = (try JSONColumn.encode(product.photos), try JSONColumn.encode(product.composition))
+                if product.id == 0 {
+                    position += 1
+                    let row = try await db.raw(
+                        """
+                        INSERT INTO products (store_id, name, description, price, currency, available, photos, composition, position, updated_at)                         VALUES (\(bind: storeID), \(bind: product.name), \(bind: product.description), \(bind: product.price.minorUnits), \
+                        \(bind: product.price.currency), \(bind: product.available ? 1 : 0), \(bind: photos), \(bind: composition), \(bind: position), \
+                        \(bind: now)) RETURNING id
+                        """
+                    ).first()
+                    product.id = try row?.decode(column: "id", as: Int.self) ?? 0
+                } else {
+                    let row = try await db.raw(
+                        """
+                        UPDATE products SET name = \(bind: product.name), description = \(bind: product.description), \
+                        price = \(bind: product.price.minorUnits), available = \(bind: product.available ? 1 : 0), photos = \(bind: photos), \
+                        composition = \(bind: composition), updated_at = \(bind: now) \
+                        WHERE id = \(bind: product.id) AND store_id = \(bind: storeID) RETURNING id
+                        """
+                    ).first()
+                    guard row != nil else { throw CatalogError.unknownProduct(product.id) }
+                }
+                product.storeID = storeID
+                saved.append(product)
+            }
+            return saved
         }
     }
 

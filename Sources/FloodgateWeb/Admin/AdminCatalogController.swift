@@ -25,8 +25,7 @@ struct AdminCatalogController: Sendable {
         guard let product = try await self.catalog.update(storeID: store.id, id: id, change: change) else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")
         }
-        self.views.pages.invalidate(store: store.slug)
-        self.views.carts.invalidate(store: store.slug)
+        self.views.invalidate(store: store)
         return ProductDocument(product)
     }
 }

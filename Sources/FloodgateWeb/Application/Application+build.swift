@@ -113,6 +113,10 @@ func buildRouter(
     LoginController(shell: shell, staff: staff, secureCookies: config.publicURL.hasPrefix("https://")).addRoutes(to: router)
     OrdersBackOfficeController(shell: shell, orders: orders, admin: orderAdmin, tours: tours, waitlists: waitlists).addRoutes(to: router)
     PrintController(shell: shell, orders: orders, admin: orderAdmin, windows: windows, tours: tours).addRoutes(to: router)
+    DeliveryBackOfficeController(shell: shell, tours: tours, windows: windows, waitlists: waitlists, daysAhead: config.tourDaysAhead)
+        .addRoutes(to: router)
+    CatalogBackOfficeController(shell: shell, catalog: catalog, photosDirectory: config.photosDirectory).addRoutes(to: router)
+    ExportsController(shell: shell, catalog: catalog, admin: orderAdmin).addRoutes(to: router)
     return router
 }
 

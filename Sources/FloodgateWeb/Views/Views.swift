@@ -1,3 +1,4 @@
+import FloodgateCore
 import Foundation
 import Hummingbird
 import Mustache
@@ -37,6 +38,12 @@ struct Views: Sendable {
     /// Renders a page model with its template as an HTML response.
     func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         self.html(self.library.render(page, withTemplate: Page.template) ?? "", status: status, headers: headers)
+    }
+
+    /// Drops every rendered page of a store (its catalog, product or prices changed).
+    func invalidate(store: Store) {
+        self.pages.invalidate(store: store.slug)
+        self.carts.invalidate(store: store.slug)
     }
 
     /// Rendered HTML as a response, `no-store` unless `headers` say otherwise.

@@ -1,0 +1,87 @@
+/// Comma-separated values as spreadsheets write them (RFC 4180): quoted fields may hold commas, quotes
+/// (doubled) and line breaks; lines end in CRLF or LF.
+public enum CSV {
+    /// A record and the line of the file it starts on (1-based), for error messages a person can act on.
+    public struct Record: Hashable, Sendable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    /// Why a file could not be read at all.
+    public struct SyntaxError: Error, Hashable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    /// Every record of `text`; blank lines are skipped. A byte-order mark at the start is ignored.
+    public static func parse(_ text: String) throws(SyntaxError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var line = 1
+        var recordLine = 1
+        var quoted = false
+        var afterQuote = false
+        var iterator = Array(text.unicodeScalars.drop { $0 == "\u{FEFF}" }).makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let scalar = pending { pending = nil; return scalar }
+            return iterator.next()
+        }
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            fields = []
+            field = ""
+        }
+        while let scalar = next() {
+            if quoted {
+                if scalar == "\"" {
+                    if let following = next() {
+                        if following == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = following }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case ",":
+                fields.append(field)
+                field = ""
+                afterQuote = false
+            case "\r":
+                continue
+            case "\n":
+                endRecord()
+                line += 1
+                recordLine = line
+                afterQuote = false
+            case "\"" where field.isEmpty && !afterQuote:
+                quoted = true
+            default:
+                if afterQuote { throw SyntaxError(line: line, message: "Text after a closing quote; put the whole field in quotes.") }
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if quoted { throw SyntaxError(line: recordLine, message: "A quote is opened and never closed.") }
+        endRecord()
+        return records
+    }
+
+    /// One line of CSV (with CRLF) for these fields, quoted where needed.
+    ///
+    /// `protectFormulas`: a field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a
+    /// leading apostrophe — customers type these fields, and an export is opened in a spreadsheet.
+    public static func line(_ fields: [String], protectFormulas: Bool = true) -> String {
+        fields.map { raw in
+            var value = raw
+            if protectFormulas, let first = value.first, "=+-@".contains(first) { value = "'" + value }
+            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            return "\"" + value.replacing("\"", with: "\"\"") + "\""
+        }.joined(separator: ",") + "\r\n"
+    }
+}
