@@ -33,27 +33,28 @@ struct OrdersBackOfficeController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
-        let query = request.uri.queryParameters
+        // Read as a form is encoded (a GET form sends spaces as `+`).
+        let query = FormBody(encoded: request.uri.query ?? "")
         var filter = OrderFilter(storeID: store.id)
         var errors: [String] = []
-        if let date = query.get("date"), !date.isEmpty {
+        if let date = query["date"], !date.isEmpty {
             if CivilDate(date) != nil { filter.date = date } else { errors.append("The delivery date must be a date like 2026-02-14.") }
         }
-        if let tour = query.get("tour"), !tour.isEmpty {
+        if let tour = query["tour"], !tour.isEmpty {
             if let id = Int(tour) { filter.windowID = id } else { errors.append("Choose a tour from the list.") }
         }
-        if let status = query.get("status"), !status.isEmpty {
+        if let status = query["status"], !status.isEmpty {
             if let value = OrderStatus(rawValue: status) { filter.status = value } else { errors.append("Choose a status from the list.") }
         }
-        if let text = query.get("q"), !text.trimmingSpaces.isEmpty { filter.text = String(text.trimmingSpaces.prefix(100)) }
-        if let before = query.get("before").flatMap({ Int($0) }) { filter.before = before }
+        if let text = query["q"], !text.trimmingSpaces.isEmpty { filter.text = String(text.trimmingSpaces.prefix(100)) }
+        if let before = query["before"].flatMap({ Int($0) }) { filter.before = before }
         // Tours to choose from: around the chosen day, or the coming week.
         let day = filter.date ?? LocalTime.now(in: store.timeZone).date
         let end = CivilDate(day).map { $0.adding(days: 7).description } ?? day
         async let listing = self.admin.list(filter)
         async let tours = self.tours.tours(storeID: store.id, from: day, to: end)
         var fields: [String: String] = [:]
-        for key in ["date", "tour", "status", "q"] { fields[key] = query.get(key) }
+        for key in ["date", "tour", "status", "q"] { fields[key] = query[key] }
         let page = OrderListPage(
             chrome: try await self.shell.chrome("Orders", context, store: store, request: request), store: store, filter: filter,
             page: try await listing, tours: try await tours, query: fields, errors: errors

@@ -31,10 +31,16 @@ extension TestResponse {
     static func fetch(
         _ client: HTTPClient, _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> TestResponse {
+        try await Self.fetch(client, method, url, headers: headers, bytes: body.map { Array($0.utf8) })
+    }
+
+    static func fetch(
+        _ client: HTTPClient, _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], bytes: [UInt8]?
+    ) async throws -> TestResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 10 * 1024 * 1024)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))

@@ -1,0 +1,240 @@
+import FloodgateCore
+import FloodgateStore
+import Foundation
+import Testing
+
+@Suite("Back-office: sessions, CSRF, roles, order workflow, catalog import and photos")
+struct BackOfficeTests {
+    /// Places `count` orders through the API, with different customers; returns their numbers.
+    static func placeOrders(_ server: TestServer, count: Int) async throws -> [String] {
+        var numbers: [String] = []
+        for index in 0..<count {
+            var body = try JSONSerialization.jsonObject(with: Data(try await server.orderBody().utf8)) as! [String: Any]
+            body["customer"] = ["name": "Customer \(index) Petrova", "phone": "+7 495 100-20-\(30 + index)", "email": "c\(index)@example.com"]
+            let placed = try await server.postJSON("/api/v1/stores/petals/orders", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+            try #require(placed.status == 201)
+            numbers.append(placed.object["number"] as? String ?? "")
+        }
+        return numbers
+    }
+
+    @Test("Pages need a session, posts need its CSRF token, and the cookie is HttpOnly and SameSite=Strict", arguments: TestEngine.available)
+    func sessionsAndCSRF(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            try await server.addStaff("sasha@shop.example", role: .staff)
+            let number = try await Self.placeOrders(server, count: 1)[0]
+            let statusPath = "/admin/petals/orders/\(number)/status"
+
+            let anonymous = try await server.get("/admin/petals/orders?status=new")
+            #expect(anonymous.status == 303)
+            #expect(anonymous.header("location") == "/admin/login?next=%2Fadmin%2Fpetals%2Forders%3Fstatus%3Dnew")
+            #expect(try await server.postForm(statusPath, [("status", "confirmed")]).status == 401)
+
+            // The login form's own token must come back with its cookie.
+            let form = try await server.get("/admin/login")
+            let forged = try await server.postForm(
+                "/admin/login", [("csrf", "0123"), ("email", "sasha@shop.example"), ("password", "correct horse battery")],
+                cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
+            )
+            #expect(forged.status == 403)
+            #expect(forged.cookies["fg_staff"] == nil)
+            let wrong = try await server.postForm(
+                "/admin/login", [("csrf", TestServer.csrf(in: form.body)), ("email", "sasha@shop.example"), ("password", "not the password")],
+                cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
+            )
+            #expect(wrong.status == 401)
+            #expect(wrong.body.contains("Wrong email or password"))
+
+            let login = try await server.get("/admin/login")
+            let signedIn = try await server.postForm(
+                "/admin/login", [("csrf", TestServer.csrf(in: login.body)), ("email", "Sasha@Shop.example"), ("password", "correct horse battery")],
+                cookie: "fg_login=\(login.cookies["fg_login"] ?? "")"
+            )
+            #expect(signedIn.status == 303)
+            let setCookie = signedIn.headers["set-cookie"].first { $0.hasPrefix("fg_staff=") } ?? ""
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.contains("SameSite=Strict"))
+            #expect(setCookie.contains("Path=/admin"))
+
+            let staff = try await server.signIn("sasha@shop.example")
+            #expect(!staff.csrf.isEmpty)
+            let page = try await staff.get("/admin/petals/orders")
+            #expect(page.status == 200)
+            #expect(page.header("cache-control") == "no-store")
+
+            // Without the token, with another token, or marked cross-site by the browser: refused, nothing changed.
+            #expect(try await staff.post(statusPath, [("status", "confirmed")], csrf: "").status == 403)
+            #expect(try await staff.post(statusPath, [("status", "confirmed")], csrf: "deadbeefdeadbeef").status == 403)
+            #expect(try await staff.post(statusPath, [("status", "confirmed")], headers: [("Sec-Fetch-Site", "cross-site")]).status == 403)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM orders WHERE status = 'new'") == 1)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM order_events") == 0)
+
+            let changed = try await staff.post(statusPath, [("status", "confirmed"), ("from", "new")])
+            #expect(changed.status == 303)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM orders WHERE status = 'confirmed'") == 1)
+            let detail = try await staff.get("/admin/petals/orders/\(number)")
+            #expect(detail.body.contains("new → <strong>confirmed</strong> by Staff sas"))
+
+            // Signed out: the old cookie opens nothing.
+            #expect(try await staff.post("/admin/logout", []).status == 303)
+            #expect(try await staff.get("/admin/petals/orders").status == 303)
+        }
+    }
+
+    @Test("Five failed sign-ins make the account wait, even with the right password")
+    func loginThrottle() async throws {
+        try await TestServer.run(.sqlite) { server in
+            try await server.addStaff("olga@shop.example", role: .owner)
+            for _ in 0..<5 {
+                let form = try await server.get("/admin/login")
+                let answer = try await server.postForm(
+                    "/admin/login", [("csrf", TestServer.csrf(in: form.body)), ("email", "olga@shop.example"), ("password", "guess")],
+                    cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
+                )
+                #expect(answer.status == 401)
+            }
+            let form = try await server.get("/admin/login")
+            let answer = try await server.postForm(
+                "/admin/login", [("csrf", TestServer.csrf(in: form.body)), ("email", "olga@shop.example"), ("password", "correct horse battery")],
+                cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
+            )
+            #expect(answer.status == 429)
+            #expect(answer.cookies["fg_staff"] == nil)
+        }
+    }
+
+    @Test("Staff cannot reach owner pages; owners can", arguments: TestEngine.available)
+    func rolesSeparateOwnerPages(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            try await server.addStaff("sasha@shop.example", role: .staff)
+            try await server.addStaff("olga@shop.example", role: .owner)
+            let staff = try await server.signIn("sasha@shop.example")
+            let owner = try await server.signIn("olga@shop.example")
+            for path in ["/admin/petals/products", "/admin/petals/products/1", "/admin/petals/exports", "/admin/petals/exports/catalog.csv", "/admin/petals/delivery"] {
+                #expect(try await staff.get(path).status == 403, "\(path)")
+                #expect(try await owner.get(path).status == 200, "\(path)")
+            }
+            #expect(try await staff.post("/admin/petals/zones", [("id", "0"), ("name", "North"), ("postcodes", "101*")]).status == 403)
+            #expect(try await staff.post("/admin/petals/products/1", [("name", "Hacked"), ("price", "1")]).status == 403)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM zones") == 0)
+            #expect(try await owner.post("/admin/petals/zones", [("id", "0"), ("name", "North"), ("postcodes", "101*, 125000"), ("fee", "300")]).status == 303)
+            #expect(try await server.database.scalar("SELECT fee FROM zones") == 30_000)
+            // Pages both roles work with.
+            for path in ["/admin/petals/", "/admin/petals/orders", "/admin/petals/tours"] { #expect(try await staff.get(path).status == 200, "\(path)") }
+            #expect(!(try await staff.get("/admin/petals/").body.contains("/admin/petals/products")), "staff are not shown owner links")
+        }
+    }
+
+    @Test("The order list filters by status, day, tour and search, a page at a time", arguments: TestEngine.available)
+    func orderListFilters(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            try await server.addStaff("sasha@shop.example", role: .staff)
+            let numbers = try await Self.placeOrders(server, count: 7)
+            let staff = try await server.signIn("sasha@shop.example")
+            func rows(_ query: String) async throws -> Int {
+                try await staff.get("/admin/petals/orders?\(query)").body.components(separatedBy: "<tr data-status").count - 1
+            }
+            #expect(try await rows("") == 7)
+            #expect(try await rows("q=\(numbers[2])") == 1)
+            #expect(try await rows("q=100-20-34") == 1, "phone digits, however formatted")
+            #expect(try await rows("q=customer+5") == 1, "a name, in any letter case")
+            #expect(try await rows("q=petrova") == 7)
+            #expect(try await rows("status=confirmed") == 0)
+            let window = try await server.firstOpenWindow()
+            #expect(try await rows("tour=\(window)") == 7)
+            #expect(try await staff.get("/admin/petals/orders?date=14-02-2026").status == 400)
+
+            // Keyset pages: newest first, no order twice, none left out.
+            let admin = SQLOrderAdminRepository(database: server.database)
+            var seen: [Int] = []
+            var cursor: Int?
+            repeat {
+                let page = try await admin.list(OrderFilter(storeID: 1, before: cursor, limit: 3))
+                seen += page.orders.map(\.id)
+                cursor = page.next
+            } while cursor != nil
+            #expect(seen == seen.sorted(by: >))
+            #expect(Set(seen).count == 7)
+        }
+    }
+
+    @Test("A catalog import with a bad row applies nothing and names the row; a good one applies all", arguments: TestEngine.available)
+    func catalogImport(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            try await server.addStaff("olga@shop.example", role: .owner)
+            let owner = try await server.signIn("olga@shop.example")
+            let export = try await owner.get("/admin/petals/exports/catalog.csv")
+            #expect(export.status == 200)
+            #expect(export.header("content-type")?.hasPrefix("text/csv") == true)
+            var lines = export.body.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines[0] == "id,name,description,price,available,composition,photos")
+            let before = try await server.database.scalar("SELECT CAST(SUM(price) AS BIGINT) FROM products WHERE store_id = 1")
+            let count = try await server.database.scalar("SELECT COUNT(*) FROM products WHERE store_id = 1")
+
+            // Line 2 gets a new price (fine); line 4 a price nobody can read; a new product at the end.
+            var first = try CSV.parse(lines[1])[0].fields
+            first[3] = "9999.00"
+            lines[1] = CSV.line(first).trimmingCharacters(in: .newlines)
+            var third = try CSV.parse(lines[3])[0].fields
+            third[3] = "cheap"
+            lines[3] = CSV.line(third).trimmingCharacters(in: .newlines)
+            lines.append(",Spring tulips,Twenty-five tulips,3500,yes,Tulip|yellow|25,")
+            let bad = try await owner.upload("/admin/petals/exports/catalog", field: "file", filename: "catalog.csv", type: "text/csv", bytes: Array(lines.joined(separator: "\r\n").utf8))
+            #expect(bad.status == 422)
+            #expect(bad.body.contains("Line 4, price"))
+            #expect(try await server.database.scalar("SELECT CAST(SUM(price) AS BIGINT) FROM products WHERE store_id = 1") == before)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM products WHERE store_id = 1") == count)
+
+            lines[3] = CSV.line({ var fields = third; fields[3] = "4100.50"; return fields }()).trimmingCharacters(in: .newlines)
+            let good = try await owner.upload("/admin/petals/exports/catalog", field: "file", filename: "catalog.csv", type: "text/csv", bytes: Array(lines.joined(separator: "\r\n").utf8))
+            #expect(good.status == 303, "\(good.body.prefix(2000))")
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM products WHERE store_id = 1") == count + 1)
+            let id = Int(first[0])!
+            #expect(try await server.database.scalar("SELECT price FROM products WHERE id = \(id)") == 999_900)
+            // The storefront shows it at once (the rendered pages were dropped).
+            let api = try await server.get("/api/v1/stores/petals/products/\(id)")
+            #expect(api.object["price"] as? Int == 999_900)
+            #expect(try await server.get("/s/petals/", headers: [("User-Agent", "Mozilla/5.0")]).body.contains("Spring tulips"))
+
+            // Unknown ids and a broken file are named too.
+            let unknown = try await owner.upload(
+                "/admin/petals/exports/catalog", field: "file", filename: "c.csv", type: "text/csv",
+                bytes: Array("id,name,description,price,available,composition,photos\r\n999999,X,,10,yes,,\r\n".utf8)
+            )
+            #expect(unknown.status == 422)
+            #expect(unknown.body.contains("Line 2, id"))
+        }
+    }
+
+    @Test("A photo upload is checked by its bytes and served with cache headers; other files are refused", arguments: TestEngine.available)
+    func photoUpload(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            try await server.addStaff("olga@shop.example", role: .owner)
+            let owner = try await server.signIn("olga@shop.example")
+            // A 1×1 PNG.
+            let png: [UInt8] = [
+                0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+                0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
+                0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
+                0xAE, 0x42, 0x60, 0x82,
+            ]
+            let refused = try await owner.upload("/admin/petals/products/1/photo", field: "photo", filename: "rose.jpg", type: "image/jpeg", bytes: Array("<?php echo 1; ?>".utf8))
+            #expect(refused.status == 422)
+            #expect(refused.body.contains("Upload a JPEG, PNG or WebP photo"))
+            let uploaded = try await owner.upload("/admin/petals/products/1/photo", field: "photo", filename: "rose.png", type: "image/png", bytes: png)
+            #expect(uploaded.status == 303)
+            let product = try await server.get("/api/v1/stores/petals/products/1").object
+            let path = try #require((product["photos"] as? [String])?.first)
+            #expect(path.hasPrefix("/photos/petals/1-") && path.hasSuffix(".png"))
+            let served = try await server.get(path)
+            #expect(served.status == 200)
+            #expect(Array(served.body.utf8).count > 0)
+            #expect(served.header("cache-control")?.contains("max-age=604800") == true)
+            // Without the session's token, nothing is written.
+            let files = try FileManager.default.contentsOfDirectory(atPath: server.dataDirectory + "/photos/petals").count
+            let forged = StaffBrowser(server: server, cookie: owner.cookie, csrf: "forged")
+            #expect(try await forged.upload("/admin/petals/products/1/photo", field: "photo", filename: "x.png", type: "image/png", bytes: png).status == 403)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: server.dataDirectory + "/photos/petals").count == files)
+        }
+    }
+}

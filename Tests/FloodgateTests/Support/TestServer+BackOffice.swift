@@ -1,0 +1,64 @@
+import FloodgateCore
+import FloodgateStore
+import FloodgateWeb
+import Foundation
+
+/// A signed-in back-office browser, as far as HTTP goes: its session cookie and the CSRF token of its forms.
+struct StaffBrowser: Sendable {
+    let server: TestServer
+    let cookie: String
+    let csrf: String
+
+    func get(_ path: String) async throws -> TestResponse {
+        try await self.server.get(path, headers: [("Cookie", self.cookie)])
+    }
+
+    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: [(String, String)] = []) async throws -> TestResponse {
+        var all = fields
+        if let token = csrf ?? Optional(self.csrf), !token.isEmpty { all.append(("csrf", token)) }
+        let body = all.map { "\(TestServer.formEncode($0.0))=\(TestServer.formEncode($0.1))" }.joined(separator: "&")
+        return try await self.server.request(
+            .POST, path, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", self.cookie)] + headers, body: body
+        )
+    }
+
+    /// A `multipart/form-data` post with one file and the CSRF token.
+    func upload(_ path: String, field: String, filename: String, type: String, bytes: [UInt8]) async throws -> TestResponse {
+        let boundary = "----floodgate\(UUID().uuidString)"
+        var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(self.csrf)\r\n"
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+        let data = Array(body.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        return try await TestResponse.fetch(
+            self.server.client, .POST, self.server.baseURL + path,
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)"), ("Cookie", self.cookie)], bytes: data
+        )
+    }
+}
+
+extension TestServer {
+    /// Adds an account (bcrypt at a low cost: tests sign in often).
+    func addStaff(_ email: String, role: StaffRole, password: String = "correct horse battery") async throws {
+        let hash = try await PasswordHasher.hash(password, cost: 4)
+        _ = try await SQLStaffRepository(database: self.database).add(email: email, name: "\(role.rawValue.capitalized) \(email.prefix(3))", role: role, passwordHash: hash)
+    }
+
+    /// Signs in through the login form, as a browser does.
+    func signIn(_ email: String, password: String = "correct horse battery") async throws -> StaffBrowser {
+        let form = try await self.get("/admin/login")
+        let loginCookie = "fg_login=\(form.cookies["fg_login"] ?? "")"
+        let answer = try await self.postForm(
+            "/admin/login", [("csrf", Self.csrf(in: form.body)), ("email", email), ("password", password), ("next", "/admin/petals/")], cookie: loginCookie
+        )
+        guard answer.status == 303, let session = answer.cookies["fg_staff"] else {
+            throw TestSetupError("sign-in as \(email) failed: \(answer.status)")
+        }
+        let cookie = "fg_staff=\(session)"
+        let page = try await self.get("/admin/petals/", headers: [("Cookie", cookie)])
+        return StaffBrowser(server: self, cookie: cookie, csrf: Self.csrf(in: page.body))
+    }
+
+    static func csrf(in html: String) -> String {
+        guard let range = html.range(of: #"name="csrf" value=""#) else { return "" }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
