@@ -70,7 +70,7 @@ struct LoginController: Sendable {
     private func page(next: String, email: String, error: String, status: HTTPResponse.Status = .ok) async throws -> Response {
         let token = RandomToken.hex(words: 2)
         let page = LoginPage(
-            chrome: AdminChrome(title: "Sign in", session: nil), csrf: token, next: Self.safeNext(next), email: email, error: error
+            chrome: AdminChrome(title: "Sign in", session: nil), csrf: token, next: Self.safeNext(next), email: email, error: error.nonEmpty
         )
         var response = self.shell.render(page, status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/admin", secure: self.secureCookies, httpOnly: true, sameSite: .strict))

@@ -42,7 +42,7 @@ struct CheckoutPage: PageModel {
         var selected: Bool
         var fewLeft: Bool
         /// The zones served, `North, Centre`; empty for a tour to every address.
-        var zones: String
+        var zones: String?
         var full: Bool
         var waitlistURL: String
     }
@@ -122,7 +122,7 @@ struct CheckoutPage: PageModel {
             let option = WindowOption(
                 id: window.id, label: "\(window.from)–\(window.to)", remaining: window.remaining,
                 selected: window.id == values.window, fewLeft: window.remaining <= 3 && window.remaining > 0,
-                zones: window.zoneIDs.compactMap { names[$0] }.joined(separator: ", "), full: window.remaining == 0,
+                zones: window.zoneIDs.compactMap { names[$0] }.joined(separator: ", ").nonEmpty, full: window.remaining == 0,
                 waitlistURL: "/s/\(store.slug)/tours/\(window.id)/waitlist"
             )
             if days.last?.label == WindowLabel.day(window.date) {

@@ -19,7 +19,8 @@ struct AdminChrome {
     var isOwner: Bool
     var csrf: String
     var stores: [StoreLink]
-    var flash: String
+    /// nil: no message (Mustache treats an empty string as true).
+    var flash: String?
 
     init(title: String, session: StaffSession?, store: Store? = nil, stores: [Store] = [], flash: String? = nil) {
         self.title = title + " — Floodgate back-office"
@@ -31,7 +32,7 @@ struct AdminChrome {
         self.isOwner = session?.staff.role == .owner
         self.csrf = session?.csrf ?? ""
         self.stores = stores.count > 1 ? stores.map { StoreLink(slug: $0.slug, name: $0.name, current: $0.id == store?.id) } : []
-        self.flash = flash ?? ""
+        self.flash = flash?.nonEmpty
     }
 }
 
@@ -42,7 +43,7 @@ struct LoginPage: PageModel {
     var csrf: String
     var next: String
     var email: String
-    var error: String
+    var error: String?
 }
 
 /// `/admin/{store}/`: today and tomorrow, tour by tour.
@@ -95,4 +96,9 @@ struct DashboardPage: PageModel {
             )
         }
     }
+}
+
+extension String {
+    /// The string, or nil when empty: Mustache sections treat an empty string as true, nil as false.
+    var nonEmpty: String? { self.isEmpty ? nil : self }
 }

@@ -10,7 +10,7 @@ struct ProductListPage: PageModel {
         var url: String
         var price: String
         var available: Bool
-        var photo: String
+        var photo: String?
     }
 
     var chrome: AdminChrome
@@ -21,7 +21,7 @@ struct ProductListPage: PageModel {
         self.chrome = chrome
         self.newURL = "/admin/\(store.slug)/products/new"
         self.products = products.map {
-            Row(name: $0.name, url: "/admin/\(store.slug)/products/\($0.id)", price: $0.price.formatted, available: $0.available, photo: $0.photos.first ?? "")
+            Row(name: $0.name, url: "/admin/\(store.slug)/products/\($0.id)", price: $0.price.formatted, available: $0.available, photo: $0.photos.first)
         }
     }
 }
@@ -54,7 +54,7 @@ struct ProductEditPage: PageModel {
         var label: String
         var value: String
         var multiline: Bool
-        var hint: String
+        var hint: String?
         var errors: [String]
         var hasError: Bool
     }
@@ -73,7 +73,7 @@ struct ProductEditPage: PageModel {
     init(chrome: AdminChrome, store: Store, product: Product?, values: Values, errors: [FieldError] = []) {
         func field(_ name: String, _ label: String, _ value: String, multiline: Bool = false, hint: String = "") -> Field {
             let messages = errors.filter { $0.field == name }.map(\.message)
-            return Field(name: name, label: label, value: value, multiline: multiline, hint: hint, errors: messages, hasError: !messages.isEmpty)
+            return Field(name: name, label: label, value: value, multiline: multiline, hint: hint.nonEmpty, errors: messages, hasError: !messages.isEmpty)
         }
         self.chrome = chrome
         let base = "/admin/\(store.slug)/products"

@@ -40,7 +40,7 @@ struct OrderListPage: PageModel {
     var statuses: [Option]
     var orders: [Row]
     var hasOrders: Bool
-    var nextURL: String
+    var nextURL: String?
     var filterErrors: [String]
 
     init(chrome: AdminChrome, store: Store, filter: OrderFilter, page: OrderListing, tours: [DeliveryWindow], query: [String: String], errors: [String]) {
@@ -65,7 +65,7 @@ struct OrderListPage: PageModel {
             items.append("before=\(next)")
             self.nextURL = "\(base)/orders?" + items.joined(separator: "&")
         } else {
-            self.nextURL = ""
+            self.nextURL = nil
         }
         self.filterErrors = errors
     }
@@ -91,7 +91,7 @@ struct OrderDetailPage: PageModel {
         var from: String
         var to: String
         var staff: String
-        var reason: String
+        var reason: String?
     }
 
     var chrome: AdminChrome
@@ -102,12 +102,12 @@ struct OrderDetailPage: PageModel {
     var hasFee: Bool
     var fee: String
     var total: String
-    var cardMessage: String
+    var cardMessage: String?
     var delivery: String
     var recipient: String
     var recipientPhone: String
     var address: String
-    var postcode: String
+    var postcode: String?
     var customer: String
     var customerPhone: String
     var customerEmail: String
@@ -134,12 +134,12 @@ struct OrderDetailPage: PageModel {
         self.hasFee = order.deliveryFee > 0
         self.fee = Money(minorUnits: order.deliveryFee, currency: currency).formatted
         self.total = order.total.formatted
-        self.cardMessage = order.cardMessage
+        self.cardMessage = order.cardMessage.nonEmpty
         self.delivery = WindowLabel.long(order.deliveryWindow)
         self.recipient = order.recipient.name
         self.recipientPhone = order.recipient.phone
         self.address = order.recipient.address
-        self.postcode = order.recipient.postcode
+        self.postcode = order.recipient.postcode.nonEmpty
         self.customer = order.customer.name
         self.customerPhone = order.customer.phone
         self.customerEmail = order.customer.email
@@ -151,7 +151,7 @@ struct OrderDetailPage: PageModel {
         self.ordersURL = "\(base)/orders"
         self.placedAt = AdminTime.format(order.createdAt, in: store.timeZone)
         self.events = events.map {
-            Event(at: AdminTime.format($0.at, in: store.timeZone), from: $0.from.label, to: $0.to.label, staff: $0.staffName, reason: $0.reason)
+            Event(at: AdminTime.format($0.at, in: store.timeZone), from: $0.from.label, to: $0.to.label, staff: $0.staffName, reason: $0.reason.nonEmpty)
         }
         self.alerts = alerts
     }

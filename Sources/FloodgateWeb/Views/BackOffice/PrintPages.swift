@@ -7,7 +7,7 @@ struct SheetsPage: PageModel {
     struct Line {
         var name: String
         var quantity: Int
-        var photo: String
+        var photo: String?
         var composition: [CompositionLine]
     }
 
@@ -15,7 +15,7 @@ struct SheetsPage: PageModel {
         var number: String
         var delivery: String
         var lines: [Line]
-        var cardMessage: String
+        var cardMessage: String?
         var recipient: String
         var address: String
     }
@@ -32,8 +32,8 @@ struct SheetsPage: PageModel {
         self.sheets = orders.map { order in
             Sheet(
                 number: order.number, delivery: WindowLabel.long(order.deliveryWindow),
-                lines: order.lines.map { Line(name: $0.name, quantity: $0.quantity, photo: $0.photo ?? "", composition: $0.composition) },
-                cardMessage: order.cardMessage, recipient: order.recipient.name, address: order.recipient.address
+                lines: order.lines.map { Line(name: $0.name, quantity: $0.quantity, photo: $0.photo, composition: $0.composition) },
+                cardMessage: order.cardMessage.nonEmpty, recipient: order.recipient.name, address: order.recipient.address
             )
         }
     }
@@ -48,7 +48,7 @@ struct ManifestPage: PageModel {
         var number: String
         var window: String
         var address: String
-        var postcode: String
+        var postcode: String?
         var recipient: String
         var phone: String
         var notes: String
@@ -70,7 +70,7 @@ struct ManifestPage: PageModel {
             let items = order.lines.reduce(0) { $0 + $1.quantity }
             return Stop(
                 index: index + 1, number: order.number, window: "\(order.deliveryWindow.from)–\(order.deliveryWindow.to)",
-                address: order.recipient.address, postcode: order.recipient.postcode, recipient: order.recipient.name,
+                address: order.recipient.address, postcode: order.recipient.postcode.nonEmpty, recipient: order.recipient.name,
                 phone: order.recipient.phone, notes: "\(items) item\(items == 1 ? "" : "s") · \(order.status.label)"
             )
         }
