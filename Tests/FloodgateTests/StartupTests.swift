@@ -35,7 +35,7 @@ struct StartupTests {
         let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows")
         await database.close()
         #expect(stores == 2)
-        #expect(migrations == 3)
+        #expect(migrations == 4)
         #expect(windows == 14 * 4 + 14 * 2)
     }
 }

@@ -40,6 +40,9 @@ struct TourTests {
                 #expect(order?.deliveryWindow.id == 5)
                 #expect(order?.recipient.postcode == "")
                 #expect(order?.deliveryFee == 0)
+                // Orders from before are found by the back-office's search too.
+                let found = try await SQLOrderAdminRepository(database: db).list(OrderFilter(storeID: 1, text: "900 000-00-00"))
+                #expect(found.orders.map(\.id) == [77])
                 // A second van at the same time (another zone) is now allowed…
                 try await db.execute(
                     "INSERT INTO delivery_windows (store_id, date, time_from, time_to, capacity) VALUES (1, '2030-02-14', '09:00', '12:00', 10)"

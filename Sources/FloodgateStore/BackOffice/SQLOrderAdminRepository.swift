@@ -48,21 +48,23 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         return OrderListing(orders: orders, next: rows.count > limit ? orders.last?.id : nil)
     }
 
-    /// Narrows a list by what staff typed: an order number finds that order; digits find phone numbers that
-    /// contain them; anything else finds names that contain it (either letter case).
+    /// Narrows a list by what staff typed: an order number finds that order; otherwise every word must begin a
+    /// word of the customer's or recipient's name, or the digits must begin or end a phone number
+    /// (``OrderSearch``), looked up in the `order_search` index rather than by reading every order.
     static func search(_ text: String, storeID: Int, query: SQLSelectBuilder, on db: any SQLDatabase) async throws -> SQLSelectBuilder {
         let prefix = try await db.select().column("order_prefix").from("stores").where("id", .equal, storeID).first()
             .map { try $0.decode(column: "order_prefix", as: String.self) } ?? ""
-        if let id = OrderNumber.id(in: text.uppercased(), prefix: prefix) { return query.where("id", .equal, id) }
-        let digits = text.filter(\.isASCIIDigit)
-        if digits.count >= 3, digits.count * 2 >= text.filter({ !$0.isWhitespace }).count {
-            return query.where("phone_digits", .like, SQLBind("%\(digits)%"))
+        if let id = OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix) { return query.where("id", .equal, id) }
+        let words = OrderSearch.ranges(for: text)
+        guard !words.isEmpty else { return query.where(SQLLiteral.boolean(false)) }
+        var query = query
+        for alternatives in words {
+            let matching = SQLQueryString(
+                "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND (\(SQLList(alternatives.map { range in SQLQueryString("(token >= \(bind: range.low) AND token < \(bind: range.high))") }, separator: SQLRaw(" OR ")))))"
+            )
+            query = query.where(matching)
         }
-        let pattern = "%\(text.lowercased())%"
-        return query.where { group in
-            group.where(SQLFunction("LOWER", args: SQLColumn("customer_name")), .like, SQLBind(pattern))
-                .orWhere(SQLFunction("LOWER", args: SQLColumn("recipient_name")), .like, SQLBind(pattern))
-        }
+        return query
     }
 
     public func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus? {

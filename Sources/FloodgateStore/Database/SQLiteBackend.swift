@@ -90,8 +90,9 @@ final class SQLiteBackend: Sendable {
         )
         let db = connection.sql()
         do {
-            try await db.raw("PRAGMA busy_timeout=5000").run()
-            try await db.raw("BEGIN IMMEDIATE").run()
+            // Another instance starting at once may hold the file in ways the busy handler does not wait for.
+            try await Self.retryingWhileBusy { try await db.raw("PRAGMA busy_timeout=5000").run() }
+            try await Self.retryingWhileBusy { try await db.raw("BEGIN IMMEDIATE").run() }
             do {
                 let result = try await body(db)
                 let broken = try await db.raw("PRAGMA foreign_key_check").all()

@@ -1,3 +1,4 @@
+import FloodgateCore
 import SQLKit
 
 /// Version 4: delivery windows become tours (zones, cut-off, held places, weekly templates), waiting lists,
@@ -59,8 +60,16 @@ enum Schema4 {
         try await db.alter(table: "orders").column("zone_id", type: .bigint).run()
         try await db.alter(table: "orders").column("delivery_fee", type: .bigint, .notNull, .default(0)).run()
         try await db.alter(table: "orders").column("status_changed_at", type: .bigint).run()
-        // The digits of both phone numbers, for the back-office's search ("…45-67" finds +7 495 123-45-67).
-        try await db.alter(table: "orders").column("phone_digits", type: .text, .notNull, .default("")).run()
+        // The back-office's search: words of names and phone numbers as tokens (OrderSearch), found by prefix in
+        // an index. Byte order on both engines (PostgreSQL's default collation would not keep prefixes together).
+        let token: SQLDataType = db.dialect.name == "sqlite" ? .text : .custom(SQLRaw(#"TEXT COLLATE "C""#))
+        try await db.create(table: "order_search")
+            .column("store_id", type: .bigint, .notNull)
+            .column("token", type: token, .notNull)
+            .column("order_id", type: .bigint, .notNull, .references("orders", "id"))
+            .primaryKey("store_id", "token", "order_id")
+            .run()
+        try await Self.indexExistingOrders(db)
         // The back-office lists newest first, by store, delivery day, tour or status, a page at a time (keyset on id).
         try await db.drop(index: "orders_store_created").run()
         try await db.drop(index: "orders_window").run()
@@ -99,6 +108,29 @@ enum Schema4 {
             .column("created_at", type: .bigint, .notNull)
             .run()
         try await db.create(index: "order_events_order").on("order_events").column("order_id").column("id").run()
+    }
+
+    /// Search tokens for the orders taken before this version, a thousand at a time.
+    private static func indexExistingOrders(_ db: any SQLDatabase) async throws {
+        var after = 0
+        while true {
+            let rows = try await db.select().columns("id", "store_id", "customer_name", "recipient_name", "customer_phone", "recipient_phone")
+                .from("orders").where("id", .greaterThan, after).orderBy("id").limit(1_000).all()
+            guard let last = rows.last else { return }
+            var values: [SQLQueryString] = []
+            for row in rows {
+                let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
+                let tokens = OrderSearch.tokens(
+                    names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
+                    phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
+                )
+                values += tokens.sorted().map { SQLQueryString("(\(literal: store), \(bind: $0), \(literal: id))") }
+            }
+            for chunk in stride(from: 0, to: values.count, by: 2_000).map({ Array(values[$0..<min($0 + 2_000, values.count)]) }) {
+                try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(chunk))").run()
+            }
+            after = try last.decode(column: "id", as: Int.self)
+        }
     }
 
     /// Adds what a tour has beyond a window: places held for the waiting list, the cut-off, its template — and

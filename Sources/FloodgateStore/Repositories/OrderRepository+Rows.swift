@@ -80,11 +80,6 @@ extension SQLOrderRepository {
         )
     }
 
-    /// What the back-office's phone search looks in: the digits of both numbers.
-    static func phoneDigits(_ order: Order) -> String {
-        "\(order.customer.phone.filter(\.isASCIIDigit)) \(order.recipient.phone.filter(\.isASCIIDigit))"
-    }
-
     /// Inserts the order row and its lines; returns the row id.
     ///
     /// Hand-written rather than built, like the jobs insert: this runs inside every checkout, and SQLKit's
@@ -95,12 +90,12 @@ extension SQLOrderRepository {
             """
             INSERT INTO orders (store_id, token, status, total, currency, window_id, window_date, window_from, window_to, \
             customer_name, customer_phone, customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at, \
-            postcode, zone_id, delivery_fee, phone_digits) \
+            postcode, zone_id, delivery_fee) \
             VALUES (\(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
             \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
             \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
             \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt), \(bind: recipient.postcode), \
-            \(bind: order.zoneID), \(bind: order.deliveryFee), \(bind: Self.phoneDigits(order))) RETURNING id
+            \(bind: order.zoneID), \(bind: order.deliveryFee)) RETURNING id
             """
         ).first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
@@ -117,6 +112,10 @@ extension SQLOrderRepository {
         try await db.raw(
             "INSERT INTO order_lines (order_id, position, product_id, name, unit_price, quantity, composition, photo) VALUES \(lines)"
         ).run()
+        let tokens = OrderSearch.tokens(
+            names: [customer.name, recipient.name], phones: [customer.phone, recipient.phone]
+        ).sorted().map { SQLQueryString("(\(literal: order.storeID), \(bind: $0), \(literal: orderID))") }
+        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(tokens))").run()
         return orderID
     }
 
