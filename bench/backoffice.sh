@@ -20,7 +20,7 @@ bin=${BIN:-.build/release/floodgate}
 
 . bench/lib.sh
 bench_scratch "$engine" backoffice
-sql() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall(); print("\n".join("|".join(map(str,x)) for x in r))' "$data/floodgate.sqlite" "$1"; }
+sql() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2]).fetchall(); print("\n".join("|".join(map(str,x)) for x in r))' "$data/floodgate.sqlite" "$1"; }
 [ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
