@@ -52,7 +52,8 @@ if [ "$engine" = postgres ]; then
                "order_search (store_id, token, order_id):search"; do
     psql -q "$PG_URL" -c "\\copy ${table%%:*} FROM '$data/${table##*:}.csv' WITH (FORMAT csv, NULL '\\N')"
   done
-  psql -q "$PG_URL" -c "SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT MAX(id) FROM orders)); SELECT setval(pg_get_serial_sequence('delivery_windows', 'id'), (SELECT MAX(id) FROM delivery_windows)); VACUUM ANALYZE" >/dev/null
+  psql -q "$PG_URL" -c "SELECT setval(pg_get_serial_sequence('orders', 'id'), (SELECT MAX(id) FROM orders)); SELECT setval(pg_get_serial_sequence('delivery_windows', 'id'), (SELECT MAX(id) FROM delivery_windows))" >/dev/null
+  psql -q "$PG_URL" -c "VACUUM ANALYZE" >/dev/null
 else
   python3 bench/gen_orders.py --sqlite "$data/floodgate.sqlite" --orders "$orders" --day "$day"
 fi

@@ -22,12 +22,14 @@ public enum OrderSearch {
     /// For what staff typed: per word, the token range `[low, high)` it matches (a phone query: the digits
     /// from the start or from the end). Every range must match for an order to be found.
     public static func ranges(for text: String) -> [[(low: String, high: String)]] {
-        let digits = String(text.filter(\.isASCIIDigit))
-        let letters = text.filter { $0.isLetter }
-        if digits.count >= 3, letters.isEmpty {
-            return [[Self.range("p:" + digits), Self.range("r:" + String(digits.reversed()))]]
-        }
-        return Self.words(text).prefix(4).map { [Self.range("n:" + $0)] }
+        // Words of digits only are a phone number (`+7 495 123-45-67`, `45-67`) when they hold three digits or
+        // more together; fewer are words of a name like any other.
+        let words = Self.words(text)
+        let numeric = words.filter { $0.allSatisfy(\.isASCIIDigit) }
+        let digits = numeric.joined()
+        var ranges = (digits.count >= 3 ? words.filter { !numeric.contains($0) } : words).prefix(4).map { [Self.range("n:" + $0)] }
+        if digits.count >= 3 { ranges.append([Self.range("p:" + digits), Self.range("r:" + String(digits.reversed()))]) }
+        return ranges
     }
 
     /// Lower-cased words of letters and digits.

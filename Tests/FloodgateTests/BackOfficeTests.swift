@@ -155,6 +155,16 @@ struct BackOfficeTests {
             } while cursor != nil
             #expect(seen == seen.sorted(by: >))
             #expect(Set(seen).count == 7)
+
+            // Words matching more orders than the limit count as common: found through the orders, or checked
+            // for a rare word's few candidates; the answers are the same either way.
+            let strict = SQLOrderAdminRepository(database: server.database, rareWord: 3)
+            for (text, count) in [("petrova", 7), ("customer 5 petrova", 1), ("petrova 100-20-33", 1), ("customer zzz", 0)] {
+                let loose = try await admin.list(OrderFilter(storeID: 1, text: text)).orders.map(\.id)
+                let tight = try await strict.list(OrderFilter(storeID: 1, text: text)).orders.map(\.id)
+                #expect(loose.count == count, "\(text)")
+                #expect(loose == tight, "\(text)")
+            }
         }
     }
 

@@ -7,26 +7,51 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
     /// How long a waiting-list offer holds a place freed by a cancellation, in milliseconds.
     let hold: Int64
 
-    public init(database: Database, holdMinutes: Int = 30) {
+    /// Most orders a search word may match to be looked up by id; past it the word counts as common.
+    let rareWord: Int
+
+    public init(database: Database, holdMinutes: Int = 30, rareWord: Int = 20_000) {
         self.database = database
         self.hold = Int64(holdMinutes) * 60_000
+        self.rareWord = rareWord
     }
 
     public func list(_ filter: OrderFilter) async throws -> OrderListing {
         let limit = max(1, min(filter.limit, 200))
         let rows = try await self.database.read { db in
-            var query = db.select()
-                .columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to", "customer_name")
-                .columns("customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
-                .from("orders").where("store_id", .equal, filter.storeID)
-            if let date = filter.date { query = query.where("window_date", .equal, date) }
-            if let window = filter.windowID { query = query.where("window_id", .equal, window) }
-            if let status = filter.status { query = query.where("status", .equal, status.rawValue) }
-            if let before = filter.before { query = query.where("id", .lessThan, before) }
-            if let text = filter.text?.trimmingSpaces, !text.isEmpty {
-                query = try await Self.search(text, storeID: filter.storeID, query: query, on: db)
+            func query() -> SQLSelectBuilder {
+                var query = db.select()
+                    .columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to", "customer_name")
+                    .columns("customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
+                    .from("orders").where("store_id", .equal, filter.storeID)
+                if let date = filter.date { query = query.where("window_date", .equal, date) }
+                if let window = filter.windowID { query = query.where("window_id", .equal, window) }
+                if let status = filter.status { query = query.where("status", .equal, status.rawValue) }
+                if let before = filter.before { query = query.where("id", .lessThan, before) }
+                return query
             }
-            return try await query.orderBy("id", .descending).limit(limit + 1).all()
+            guard let text = filter.text?.trimmingSpaces, !text.isEmpty else {
+                return try await query().orderBy("id", .descending).limit(limit + 1).all()
+            }
+            if let id = try await Self.orderID(in: text, storeID: filter.storeID, on: db) {
+                return try await query().where("id", .equal, id).all()
+            }
+            let words = OrderSearch.ranges(for: text)
+            guard !words.isEmpty else { return [] }
+            // A search some words of which are rare: its orders by id, newest first, a slice at a time — the
+            // database never reads the orders to find them.
+            if let ids = try await Self.candidates(words, storeID: filter.storeID, before: filter.before, rareWord: self.rareWord, on: db) {
+                var found: [any SQLRow] = []
+                for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                    found += try await query().where("id", .in, slice).orderBy("id", .descending).limit(limit + 1 - found.count).all()
+                    if found.count > limit { break }
+                }
+                return found
+            }
+            // Only common words: the newest orders soon include enough of them.
+            var search = query()
+            for alternatives in words { search = search.where(Self.matching(alternatives, storeID: filter.storeID)) }
+            return try await search.orderBy("id", .descending).limit(limit + 1).all()
         }
         let orders = try rows.prefix(limit).map { row in
             OrderSummary(
@@ -48,23 +73,56 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         return OrderListing(orders: orders, next: rows.count > limit ? orders.last?.id : nil)
     }
 
-    /// Narrows a list by what staff typed: an order number finds that order; otherwise every word must begin a
-    /// word of the customer's or recipient's name, or the digits must begin or end a phone number
-    /// (``OrderSearch``), looked up in the `order_search` index rather than by reading every order.
-    static func search(_ text: String, storeID: Int, query: SQLSelectBuilder, on db: any SQLDatabase) async throws -> SQLSelectBuilder {
+    /// The order a number (`PE-1042`) names, when that is what was typed.
+    static func orderID(in text: String, storeID: Int, on db: any SQLDatabase) async throws -> Int? {
         let prefix = try await db.select().column("order_prefix").from("stores").where("id", .equal, storeID).first()
             .map { try $0.decode(column: "order_prefix", as: String.self) } ?? ""
-        if let id = OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix) { return query.where("id", .equal, id) }
-        let words = OrderSearch.ranges(for: text)
-        guard !words.isEmpty else { return query.where(SQLLiteral.boolean(false)) }
-        var query = query
+        return OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix)
+    }
+
+    /// The ids (newest first, below `before`) of the orders matching every word, when at least one word is rare
+    /// (``OrderSearch`` tokens in the `order_search` index); nil when every word is common.
+    static func candidates(
+        _ words: [[(low: String, high: String)]], storeID: Int, before: Int?, rareWord: Int, on db: any SQLDatabase
+    ) async throws -> [Int]? {
+        var rare: [Set<Int>] = []
+        var common: [[(low: String, high: String)]] = []
         for alternatives in words {
-            let matching = SQLQueryString(
-                "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND (\(SQLList(alternatives.map { range in SQLQueryString("(token >= \(bind: range.low) AND token < \(bind: range.high))") }, separator: SQLRaw(" OR ")))))"
-            )
-            query = query.where(matching)
+            let rows = try await db.raw(
+                "SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)) LIMIT \(literal: rareWord + 1)"
+            ).all()
+            if rows.count > rareWord { common.append(alternatives); continue }
+            rare.append(Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) }))
         }
-        return query
+        guard var ids = rare.first else { return nil }
+        for other in rare.dropFirst() { ids.formIntersection(other) }
+        if let before { ids = ids.filter { $0 < before } }
+        // A common word is checked only for the few candidates, through the index.
+        for alternatives in common where !ids.isEmpty {
+            var kept: Set<Int> = []
+            for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids)[$0..<min($0 + 500, ids.count)] }) {
+                for row in try await db.raw(
+                    """
+                    SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)) \
+                    AND order_id IN \(SQLGroupExpression(slice.map { SQLLiteral.numeric(String($0)) }))
+                    """
+                ).all() {
+                    kept.insert(try row.decode(column: "order_id", as: Int.self))
+                }
+            }
+            ids = kept
+        }
+        return ids.sorted(by: >)
+    }
+
+    /// `id IN (the orders with a token in one of the ranges)`.
+    static func matching(_ alternatives: [(low: String, high: String)], storeID: Int) -> SQLQueryString {
+        "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)))"
+    }
+
+    static func ranges(_ alternatives: [(low: String, high: String)]) -> SQLQueryString {
+        let each = alternatives.map { SQLQueryString("(token >= \(bind: $0.low) AND token < \(bind: $0.high))") }
+        return "(\(SQLList(each, separator: SQLRaw(" OR "))))"
     }
 
     public func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus? {
