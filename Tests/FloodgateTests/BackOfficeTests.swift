@@ -156,8 +156,8 @@ struct BackOfficeTests {
             #expect(seen == seen.sorted(by: >))
             #expect(Set(seen).count == 7)
 
-            // Words matching more orders than the limit count as common: found through the orders, or checked
-            // for a rare word's few candidates; the answers are the same either way.
+            // Words matching more orders than the limit count as common and are found through the orders, rare ones
+            // through the index; the answers are the same either way.
             let strict = SQLOrderAdminRepository(database: server.database, rareWord: 3)
             for (text, count) in [("petrova", 7), ("customer 5 petrova", 1), ("petrova 100-20-33", 1), ("customer zzz", 0)] {
                 let loose = try await admin.list(OrderFilter(storeID: 1, text: text)).orders.map(\.id)

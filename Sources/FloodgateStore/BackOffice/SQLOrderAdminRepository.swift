@@ -38,8 +38,8 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
             }
             let words = OrderSearch.ranges(for: text)
             guard !words.isEmpty else { return [] }
-            // A search some words of which are rare: its orders by id, newest first, a slice at a time — the
-            // database never reads the orders to find them.
+            // A search of rare words: its orders by id, newest first, a slice at a time — the database never reads
+            // the orders to find them.
             if let ids = try await Self.candidates(words, storeID: filter.storeID, before: filter.before, rareWord: self.rareWord, on: db) {
                 var found: [any SQLRow] = []
                 for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
@@ -80,38 +80,24 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         return OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix)
     }
 
-    /// The ids (newest first, below `before`) of the orders matching every word, when at least one word is rare
-    /// (``OrderSearch`` tokens in the `order_search` index); nil when every word is common.
+    /// The ids (newest first, below `before`) of the orders matching every word, when every word is rare
+    /// (``OrderSearch`` tokens in the `order_search` index); nil as soon as one is common. Measured with a
+    /// million orders: checking a common word for a rare word's candidates cost PostgreSQL 0.5 s, while the
+    /// newest orders, read in order, soon hold enough matches of a common word.
     static func candidates(
         _ words: [[(low: String, high: String)]], storeID: Int, before: Int?, rareWord: Int, on db: any SQLDatabase
     ) async throws -> [Int]? {
-        var rare: [Set<Int>] = []
-        var common: [[(low: String, high: String)]] = []
+        var ids: Set<Int>?
         for alternatives in words {
             let rows = try await db.raw(
                 "SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)) LIMIT \(literal: rareWord + 1)"
             ).all()
-            if rows.count > rareWord { common.append(alternatives); continue }
-            rare.append(Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) }))
+            if rows.count > rareWord { return nil }
+            let found = Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) })
+            ids = ids.map { $0.intersection(found) } ?? found
         }
-        guard var ids = rare.first else { return nil }
-        for other in rare.dropFirst() { ids.formIntersection(other) }
+        guard var ids else { return nil }
         if let before { ids = ids.filter { $0 < before } }
-        // A common word is checked only for the few candidates, through the index.
-        for alternatives in common where !ids.isEmpty {
-            var kept: Set<Int> = []
-            for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids)[$0..<min($0 + 500, ids.count)] }) {
-                for row in try await db.raw(
-                    """
-                    SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)) \
-                    AND order_id IN \(SQLGroupExpression(slice.map { SQLLiteral.numeric(String($0)) }))
-                    """
-                ).all() {
-                    kept.insert(try row.decode(column: "order_id", as: Int.self))
-                }
-            }
-            ids = kept
-        }
         return ids.sorted(by: >)
     }
 
