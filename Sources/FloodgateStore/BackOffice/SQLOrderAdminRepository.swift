@@ -18,8 +18,8 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
 
     public func list(_ filter: OrderFilter) async throws -> OrderListing {
         let limit = max(1, min(filter.limit, 200))
-        let rows = try await self.database.read { db in
-            func query() -> SQLSelectBuilder {
+        let (rows, scannedTo) = try await self.database.read { db -> ([any SQLRow], Int?) in
+            func query(before: Int? = filter.before) -> SQLSelectBuilder {
                 var query = db.select()
                     .columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to", "customer_name")
                     .columns("customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
@@ -27,31 +27,16 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 if let date = filter.date { query = query.where("window_date", .equal, date) }
                 if let window = filter.windowID { query = query.where("window_id", .equal, window) }
                 if let status = filter.status { query = query.where("status", .equal, status.rawValue) }
-                if let before = filter.before { query = query.where("id", .lessThan, before) }
+                if let before { query = query.where("id", .lessThan, before) }
                 return query
             }
             guard let text = filter.text?.trimmingSpaces, !text.isEmpty else {
-                return try await query().orderBy("id", .descending).limit(limit + 1).all()
+                return (try await query().orderBy("id", .descending).limit(limit + 1).all(), nil)
             }
             if let id = try await Self.orderID(in: text, storeID: filter.storeID, on: db) {
-                return try await query().where("id", .equal, id).all()
+                return (try await query().where("id", .equal, id).all(), nil)
             }
-            let words = OrderSearch.ranges(for: text)
-            guard !words.isEmpty else { return [] }
-            // A search of rare words: its orders by id, newest first, a slice at a time — the database never reads
-            // the orders to find them.
-            if let ids = try await Self.candidates(words, storeID: filter.storeID, before: filter.before, rareWord: self.rareWord, on: db) {
-                var found: [any SQLRow] = []
-                for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                    found += try await query().where("id", .in, slice).orderBy("id", .descending).limit(limit + 1 - found.count).all()
-                    if found.count > limit { break }
-                }
-                return found
-            }
-            // Only common words: the newest orders soon include enough of them.
-            var search = query()
-            for alternatives in words { search = search.where(Self.matching(alternatives, storeID: filter.storeID)) }
-            return try await search.orderBy("id", .descending).limit(limit + 1).all()
+            return try await self.search(text, filter: filter, limit: limit, query: query, on: db)
         }
         let orders = try rows.prefix(limit).map { row in
             OrderSummary(
@@ -70,7 +55,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 createdAt: try row.decode(column: "created_at", as: Int64.self)
             )
         }
-        return OrderListing(orders: orders, next: rows.count > limit ? orders.last?.id : nil)
+        return OrderListing(orders: orders, next: rows.count > limit ? orders.last?.id : scannedTo)
     }
 
     /// The order a number (`PE-1042`) names, when that is what was typed.
@@ -78,37 +63,6 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         let prefix = try await db.select().column("order_prefix").from("stores").where("id", .equal, storeID).first()
             .map { try $0.decode(column: "order_prefix", as: String.self) } ?? ""
         return OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix)
-    }
-
-    /// The ids (newest first, below `before`) of the orders matching every word, when every word is rare
-    /// (``OrderSearch`` tokens in the `order_search` index); nil as soon as one is common. Measured with a
-    /// million orders: checking a common word for a rare word's candidates cost PostgreSQL 0.5 s, while the
-    /// newest orders, read in order, soon hold enough matches of a common word.
-    static func candidates(
-        _ words: [[(low: String, high: String)]], storeID: Int, before: Int?, rareWord: Int, on db: any SQLDatabase
-    ) async throws -> [Int]? {
-        var ids: Set<Int>?
-        for alternatives in words {
-            let rows = try await db.raw(
-                "SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)) LIMIT \(literal: rareWord + 1)"
-            ).all()
-            if rows.count > rareWord { return nil }
-            let found = Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) })
-            ids = ids.map { $0.intersection(found) } ?? found
-        }
-        guard var ids else { return nil }
-        if let before { ids = ids.filter { $0 < before } }
-        return ids.sorted(by: >)
-    }
-
-    /// `id IN (the orders with a token in one of the ranges)`.
-    static func matching(_ alternatives: [(low: String, high: String)], storeID: Int) -> SQLQueryString {
-        "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: storeID) AND \(Self.ranges(alternatives)))"
-    }
-
-    static func ranges(_ alternatives: [(low: String, high: String)]) -> SQLQueryString {
-        let each = alternatives.map { SQLQueryString("(token >= \(bind: $0.low) AND token < \(bind: $0.high))") }
-        return "(\(SQLList(each, separator: SQLRaw(" OR "))))"
     }
 
     public func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus? {
