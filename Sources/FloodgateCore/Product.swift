@@ -28,6 +28,8 @@ public struct Product: Hashable, Sendable, Codable {
 }
 
 /// One line of a product's composition: an item, its colour and how many of it.
+///
+/// Written as `item | colour | quantity` in the back-office form and the catalog CSV.
 public struct CompositionLine: Hashable, Sendable, Codable {
     public var item: String
     public var colour: String
@@ -38,4 +40,16 @@ public struct CompositionLine: Hashable, Sendable, Codable {
         self.colour = colour
         self.quantity = quantity
     }
+}
+
+extension CompositionLine {
+    /// `Red rose | red | 15` (spaces optional); nil unless it has an item and a quantity of 1 to 999.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        guard parts.count == 3, !parts[0].isEmpty, let quantity = Int(parts[2]), (1...999).contains(quantity) else { return nil }
+        self.init(item: parts[0], colour: parts[1], quantity: quantity)
+    }
+
+    /// How a person writes it: `Red rose | red | 15`.
+    public var written: String { "\(self.item) | \(self.colour) | \(self.quantity)" }
 }

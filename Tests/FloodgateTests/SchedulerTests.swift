@@ -78,7 +78,8 @@ struct SchedulerTests {
             let store = TaskStore(database: database)
             let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
             try await store.register([runaway.definition])
-            #expect(try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 10_000, maxQueries: 300, enabled: nil))
+            // The budget must be what stops it: a timeout far off, even on a machine busy with the rest of the suite.
+            #expect(try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 300, enabled: nil))
             try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [runaway], seconds: 20) {
                 try await store.task(named: "runaway")?.pausedAt != nil
             }
@@ -87,7 +88,10 @@ struct SchedulerTests {
             #expect(task.pausedReason?.contains("Quarantined: 3 runs in a row broke the budget") == true)
             let runs = try await store.runs(task: "runaway", limit: 10)
             #expect(runs.count == 3)
-            #expect(runs.allSatisfy { $0.outcome == "budget" && $0.queries == 301 && $0.error?.contains("more than 300 database queries") == true })
+            #expect(
+                runs.allSatisfy { $0.outcome == "budget" && $0.queries == 301 && $0.error?.contains("more than 300 database queries") == true },
+                "\(runs.map { "\($0.outcome) \($0.queries) \($0.error ?? "")" })"
+            )
 
             // Paused means paused: no further run, however many ticks pass.
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 2)

@@ -36,7 +36,7 @@ public enum CatalogCSV {
         CSV.line(Self.header) + products.map { product in
             CSV.line([
                 String(product.id), product.name, product.description, Self.price(product.price.minorUnits), product.available ? "yes" : "no",
-                product.composition.map { "\($0.item)|\($0.colour)|\($0.quantity)" }.joined(separator: "; "), product.photos.joined(separator: " "),
+                product.composition.map(\.written).joined(separator: "; "), product.photos.joined(separator: " "),
             ])
         }.joined()
     }
@@ -92,13 +92,12 @@ public enum CatalogCSV {
             default: fail("available", "Write yes or no.")
             }
             var composition: [CompositionLine] = []
-            for part in value("composition").split(separator: ";") {
-                let pieces = part.split(separator: "|", omittingEmptySubsequences: false).map { String(String($0).trimmingSpaces) }
-                guard pieces.count == 3, !pieces[0].isEmpty, let quantity = Int(pieces[2]), (1...999).contains(quantity) else {
-                    fail("composition", "Write each part as item|colour|quantity, separated by semicolons: “\(String(part).trimmingSpaces)”.")
+            for part in value("composition").split(separator: ";").map(String.init) {
+                guard let line = CompositionLine(parsing: part) else {
+                    fail("composition", "Write each part as item|colour|quantity, separated by semicolons: “\(part.trimmingSpaces)”.")
                     continue
                 }
-                composition.append(CompositionLine(item: pieces[0], colour: pieces[1], quantity: quantity))
+                composition.append(line)
             }
             let photos = value("photos").split(separator: " ").map(String.init)
             if photos.contains(where: { !$0.hasPrefix("/photos/") || $0.contains("..") }) { fail("photos", "Photos are paths starting with /photos/.") }

@@ -33,7 +33,7 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String {
         let (year, month, day) = self.components
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
+        return "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))"
     }
 
     public var components: (year: Int, month: Int, day: Int) {
@@ -67,7 +67,8 @@ public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    /// `value` in decimal with leading zeros to `width` digits (no `String(format:)` in Core).
+    public static func padded(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

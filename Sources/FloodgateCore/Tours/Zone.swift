@@ -39,4 +39,10 @@ public struct Zone: Hashable, Sendable, Codable {
 extension Array where Element == Zone {
     /// The first zone covering a postcode, if any.
     public func zone(for postcode: String) -> Zone? { self.first { $0.covers(postcode) } }
+
+    /// The names of the zones with these ids, `North, Centre`; `everywhere` (or empty) for none.
+    public func names(of ids: [Int], everywhere: String = "") -> String {
+        guard !ids.isEmpty else { return everywhere }
+        return ids.compactMap { id in self.first { $0.id == id }?.name }.joined(separator: ", ")
+    }
 }

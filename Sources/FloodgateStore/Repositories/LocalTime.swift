@@ -24,11 +24,7 @@ public struct LocalTime: Hashable, Sendable {
         )
     }
 
-    /// `value` in decimal with leading zeros to `width` digits.
-    static func padded(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
+    static func padded(_ value: Int, _ width: Int) -> String { CivilDate.padded(value, width) }
 
     /// The local date `days` after this one.
     public static func date(daysFromNow days: Int, in timeZone: String) -> String {

@@ -114,12 +114,11 @@ enum ProductForm {
         if price == nil { errors.append(FieldError(field: "price", message: "Write the price like 4500 or 4500.50.")) }
         var composition: [CompositionLine] = []
         for line in values.composition.split(whereSeparator: \.isNewline).map(String.init) where !line.trimmingSpaces.isEmpty {
-            let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-            guard parts.count == 3, !parts[0].isEmpty, let quantity = Int(parts[2]), (1...999).contains(quantity) else {
+            guard let part = CompositionLine(parsing: line) else {
                 errors.append(FieldError(field: "composition", message: "Write “item | colour | quantity”: \(line.trimmingSpaces)"))
                 continue
             }
-            composition.append(CompositionLine(item: parts[0], colour: parts[1], quantity: quantity))
+            composition.append(part)
         }
         guard errors.isEmpty else { throw .validation(errors) }
         return Product(

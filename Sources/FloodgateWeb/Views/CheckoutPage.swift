@@ -115,14 +115,13 @@ struct CheckoutPage: PageModel {
         self.cardMessage = field("card_message", "Card message", values.cardMessage, "cardMessage")
         self.windowErrors = errors.filter { $0.field == "deliveryWindow" }.map(\.message)
         self.hasWindowError = !self.windowErrors.isEmpty
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
         var days: [Day] = []
         // Full tours are listed too, each with its waiting list: nobody should queue without knowing.
         for window in held == nil ? windows : [] {
             let option = WindowOption(
                 id: window.id, label: "\(window.from)–\(window.to)", remaining: window.remaining,
                 selected: window.id == values.window, fewLeft: window.remaining <= 3 && window.remaining > 0,
-                zones: window.zoneIDs.compactMap { names[$0] }.joined(separator: ", ").nonEmpty, full: window.remaining == 0,
+                zones: zones.names(of: window.zoneIDs).nonEmpty, full: window.remaining == 0,
                 waitlistURL: "/s/\(store.slug)/tours/\(window.id)/waitlist"
             )
             if days.last?.label == WindowLabel.day(window.date) {

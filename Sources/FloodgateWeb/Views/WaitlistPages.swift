@@ -31,8 +31,7 @@ struct WaitlistJoinPage: PageModel {
         }
         self.chrome = Chrome(title: "Waiting list — \(store.name)", store: store, cartCount: cart.itemCount)
         self.tour = WindowLabel.long(tour)
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
-        self.zones = tour.zoneIDs.compactMap { names[$0] }.joined(separator: ", ").nonEmpty
+        self.zones = zones.names(of: tour.zoneIDs).nonEmpty
         self.action = "/s/\(store.slug)/tours/\(tour.id)/waitlist"
         self.items = cart.encoded
         self.lines = priced.lines

@@ -79,12 +79,11 @@ struct DashboardPage: PageModel {
 
     init(chrome: AdminChrome, store: Store, dates: [(String, String)], tours: [DeliveryWindow], zones: [Zone], waiting: [Int: Int]) {
         self.chrome = chrome
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
         let base = "/admin/\(store.slug)"
         self.days = dates.map { label, date in
             let rows = tours.filter { $0.date == date }.map { tour in
                 TourRow(
-                    time: "\(tour.from)–\(tour.to)", zones: tour.zoneIDs.compactMap { names[$0] }.joined(separator: ", "), orders: tour.reserved,
+                    time: "\(tour.from)–\(tour.to)", zones: zones.names(of: tour.zoneIDs), orders: tour.reserved,
                     capacity: tour.capacity, remaining: tour.remaining, held: tour.held, waiting: waiting[tour.id] ?? 0, full: tour.remaining == 0,
                     ordersURL: "\(base)/orders?tour=\(tour.id)", manifestURL: "\(base)/tours/\(tour.id)/manifest",
                     sheetsURL: "\(base)/tours/\(tour.id)/sheets", waitlistURL: "\(base)/tours/\(tour.id)/waitlist"

@@ -44,7 +44,7 @@ struct ProductEditPage: PageModel {
             self.name = product.name
             self.description = product.description
             self.price = CatalogCSV.price(product.price.minorUnits)
-            self.composition = product.composition.map { "\($0.item) | \($0.colour) | \($0.quantity)" }.joined(separator: "\n")
+            self.composition = product.composition.map(\.written).joined(separator: "\n")
             self.available = product.available
         }
     }

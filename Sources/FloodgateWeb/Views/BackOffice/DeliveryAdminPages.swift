@@ -43,11 +43,10 @@ struct ToursPage: PageModel {
     init(chrome: AdminChrome, store: Store, tours: [DeliveryWindow], zones: [Zone], waiting: [Int: Int], draft: Draft = Draft(), errors: [String] = []) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
         self.tours = tours.map { tour in
             Row(
                 day: WindowLabel.day(tour.date), time: "\(tour.from)–\(tour.to)",
-                zones: tour.zoneIDs.isEmpty ? "everywhere" : tour.zoneIDs.compactMap { names[$0] }.joined(separator: ", "), closes: tour.closesAt,
+                zones: zones.names(of: tour.zoneIDs, everywhere: "everywhere"), closes: tour.closesAt,
                 orders: tour.reserved, held: tour.held, remaining: tour.remaining, waiting: waiting[tour.id] ?? 0, capacity: tour.capacity,
                 full: tour.remaining == 0, ordersURL: "\(base)/orders?tour=\(tour.id)", waitlistURL: "\(base)/tours/\(tour.id)/waitlist",
                 capacityAction: "\(base)/tours/\(tour.id)/capacity"
@@ -138,7 +137,6 @@ struct DeliveryPage: PageModel {
     init(chrome: AdminChrome, store: Store, zones: [Zone], templates: [TourTemplate], daysAhead: Int, errors: [String] = []) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
         self.zones = zones.map {
             ZoneRow(id: $0.id, name: $0.name, postcodes: $0.postcodes.joined(separator: ", "), fee: CatalogCSV.price($0.fee), action: "\(base)/zones")
         }
@@ -146,7 +144,7 @@ struct DeliveryPage: PageModel {
             TemplateRow(
                 days: template.weekdays.sorted().map { TourTemplate.weekdayNames[$0 - 1] }.joined(separator: ", "),
                 time: "\(template.from)–\(template.to)",
-                zones: template.zoneIDs.isEmpty ? "everywhere" : template.zoneIDs.compactMap { names[$0] }.joined(separator: ", "),
+                zones: zones.names(of: template.zoneIDs, everywhere: "everywhere"),
                 capacity: template.capacity,
                 cutoff: template.cutoffDaysBefore == 0 ? "same day \(template.cutoffTime)" : "\(template.cutoffDaysBefore) day(s) before, \(template.cutoffTime)"
             )

@@ -63,8 +63,7 @@ struct ManifestPage: PageModel {
     init(chrome: AdminChrome, tour: DeliveryWindow, zones: [Zone], orders: [Order]) {
         self.chrome = chrome
         self.tour = WindowLabel.long(tour)
-        let names = Dictionary(uniqueKeysWithValues: zones.map { ($0.id, $0.name) })
-        self.zones = tour.zoneIDs.isEmpty ? "All areas" : tour.zoneIDs.compactMap { names[$0] }.joined(separator: ", ")
+        self.zones = zones.names(of: tour.zoneIDs, everywhere: "All areas")
         self.count = orders.count
         self.stops = orders.enumerated().map { index, order in
             let items = order.lines.reduce(0) { $0 + $1.quantity }
