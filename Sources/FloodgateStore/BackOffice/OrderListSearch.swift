@@ -15,7 +15,7 @@ extension SQLOrderAdminRepository {
 
     /// Rows of a page (up to `limit + 1`) and, when the scan stopped early, where the next page starts.
     func search(
-        _ text: String, filter: OrderFilter, limit: Int, query: (Int?, Bool) -> SQLSelectBuilder, on db: any SQLDatabase
+        _ text: String, filter: OrderFilter, limit: Int, query: (Int?) -> SQLSelectBuilder, on db: any SQLDatabase
     ) async throws -> ([any SQLRow], Int?) {
         let words = OrderSearch.ranges(for: text)
         guard !words.isEmpty else { return ([], nil) }
@@ -29,24 +29,14 @@ extension SQLOrderAdminRepository {
             let ids = Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) })
             rare = rare.map { $0.intersection(ids) } ?? ids
         }
-        // Rows are checked for the common words on their names and phones alone; only those kept are read whole.
-        func kept(_ rows: [any SQLRow], need: Int) async throws -> [any SQLRow] {
-            let ids = try rows.filter { try Self.matches($0, common) }.prefix(need).map { try $0.decode(column: "id", as: Int.self) }
-            guard !ids.isEmpty else { return [] }
-            return try await query(filter.before, false).where("id", .in, ids).orderBy("id", .descending).all()
-        }
+        let keep = { (row: any SQLRow) throws -> Bool in try Self.matches(row, common) }
         if var ids = rare {
             if let before = filter.before { ids = ids.filter { $0 < before } }
             let sorted = ids.sorted(by: >)
             var found: [any SQLRow] = []
             for slice in stride(from: 0, to: sorted.count, by: 500).map({ Array(sorted[$0..<min($0 + 500, sorted.count)]) }) {
-                let need = limit + 1 - found.count
-                if common.isEmpty {
-                    found += try await query(filter.before, false).where("id", .in, slice).orderBy("id", .descending).limit(need).all()
-                } else {
-                    found += try await kept(try await query(filter.before, true).where("id", .in, slice).orderBy("id", .descending).all(), need: need)
-                }
-                if found.count > limit { return (found, nil) }
+                found += try await query(filter.before).where("id", .in, slice).orderBy("id", .descending).all().filter(keep)
+                if found.count > limit { return (Array(found.prefix(limit + 1)), nil) }
             }
             return (found, nil)
         }
@@ -56,11 +46,11 @@ extension SQLOrderAdminRepository {
         var found: [any SQLRow] = []
         var cursor = filter.before
         for _ in 0..<20 {
-            let rows = try await query(cursor, true).where(SQLQueryString(
+            let rows = try await query(cursor).where(SQLQueryString(
                 "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: filter.storeID) AND \(Self.condition(driver, on: db)))"
             )).orderBy("id", .descending).limit(500).all()
-            found += try await kept(rows, need: limit + 1 - found.count)
-            if found.count > limit { return (found, nil) }
+            found += try rows.filter(keep)
+            if found.count > limit { return (Array(found.prefix(limit + 1)), nil) }
             guard rows.count == 500, let last = try rows.last?.decode(column: "id", as: Int.self) else { return (found, nil) }
             cursor = last
         }

@@ -19,16 +19,11 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
     public func list(_ filter: OrderFilter) async throws -> OrderListing {
         let limit = max(1, min(filter.limit, 200))
         let (rows, scannedTo) = try await self.database.read { db -> ([any SQLRow], Int?) in
-            // `light`: only what a search checks (names and phones), for rows that may not be shown.
-            func query(before: Int? = filter.before, light: Bool = false) -> SQLSelectBuilder {
+            func query(before: Int? = filter.before) -> SQLSelectBuilder {
                 var query = db.select()
-                if light {
-                    query = query.columns("id", "customer_name", "customer_phone", "recipient_name", "recipient_phone")
-                } else {
-                    query = query.columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to")
-                        .columns("customer_name", "customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
-                }
-                query = query.from("orders").where("store_id", .equal, filter.storeID)
+                    .columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to", "customer_name")
+                    .columns("customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
+                    .from("orders").where("store_id", .equal, filter.storeID)
                 if let date = filter.date { query = query.where("window_date", .equal, date) }
                 if let window = filter.windowID { query = query.where("window_id", .equal, window) }
                 if let status = filter.status { query = query.where("status", .equal, status.rawValue) }
@@ -41,7 +36,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
             if let id = try await Self.orderID(in: text, storeID: filter.storeID, on: db) {
                 return (try await query().where("id", .equal, id).all(), nil)
             }
-            return try await self.search(text, filter: filter, limit: limit, query: { query(before: $0, light: $1) }, on: db)
+            return try await self.search(text, filter: filter, limit: limit, query: query, on: db)
         }
         let orders = try rows.prefix(limit).map { row in
             OrderSummary(
