@@ -104,7 +104,31 @@ def test_answers_match_the_document(server):
     for i in range(last["remaining"]):
         assert place(base, order_body(last["id"], available), key=f"fill-{i}").status == 201
     assert post(order_body(last["id"], available), key="k7").status == 409
-    assert checked >= 19
+
+    # Zones, the tour list for a postcode, and the full window's waiting list, in their documented shapes.
+    get("/api/v1/stores/petals/zones")
+    get("/api/v1/stores/petals/delivery-windows?postcode=101000")
+
+    def join(window, body):
+        nonlocal checked
+        path = f"/api/v1/stores/petals/delivery-windows/{window}/waitlist"
+        answer = call(base, "POST", path, body, {"Content-Type": "application/json"})
+        check(spec, "POST", path, answer)
+        checked += 1
+        return answer
+
+    person = {"name": "Irina", "email": "irina@example.com", "phone": "+7 495 111-22-33"}
+    joined = join(last["id"], person)
+    assert joined.status == 201 and joined.json["position"] == 1 and joined.json["status"] == "waiting"
+    assert join(last["id"], person).json["token"] == joined.json["token"]  # the same person, the same place
+    assert join(last["id"], {"name": "", "email": "x", "phone": "1"}).status == 422
+    assert join(windows[2]["id"], person).status == 409  # places left: order instead
+    assert join(999999, person).status == 404
+    # An order with a hold that is not (or no longer) held is refused as gone.
+    gone = order_body(last["id"], available)
+    gone["hold"] = "ab" * 16
+    assert post(gone, key="k8").status == 410
+    assert checked >= 27
 
 
 def test_admin_answers_match_the_document(data_dir):
