@@ -32,10 +32,14 @@ struct StartupTests {
         let database = try await Database.open(url, logger: Logger(label: "test"))
         let stores = try await database.scalar("SELECT COUNT(*) FROM stores")
         let migrations = try await database.scalar("SELECT COUNT(*) FROM schema_migrations")
-        let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows")
+        let windows = try await database.scalar("SELECT COUNT(*) FROM delivery_windows WHERE template_id IS NULL")
+        let templates = try await database.scalar("SELECT COUNT(*) FROM tour_templates")
+        let zones = try await database.scalar("SELECT COUNT(*) FROM zones")
         await database.close()
         #expect(stores == 2)
         #expect(migrations == 4)
         #expect(windows == 14 * 4 + 14 * 2)
+        #expect(templates == 1)
+        #expect(zones == 2)
     }
 }

@@ -25,8 +25,29 @@ public struct DemoData: Sendable {
             for shop in DemoCatalog.shops { try await Self.insert(shop, windowDays: windowDays, on: db) }
             return true
         }
-        if loaded { logger.info("loaded demo stores", metadata: ["stores": "\(DemoCatalog.shops.map(\.slug))"]) }
+        if loaded {
+            try await self.addTours()
+            logger.info("loaded demo stores", metadata: ["stores": "\(DemoCatalog.shops.map(\.slug))"])
+        }
         return loaded
+    }
+
+    /// The farm-box shop delivers by zone: an evening tour on Tuesdays and Fridays from a weekly template,
+    /// orders until 18:00 the day before, beside its everyday windows.
+    private func addTours() async throws {
+        let tours = SQLTourRepository(database: self.database)
+        guard let store = try await SQLStoreRepository(database: self.database).find(slug: "greenbox") else { return }
+        let oberland = try await tours.saveZone(
+            Zone(id: 0, storeID: store.id, name: "Oberland", postcodes: Zone.parse(postcodes: "8620*, 8630*, 8340*, 8335*"), fee: 500)
+        )
+        let city = try await tours.saveZone(Zone(id: 0, storeID: store.id, name: "Zurich city", postcodes: ["80*"], fee: 900))
+        _ = try await tours.saveTemplate(
+            TourTemplate(
+                id: 0, storeID: store.id, weekdays: [2, 5], from: "19:00", to: "21:00", capacity: 12, zoneIDs: [oberland.id, city.id],
+                cutoffDaysBefore: 1, cutoffTime: "18:00"
+            )
+        )
+        _ = try await tours.generateTours(store: store, days: 28)
     }
 
     private func drawPhotos(for shop: DemoCatalog.Shop) throws {
