@@ -24,7 +24,7 @@ public protocol StaffRepository: Sendable {
     /// The active account with this email and its password hash.
     func account(email: String) async throws -> (StaffMember, passwordHash: String)?
     /// Starts a session; returns the secret for the cookie and the session.
-    func startSession(staffID: Int, lifetime: Int64) async throws -> (secret: String, session: StaffSession)
+    func startSession(for staff: StaffMember, lifetime: Int64) async throws -> (secret: String, session: StaffSession)
     /// The live session behind a cookie's secret.
     func session(secret: String) async throws -> StaffSession?
     func endSession(secret: String) async throws
@@ -63,7 +63,7 @@ public struct SQLStaffRepository: StaffRepository {
         }
     }
 
-    public func startSession(staffID: Int, lifetime: Int64) async throws -> (secret: String, session: StaffSession) {
+    public func startSession(for staff: StaffMember, lifetime: Int64) async throws -> (secret: String, session: StaffSession) {
         let secret = RandomToken.hex(words: 4)
         let csrf = RandomToken.hex(words: 2)
         let now = Clock.nowMillis
@@ -73,12 +73,11 @@ public struct SQLStaffRepository: StaffRepository {
             try await db.raw(
                 """
                 INSERT INTO staff_sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (\(bind: Self.digest(secret)), \
-                \(bind: staffID), \(bind: csrf), \(bind: now), \(bind: now + lifetime))
+                \(bind: staff.id), \(bind: csrf), \(bind: now), \(bind: now + lifetime))
                 """
             ).run()
         }
-        guard let session = try await self.session(secret: secret) else { throw StaffError.emailTaken("") }
-        return (secret, session)
+        return (secret, StaffSession(staff: staff, csrf: csrf, expiresAt: now + lifetime))
     }
 
     public func session(secret: String) async throws -> StaffSession? {

@@ -120,11 +120,11 @@ enum Schema4 {
             var values: [SQLQueryString] = []
             for row in rows {
                 let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
-                let tokens = OrderSearch.tokens(
+                values += SQLOrderRepository.searchRows(
+                    storeID: store, orderID: id,
                     names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
                     phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
                 )
-                values += tokens.sorted().map { SQLQueryString("(\(literal: store), \(bind: $0), \(literal: id))") }
             }
             for chunk in stride(from: 0, to: values.count, by: 2_000).map({ Array(values[$0..<min($0 + 2_000, values.count)]) }) {
                 try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(chunk))").run()

@@ -112,11 +112,16 @@ extension SQLOrderRepository {
         try await db.raw(
             "INSERT INTO order_lines (order_id, position, product_id, name, unit_price, quantity, composition, photo) VALUES \(lines)"
         ).run()
-        let tokens = OrderSearch.tokens(
-            names: [customer.name, recipient.name], phones: [customer.phone, recipient.phone]
-        ).sorted().map { SQLQueryString("(\(literal: order.storeID), \(bind: $0), \(literal: orderID))") }
+        let tokens = Self.searchRows(
+            storeID: order.storeID, orderID: orderID, names: [customer.name, recipient.name], phones: [customer.phone, recipient.phone]
+        )
         try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(tokens))").run()
         return orderID
+    }
+
+    /// The `order_search` rows of an order (``OrderSearch`` tokens), as VALUES tuples.
+    static func searchRows(storeID: Int, orderID: Int, names: [String], phones: [String]) -> [SQLQueryString] {
+        OrderSearch.tokens(names: names, phones: phones).sorted().map { "(\(literal: storeID), \(bind: $0), \(literal: orderID))" }
     }
 
     private struct OrderInsertFailed: Error {}

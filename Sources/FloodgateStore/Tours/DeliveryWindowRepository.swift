@@ -33,13 +33,13 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
         guard !windows.isEmpty else { return [] }
         // One query for the zones of all of them, not one per tour.
         var zones: [Int: [Int]] = [:]
-        for row in try await db.select().columns(SQLColumn("window_id", table: "tour_zones"), SQLColumn("zone_id", table: "tour_zones"))
+        var zoneQuery = db.select().columns(SQLColumn("window_id", table: "tour_zones"), SQLColumn("zone_id", table: "tour_zones"))
             .from("tour_zones")
             .join("delivery_windows", on: SQLColumn("window_id", table: "tour_zones"), .equal, SQLColumn("id", table: "delivery_windows"))
             .where(SQLColumn("store_id", table: "delivery_windows"), .equal, SQLBind(storeID))
             .where(SQLColumn("date", table: "delivery_windows"), .greaterThanOrEqual, SQLBind(fromDate))
-            .orderBy(SQLColumn("zone_id", table: "tour_zones")).all()
-        {
+        if let toDate { zoneQuery = zoneQuery.where(SQLColumn("date", table: "delivery_windows"), .lessThanOrEqual, SQLBind(toDate)) }
+        for row in try await zoneQuery.orderBy(SQLColumn("zone_id", table: "tour_zones")).all() {
             zones[try row.decode(column: "window_id", as: Int.self), default: []].append(try row.decode(column: "zone_id", as: Int.self))
         }
         for index in windows.indices { windows[index].zoneIDs = zones[windows[index].id] ?? [] }

@@ -13,23 +13,15 @@ enum WaitlistLine {
     @discardableResult
     static func offerFreePlaces(windowID: Int, hold: Int64, now: Int64 = Clock.nowMillis, on db: any SQLDatabase) async throws -> [Int] {
         guard
-            let tour = try await db.raw(
-                """
-                UPDATE delivery_windows SET held = held WHERE id = \(bind: windowID) \
-                RETURNING capacity, reserved, held, store_id, date, time_from, cutoff
-                """
-            ).first()
+            let tour = try await db.raw("UPDATE delivery_windows SET held = held WHERE id = \(bind: windowID) RETURNING *")
+                .first().map(DeliveryWindow.init(row:))
         else { return [] }
-        let free = try tour.decode(column: "capacity", as: Int.self) - tour.decode(column: "reserved", as: Int.self)
-            - tour.decode(column: "held", as: Int.self)
+        let free = tour.remaining
         guard free > 0 else { return [] }
         // A place on a tour that takes no more orders is no use to anyone: nobody is offered it.
-        let storeID = try tour.decode(column: "store_id", as: Int.self)
-        let zone = try await db.select().column("time_zone").from("stores").where("id", .equal, storeID).first()
+        let zone = try await db.select().column("time_zone").from("stores").where("id", .equal, tour.storeID).first()
         let local = LocalTime.now(in: try zone?.decode(column: "time_zone", as: String.self) ?? "UTC")
-        let closes = try tour.decode(column: "cutoff", as: String?.self)
-            ?? "\(try tour.decode(column: "date", as: String.self)) \(try tour.decode(column: "time_from", as: String.self))"
-        guard "\(local.date) \(local.time)" < closes else { return [] }
+        guard tour.isOpen(atLocalDate: local.date, time: local.time) else { return [] }
 
         let line = try await db.select().column("id").from("waitlist_entries")
             .where("window_id", .equal, windowID).where("status", .equal, WaitlistEntry.Status.waiting.rawValue)

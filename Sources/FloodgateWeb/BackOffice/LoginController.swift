@@ -53,7 +53,7 @@ struct LoginController: Sendable {
             return try await self.page(next: next, email: email, error: "Wrong email or password.", status: .unauthorized)
         }
         self.throttle.succeeded(email)
-        let (secret, session) = try await self.staff.startSession(staffID: member.id, lifetime: Self.sessionLifetime)
+        let (secret, session) = try await self.staff.startSession(for: member, lifetime: Self.sessionLifetime)
         var response = Response.redirect(to: next, type: .normal)
         response.setCookie(StaffSessionMiddleware.sessionCookie(secret, expires: session.expiresAt, secure: self.secureCookies))
         return response
