@@ -7,13 +7,13 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
     /// How long a waiting-list offer holds a place freed by a cancellation, in milliseconds.
     let hold: Int64
 
-    /// Most orders a search word may match to be looked up by id; past it the word counts as common.
-    let rareWord: Int
+    /// How far a text search goes before it changes method or ends a page (``OrderListSearch``).
+    let searchLimits: SearchLimits
 
-    public init(database: Database, holdMinutes: Int = 30, rareWord: Int = 20_000) {
+    public init(database: Database, holdMinutes: Int = 30, searchLimits: SearchLimits = SearchLimits()) {
         self.database = database
         self.hold = Int64(holdMinutes) * 60_000
-        self.rareWord = rareWord
+        self.searchLimits = searchLimits
     }
 
     public func list(_ filter: OrderFilter) async throws -> OrderListing {

@@ -55,7 +55,7 @@ struct WaitingRoom: Sendable {
         let entry = try await self.views.pages.entry(for: key) { [views, windows = self.windows] in
             let open = if let store { await Self.openWindows(store, from: windows) } else { [DeliveryWindow]() }
             let page = WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: open, replay: nil, cartCount: nil)
-            return views.library.render(page, withTemplate: WaitingPage.template) ?? ""
+            return views.draw(page)
         }
         return Response(
             status: .serviceUnavailable, headers: [.contentType: "text/html; charset=utf-8"],

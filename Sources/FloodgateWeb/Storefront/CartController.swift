@@ -87,6 +87,6 @@ struct CartController: Sendable {
     private func html(store: Store, cart: Cart, messages: [String] = []) async throws -> String {
         let products = try await self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
         let priced = PricedCart(cart: cart, products: products, store: store)
-        return self.views.library.render(CartPage(store: store, priced: priced, cartCount: cart.itemCount, messages: messages), withTemplate: CartPage.template) ?? ""
+        return self.views.draw(CartPage(store: store, priced: priced, cartCount: cart.itemCount, messages: messages))
     }
 }

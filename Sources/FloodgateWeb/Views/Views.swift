@@ -37,7 +37,16 @@ struct Views: Sendable {
 
     /// Renders a page model with its template as an HTML response.
     func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        self.html(self.library.render(page, withTemplate: Page.template) ?? "", status: status, headers: headers)
+        self.html(self.draw(page), status: status, headers: headers)
+    }
+
+    /// A page model drawn with its template (read once into ``TemplateValue``s, which Mustache reads fast).
+    func draw<Page: PageModel>(_ page: Page) -> String {
+        Self.draw(page, library: self.library)
+    }
+
+    static func draw<Page: PageModel>(_ page: Page, library: MustacheLibrary) -> String {
+        library.render(TemplateValue.wrap(page) as Any, withTemplate: Page.template) ?? ""
     }
 
     /// Drops every rendered page of a store (its catalog, product or prices changed).
@@ -64,7 +73,7 @@ struct Views: Sendable {
         _ key: PageCache.Key, request: Request, cartCount: Int, render: @escaping @Sendable () async throws -> Page
     ) async throws -> Response {
         let library = self.library
-        let entry = try await self.pages.entry(for: key) { library.render(try await render(), withTemplate: Page.template) ?? "" }
+        let entry = try await self.pages.entry(for: key) { Self.draw(try await render(), library: library) }
         let etag = "\"\(entry.etag)-\(cartCount)\""
         let shared = request.headers[.cookie] == nil
         var headers: HTTPFields = [
