@@ -33,6 +33,8 @@ final class TemplateValue: MustacheParent {
         case .optional:
             return mirror.children.first.flatMap { Self.wrap($0.value) }
         case .struct, .class:
+            // A type that says how it reads (`CivilDate`) is drawn as it says, as before.
+            if value is any CustomStringConvertible { return value }
             var fields: [String: Any] = [:]
             fields.reserveCapacity(Int(mirror.children.count))
             for child in mirror.children {
