@@ -41,10 +41,17 @@ extension SQLOrderAdminRepository {
     /// A search word as the index has it.
     struct IndexedWord {
         var ranges: Word
-        /// Its distinct tokens, when few enough to look up one by one.
+        /// Its distinct tokens, when few enough to look up one by one (a *narrow* word; `nil`: a wide one).
         var tokens: [String]?
-        /// Its index entries, counted up to ``SearchLimits/common`` + 1.
-        var count: Int
+        /// A narrow word's first batch of candidates below the cursor (its newest orders).
+        var first: (ids: [Int], next: Int?)?
+        /// A wide word's index entries, counted up to ``SearchLimits/common`` + 1.
+        var count: Int?
+        /// Index entries per order id: the lower, the rarer.
+        var density = 0.0
+
+        /// Whether it can give candidates without reading more than a batch or ``SearchLimits/common`` entries.
+        func canDrive(within common: Int) -> Bool { self.tokens != nil || (self.count ?? .max) <= common }
     }
 
     /// Rows of a page (up to `limit + 1`) and, when the search stopped early, where the next page starts.
@@ -52,27 +59,41 @@ extension SQLOrderAdminRepository {
         _ text: String, filter: OrderFilter, limit: Int, query: (Int?) -> SQLSelectBuilder, on db: any SQLDatabase
     ) async throws -> ([any SQLRow], Int?) {
         let store = filter.storeID
+        let limits = self.searchLimits
+        guard let span = try await Self.idSpan(storeID: store, below: filter.before, on: db) else { return ([], nil) }
         var words: [IndexedWord] = []
         for ranges in OrderSearch.ranges(for: text) {
-            let count = try await Self.count(ranges, storeID: store, upTo: self.searchLimits.common + 1, on: db)
-            if count == 0 { return ([], nil) }
-            let tokens = try await Self.tokens(ranges, storeID: store, upTo: self.searchLimits.tokens, on: db)
-            words.append(IndexedWord(ranges: ranges, tokens: tokens, count: count))
+            var word = IndexedWord(ranges: ranges, tokens: try await Self.tokens(ranges, storeID: store, upTo: limits.tokens, on: db))
+            if word.tokens?.isEmpty == true { return ([], nil) }
+            if let tokens = word.tokens {
+                // A narrow word's newest orders say how rare it is (how far back a batch reaches), and are the
+                // first batch if it drives: no counting through a common word's entries.
+                let first = try await Candidates.tokens(tokens).batch(below: filter.before, size: limits.batch, storeID: store, on: db)
+                guard !first.ids.isEmpty else { return ([], nil) }
+                word.first = first
+                word.density = Double(first.ids.count) / Double(max(1, first.next.map { span.top - $0 } ?? span.count))
+            } else {
+                let count = try await Self.count(ranges, storeID: store, upTo: limits.common + 1, on: db)
+                guard count > 0 else { return ([], nil) }
+                word.count = count
+                word.density = Double(count) / Double(span.count)
+            }
+            words.append(word)
         }
         guard !words.isEmpty else { return ([], nil) }
-        // The rarest word drives; at equal counts, one whose tokens can be read one by one.
-        words.sort { ($0.count, $0.tokens == nil ? 1 : 0) < ($1.count, $1.tokens == nil ? 1 : 0) }
+        // The rarest word that can drive cheaply drives; a wide, common word only when every word is one.
+        words.sort { ($0.canDrive(within: limits.common) ? 0 : 1, $0.density) < ($1.canDrive(within: limits.common) ? 0 : 1, $1.density) }
         let driver = words.removeFirst()
         let probed = words.compactMap(\.tokens).sorted { $0.count < $1.count }
         let checked = words.filter { $0.tokens == nil }.map(\.ranges)
-        var source: Candidates
+        let source: Candidates
         if let tokens = driver.tokens {
             source = .tokens(tokens)
-        } else if driver.count <= self.searchLimits.common {
-            let rows = try await db.raw(
-                "SELECT order_id FROM order_search WHERE store_id = \(bind: store) AND \(Self.condition(driver.ranges, on: db))"
-            ).all()
-            source = .all(Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) }).sorted(by: >))
+        } else if driver.canDrive(within: limits.common) {
+            let row = try await db.raw(
+                "SELECT \(Self.idList) AS ids FROM order_search WHERE store_id = \(bind: store) AND \(Self.condition(driver.ranges, on: db))"
+            ).first()
+            source = .all(Set(try Self.ids(in: row)).sorted(by: >))
         } else {
             return try await self.scanOrders(driver: driver.ranges, checked: words.map(\.ranges), filter: filter, limit: limit, query: query, on: db)
         }
@@ -81,9 +102,12 @@ extension SQLOrderAdminRepository {
         let slice = checked.isEmpty && filter.date == nil && filter.windowID == nil && filter.status == nil ? limit + 1 : 500
         var found: [any SQLRow] = []
         var cursor = filter.before
-        for _ in 0..<self.searchLimits.batches {
-            let (batch, next) = try await source.batch(below: cursor, size: self.searchLimits.batch, storeID: store, on: db)
-            var candidates = batch
+        var pending = driver.first
+        for _ in 0..<limits.batches {
+            let batch: (ids: [Int], next: Int?)
+            if let first = pending { batch = first } else { batch = try await source.batch(below: cursor, size: limits.batch, storeID: store, on: db) }
+            pending = nil
+            var candidates = batch.ids
             for tokens in probed where !candidates.isEmpty {
                 candidates = try await Self.probe(candidates, tokens: tokens, storeID: store, on: db)
             }
@@ -92,10 +116,23 @@ extension SQLOrderAdminRepository {
                 found += try await query(cursor).where("id", .in, ids).orderBy("id", .descending).all().filter(keep)
                 if found.count > limit { return (Array(found.prefix(limit + 1)), nil) }
             }
-            guard let next else { return (found, nil) }
+            guard let next = batch.next else { return (found, nil) }
             cursor = next
         }
         return (found, cursor)
+    }
+
+    /// The ids a search may find: below the cursor (or the newest order) down to the store's first order.
+    static func idSpan(storeID: Int, below cursor: Int?, on db: any SQLDatabase) async throws -> (top: Int, count: Int)? {
+        let row = try await db.raw(
+            """
+            SELECT (SELECT MIN(id) FROM orders WHERE store_id = \(bind: storeID)) AS low, \
+            (SELECT MAX(id) FROM orders WHERE store_id = \(bind: storeID)) AS high
+            """
+        ).first()
+        guard let low = try row?.decode(column: "low", as: Int?.self), let high = try row?.decode(column: "high", as: Int?.self) else { return nil }
+        let top = min(cursor ?? .max, high + 1)
+        return top > low ? (top, top - low) : nil
     }
 
     /// Only wide, common words: the first one's newest orders, the others checked on them, at most
@@ -118,59 +155,15 @@ extension SQLOrderAdminRepository {
         return (found, cursor)
     }
 
-    /// Where a driver's candidates come from.
-    enum Candidates {
-        /// Each token's orders, newest first, read from the index a batch at a time.
-        case tokens([String])
-        /// All its orders, newest first (few enough to read at once).
-        case all([Int])
-
-        /// The next candidates below `cursor`, newest first, and the cursor after them (`nil`: no more). Every
-        /// candidate between the two cursors is in the batch.
-        func batch(below cursor: Int?, size: Int, storeID: Int, on db: any SQLDatabase) async throws -> ([Int], Int?) {
-            switch self {
-            case .all(let ids):
-                let start = cursor.map { below in ids.firstIndex { $0 < below } ?? ids.count } ?? 0
-                let batch = Array(ids[start..<min(start + size, ids.count)])
-                return (batch, start + size < ids.count ? batch.last : nil)
-            case .tokens(let tokens):
-                // Each token's next orders; the batch is complete down to the highest of the lowest ids among the
-                // tokens that had more (below it, a token that stopped early may have orders not read yet).
-                let each = min(size, max(64, 4 * size / tokens.count))
-                let below: SQLQueryString = cursor.map { " AND order_id < \(bind: $0)" } ?? ""
-                let parts: [SQLQueryString] = tokens.enumerated().map { index, token in
-                    """
-                    SELECT order_id, \(literal: index) AS part FROM (SELECT order_id FROM order_search \
-                    WHERE store_id = \(bind: storeID) AND token = \(bind: token)\(below) \
-                    ORDER BY order_id DESC LIMIT \(literal: each)) AS t\(literal: index)
-                    """
-                }
-                let rows = try await db.raw("\(SQLList(parts, separator: SQLRaw(" UNION ALL ")))").all()
-                var counts = [Int](repeating: 0, count: tokens.count)
-                var lowest = [Int](repeating: .max, count: tokens.count)
-                var ids = Set<Int>()
-                for row in rows {
-                    let id = try row.decode(column: "order_id", as: Int.self)
-                    let part = try row.decode(column: "part", as: Int.self)
-                    counts[part] += 1
-                    lowest[part] = min(lowest[part], id)
-                    ids.insert(id)
-                }
-                let floor = tokens.indices.filter { counts[$0] == each }.map { lowest[$0] }.max()
-                return (ids.filter { $0 >= (floor ?? .min) }.sorted(by: >), floor)
-            }
-        }
-    }
-
     /// The candidates (newest first) that have one of `tokens`: a seek per pair.
     static func probe(_ candidates: [Int], tokens: [String], storeID: Int, on db: any SQLDatabase) async throws -> [Int] {
-        let rows = try await db.raw(
+        let row = try await db.raw(
             """
-            SELECT DISTINCT order_id FROM order_search WHERE store_id = \(bind: storeID) \
-            AND token IN (\(binds: tokens)) AND order_id IN (\(binds: candidates))
+            SELECT \(Self.idList) AS ids FROM (SELECT DISTINCT order_id FROM order_search WHERE store_id = \(bind: storeID) \
+            AND token IN (\(binds: tokens)) AND order_id IN (\(binds: candidates))) AS found
             """
-        ).all()
-        return Set(try rows.map { try $0.decode(column: "order_id", as: Int.self) }).sorted(by: >)
+        ).first()
+        return try Self.ids(in: row).sorted(by: >)
     }
 
     /// A word's index entries, up to `cap`, counted in the database.
