@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The back-office with 1,000,000 orders (release build, loopback, bounded): order list pages and searches
 # (p50/p99 over sequential requests), a 500-order day's assembly sheets (render time), and guest checkouts'
-# p99 against the same shop with an empty database (wrk + order.lua, 16 connections). One JSON line each.
+# p99 against the same shop with an empty database (wrk + order.lua, 16 connections). One JSON line each;
+# then the searches are checked against a brute-force answer (bench/search_check.py).
 #
 #   bench/backoffice.sh                    SQLite
 #   bench/backoffice.sh --engine postgres  a throwaway PostgreSQL cluster
@@ -111,6 +112,9 @@ measure("search_phone_start", f"{base}?q=%2B7+912")
 measure("search_nothing_found", f"{base}?q=zzzz")
 measure("assembly_sheets_day", f"/admin/petals/days/{day}/sheets", count=max(10, requests // 10))
 PY
+
+# The pages measured must also be right: searches against a brute-force answer from the database.
+if [ "$engine" = postgres ]; then python3 bench/search_check.py "$port" postgres "$PG_URL"; else python3 bench/search_check.py "$port" sqlite "$data/floodgate.sqlite"; fi
 
 # 4. Checkouts again, with the million orders in.
 full=$(checkout_p99 million)
