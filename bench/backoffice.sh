@@ -70,25 +70,17 @@ tour=$(sql "SELECT MIN(id) FROM delivery_windows WHERE date = '$day'")
 number=$(sql "SELECT 'PE-' || (MAX(id) - 7777 + 1000) FROM orders")
 middle=$(sql "SELECT MAX(id) - 400000 FROM orders")
 python3 - "$port" "$requests" "$engine" "$day" "$tour" "$number" "$middle" "$cpu" <<'PY'
-import http.client, json, re, statistics, sys, time, urllib.parse
+import json, statistics, sys, time
+sys.path.insert(0, "bench")
+from admin_client import AdminClient
 port, requests, engine, day, tour, number, middle, cpu = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
-conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=120)
-def fetch(method, path, body=None, headers=None):
-    conn.request(method, path, body=body, headers=headers or {})
-    r = conn.getresponse(); data = r.read()
-    return r, data
-r, page = fetch("GET", "/admin/login")
-login = re.search(r'fg_login=([^;]+)', r.getheader("Set-Cookie")).group(1)
-csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
-form = urllib.parse.urlencode({"csrf": csrf, "email": "bench@example.com", "password": "bench password 1", "next": "/admin/petals/"})
-r, _ = fetch("POST", "/admin/login", form, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"fg_login={login}"})
-cookie = re.search(r'(fg_staff=[^;]+)', r.getheader("Set-Cookie")).group(1)
+admin = AdminClient(port)
 def measure(name, path, count=requests):
-    fetch("GET", path, headers={"Cookie": cookie})
+    admin.get(path)
     times, rows = [], 0
     for _ in range(count):
         t = time.perf_counter()
-        r, body = fetch("GET", path, headers={"Cookie": cookie})
+        r, body = admin.get(path)
         times.append((time.perf_counter() - t) * 1000)
         assert r.status == 200, (path, r.status)
         rows = body.count(b"<tr data-status") or body.count(b'data-testid="sheet"')

@@ -9,24 +9,18 @@ match each word (read straight from `order_search`). Prints one JSON line; exits
     search_check.py PORT postgres URL
 """
 import html
-import http.client
 import json
 import re
 import sqlite3
 import subprocess
 import sys
 import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from admin_client import AdminClient  # noqa: E402
 
 port, engine, where = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-
-
-def fetch(method, path, body=None, headers=None):
-    conn.request(method, path, body=body, headers=headers or {})
-    r = conn.getresponse()
-    return r, r.read()
-
-
 def query(sql, args=()):
     if engine == "sqlite":
         return sqlite3.connect(f"file:{where}?mode=ro", uri=True).execute(sql, args).fetchall()
@@ -59,12 +53,7 @@ def expected(text, status):
     return sorted(ids, reverse=True)
 
 
-r, page = fetch("GET", "/admin/login")
-login = re.search(r"fg_login=([^;]+)", r.getheader("Set-Cookie")).group(1)
-csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
-form = urllib.parse.urlencode({"csrf": csrf, "email": "bench@example.com", "password": "bench password 1", "next": "/admin/petals/"})
-r, _ = fetch("POST", "/admin/login", form, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"fg_login={login}"})
-cookie = re.search(r"(fg_staff=[^;]+)", r.getheader("Set-Cookie")).group(1)
+admin = AdminClient(port)
 prefix = query("SELECT order_prefix FROM stores WHERE id = 1")[0][0]
 offset = 1000  # OrderNumber: the number shown is the id plus this
 mismatches = []
@@ -75,7 +64,7 @@ for text, status in searches:
     path = "/admin/petals/orders?q=" + urllib.parse.quote_plus(text) + (f"&status={status}" if status else "")
     shown = []
     for _ in range(3):
-        r, body = fetch("GET", path, headers={"Cookie": cookie})
+        r, body = admin.get(path)
         assert r.status == 200, (path, r.status)
         shown += [int(n) for n in re.findall(rf'<a href="[^"]*">{re.escape(prefix)}-(\d+)</a>'.encode(), body)]
         more = re.search(rb'href="([^"]+)" data-testid="next-page"', body)

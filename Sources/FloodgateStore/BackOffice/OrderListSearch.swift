@@ -5,13 +5,14 @@ import SQLKit
 /// whose key is `(store_id, token, order_id)`).
 ///
 /// Query plans decide here, so the work is split into statements whose plans cannot go wrong, each an index
-/// seek or a short index range. Every word is counted (up to a cap) and its distinct tokens listed by skipping
-/// through the index (`petr` → `petrov`, `petrova`). The rarest word *drives*: a word of few tokens gives its
-/// orders newest first, each token's own short range read backwards (the index keeps a token's orders in
-/// order); a word of many tokens but few orders gives all its orders at once. The driver's candidates, a batch
-/// at a time, are checked against each other word of few tokens by a seek per (token, order) pair, then read;
-/// words of many tokens are checked on the rows, in Swift, from the same names and phones the tokens came
-/// from. Only when every word is both wide and common (a single letter) do the orders go first.
+/// seek or a short index range. Each word's distinct tokens are listed by skipping through the index (`petr` →
+/// `petrov`, `petrova`). A *narrow* word (few tokens) reads its newest orders, each token's own short range
+/// backwards (the index keeps a token's orders in order); how far back that first batch reaches says how rare
+/// the word is. A *wide* word (many tokens: a phone's digits, one letter) is counted up to a cap. The rarest
+/// word *drives*, a batch of candidates at a time: a narrow one from its tokens, a wide one with few entries
+/// from all of them at once. Each other narrow word keeps the candidates it has (a seek per token and
+/// candidate); wide ones are checked on the rows read, in Swift, from the same names and phones the tokens came
+/// from. Only when every word is wide and common do the orders go first.
 ///
 /// Measured with a million orders: one statement for it all made PostgreSQL plan nested loops over the token
 /// ranges (1.8 s to 12 minutes); reading a word's whole range to find its newest orders cost 18 ms on SQLite
@@ -61,26 +62,7 @@ extension SQLOrderAdminRepository {
         let store = filter.storeID
         let limits = self.searchLimits
         guard let span = try await Self.idSpan(storeID: store, below: filter.before, on: db) else { return ([], nil) }
-        var words: [IndexedWord] = []
-        for ranges in OrderSearch.ranges(for: text) {
-            var word = IndexedWord(ranges: ranges, tokens: try await Self.tokens(ranges, storeID: store, upTo: limits.tokens, on: db))
-            if word.tokens?.isEmpty == true { return ([], nil) }
-            if let tokens = word.tokens {
-                // A narrow word's newest orders say how rare it is (how far back a batch reaches), and are the
-                // first batch if it drives: no counting through a common word's entries.
-                let first = try await Candidates.tokens(tokens).batch(below: filter.before, size: limits.batch, storeID: store, on: db)
-                guard !first.ids.isEmpty else { return ([], nil) }
-                word.first = first
-                word.density = Double(first.ids.count) / Double(max(1, first.next.map { span.top - $0 } ?? span.count))
-            } else {
-                let count = try await Self.count(ranges, storeID: store, upTo: limits.common + 1, on: db)
-                guard count > 0 else { return ([], nil) }
-                word.count = count
-                word.density = Double(count) / Double(span.count)
-            }
-            words.append(word)
-        }
-        guard !words.isEmpty else { return ([], nil) }
+        guard var words = try await self.index(text, storeID: store, below: filter.before, span: span, on: db) else { return ([], nil) }
         // The rarest word that can drive cheaply drives; a wide, common word only when every word is one.
         words.sort { ($0.canDrive(within: limits.common) ? 0 : 1, $0.density) < ($1.canDrive(within: limits.common) ? 0 : 1, $1.density) }
         let driver = words.removeFirst()
@@ -120,6 +102,32 @@ extension SQLOrderAdminRepository {
             cursor = next
         }
         return (found, cursor)
+    }
+
+    /// Each word of `text` as the index has it; `nil` when one of them matches nothing below the cursor.
+    private func index(
+        _ text: String, storeID: Int, below cursor: Int?, span: (top: Int, count: Int), on db: any SQLDatabase
+    ) async throws -> [IndexedWord]? {
+        var words: [IndexedWord] = []
+        for ranges in OrderSearch.ranges(for: text) {
+            var word = IndexedWord(ranges: ranges, tokens: try await Self.tokens(ranges, storeID: storeID, upTo: self.searchLimits.tokens, on: db))
+            if let tokens = word.tokens {
+                guard !tokens.isEmpty else { return nil }
+                // A narrow word's newest orders say how rare it is (how far back a batch reaches), and are the
+                // first batch if it drives: no counting through a common word's entries.
+                let first = try await Candidates.tokens(tokens).batch(below: cursor, size: self.searchLimits.batch, storeID: storeID, on: db)
+                guard !first.ids.isEmpty else { return nil }
+                word.first = first
+                word.density = Double(first.ids.count) / Double(max(1, first.next.map { span.top - $0 } ?? span.count))
+            } else {
+                let count = try await Self.count(ranges, storeID: storeID, upTo: self.searchLimits.common + 1, on: db)
+                guard count > 0 else { return nil }
+                word.count = count
+                word.density = Double(count) / Double(span.count)
+            }
+            words.append(word)
+        }
+        return words.isEmpty ? nil : words
     }
 
     /// The ids a search may find: below the cursor (or the newest order) down to the store's first order.
