@@ -136,6 +136,15 @@ struct WaitlistTests {
             #expect(page.status == 200)
             #expect(page.body.contains("is held for you until"))
             #expect(page.body.contains("name=\"hold\" value=\"\(tokens[1])\""))
+            // Sent back with a mistake, the held checkout is shown again for the held place.
+            let product = try await server.firstAvailableProduct()
+            let mistaken = try await server.postForm("/s/petals/checkout", [
+                ("items", "\(product)x1"), ("hold", tokens[1]), ("window", "\(tour)"), ("customer_name", "Anna"), ("customer_phone", "call me"),
+                ("customer_email", "anna@example.com"), ("recipient_name", "Vera"), ("recipient_phone", "+7 916 555-12-34"), ("address", "Tverskaya 7"),
+            ])
+            #expect(mistaken.status == 422)
+            #expect(mistaken.body.contains("is held for you until"))
+            #expect(mistaken.body.contains("name=\"hold\" value=\"\(tokens[1])\""))
             let gone = try await server.get("/s/petals/waitlist/\(tokens[0])", headers: [("User-Agent", "Mozilla/5.0")])
             #expect(gone.body.contains("You have left this waiting list"))
             #expect(try await server.get("/s/petals/waitlist/nope", headers: [("User-Agent", "Mozilla/5.0")]).status == 404)

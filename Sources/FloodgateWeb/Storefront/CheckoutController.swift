@@ -55,8 +55,9 @@ struct CheckoutController: Sendable {
         } catch let error as CheckoutError {
             switch error {
             case .validation(let errors):
+                let entry: WaitlistEntry? = if let hold { try await self.waitlists.entry(store: store, token: hold) } else { nil }
                 return try await self.page(
-                    store: store, cart: cart, values: values, key: key, hold: hold, errors: errors, status: .unprocessableContent
+                    store: store, cart: cart, values: values, key: key, hold: entry, errors: errors, status: .unprocessableContent
                 )
             case .holdExpired:
                 var values = values
@@ -96,22 +97,20 @@ struct CheckoutController: Sendable {
     func heldPage(store: Store, entry: WaitlistEntry, cart: Cart) async throws -> Response {
         var values = CheckoutPage.Values(customerName: entry.name, customerPhone: entry.phone, customerEmail: entry.email)
         values.window = entry.windowID
-        return try await self.page(store: store, cart: cart, values: values, key: RandomToken.hex(words: 2), hold: entry.token)
+        return try await self.page(store: store, cart: cart, values: values, key: RandomToken.hex(words: 2), hold: entry)
     }
 
-    /// `hold`: the token of a waiting-list offer; the form is then for its tour only (if it is still held).
+    /// `hold`: a waiting-list offer; the form is then for its tour only (if it is still held).
     private func page(
-        store: Store, cart: Cart, values: CheckoutPage.Values, key: String, hold: String? = nil, errors: [FieldError] = [],
+        store: Store, cart: Cart, values: CheckoutPage.Values, key: String, hold: WaitlistEntry? = nil, errors: [FieldError] = [],
         alerts: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         async let products = self.catalog.products(storeID: store.id, ids: cart.lines.map(\.productID))
         async let windows = self.windows.open(for: store)
         async let zones = self.tours.zones(storeID: store.id)
         var held: CheckoutPage.Held?
-        if let hold, let entry = try await self.waitlists.entry(store: store, token: hold), entry.holdIsValid(at: Clock.nowMillis),
-            let window = try await self.windows.window(storeID: store.id, id: entry.windowID)
-        {
-            held = CheckoutPage.Held(token: hold, window: window, until: LocalTime.now(in: store.timeZone, at: entry.holdDate).time)
+        if let entry = hold, entry.holdIsValid(at: Clock.nowMillis), let window = try await self.windows.window(storeID: store.id, id: entry.windowID) {
+            held = CheckoutPage.Held(token: entry.token, window: window, until: LocalTime.now(in: store.timeZone, at: entry.holdDate).time)
         }
         let priced = PricedCart(cart: cart, products: try await products, store: store)
         let page = CheckoutPage(
