@@ -188,6 +188,15 @@ struct ClientRateLimiterTests {
         #expect(limiter.take("203.0.113.9", now: 1) == .over)
     }
 
+    @Test("Taking only within the rate charges nothing past it (the request is charged where it goes on)")
+    func onlyWithin() {
+        var limiter = ClientRateLimiter(rate: 1, burst: 2, debt: 3)
+        #expect(limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .within)
+        #expect(limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .within)
+        #expect((0..<5).allSatisfy { _ in limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .over }, "over, and nothing charged")
+        #expect((0..<3).map { _ in limiter.take("203.0.113.9", now: 0) } == [.over, .over, .over], "the whole debt is still there")
+    }
+
     @Test("Memory stays bounded under a hundred thousand distinct clients; a busy client keeps its state")
     func bounded() {
         var limiter = ClientRateLimiter(rate: 1, burst: 3, maxClients: 1_000)

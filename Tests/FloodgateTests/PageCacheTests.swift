@@ -91,6 +91,48 @@ struct PageCacheTests {
         }
     }
 
+    @Test("Fresh pages are answered on the connection with the router's bytes and headers; not for crawlers, carts or queries", arguments: TestEngine.available)
+    func answeredAtConnection(engine: TestEngine) async throws {
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.catalogCacheTTL = .seconds(60) }) { server in
+            func early() async throws -> Int {
+                try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pagesAnsweredAtConnection"] as? Int ?? -1
+            }
+            let product = try await server.firstAvailableProduct()
+            let path = "/s/petals/products/\(product)"
+            let rendered = try await server.get(path, headers: [Self.browser])
+            #expect(try await early() == 0, "a page not in memory yet goes through the router")
+            let cached = try await server.get(path, headers: [Self.browser])
+            #expect(try await early() == 1)
+            #expect(cached.status == 200 && cached.body == rendered.body)
+            for name in ["ETag", "Cache-Control", "Vary", "Content-Type", "Content-Length", "Server"] {
+                #expect(cached.header(name) == rendered.header(name), "\(name)")
+            }
+            #expect(cached.header("Date")?.hasSuffix(" GMT") == true)
+            let etag = try #require(cached.header("ETag"))
+            let notModified = try await server.get(path, headers: [Self.browser, ("If-None-Match", etag)])
+            #expect(notModified.status == 304 && notModified.body.isEmpty && notModified.header("ETag") == etag)
+            #expect(try await early() == 2)
+
+            // Through the router as before: a crawler (admission keeps its budget), a visitor with a cart, a query.
+            #expect(try await server.get(path, headers: [("User-Agent", "Googlebot/2.1")]).status == 200)
+            #expect(try await server.get(path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x1")]).status == 200)
+            #expect(try await server.get(path + "?from=mail", headers: [Self.browser]).status == 200)
+            #expect(try await early() == 2)
+            // The catalog too; a changed price is never answered from the old page.
+            _ = try await server.get("/s/petals/", headers: [Self.browser])
+            #expect(try await server.get("/s/petals/", headers: [Self.browser]).status == 200)
+            #expect(try await early() == 3)
+            let changed = try await server.request(
+                .PATCH, "/api/v1/admin/stores/petals/products/\(product)", headers: [Self.admin, ("Content-Type", "application/json")],
+                body: #"{"price": 123456}"#
+            )
+            #expect(changed.status == 200)
+            let repriced = try await server.get(path, headers: [Self.browser, ("If-None-Match", etag)])
+            #expect(repriced.status == 200 && repriced.header("ETag") != etag)
+            #expect(try await early() == 3, "the changed page was drawn again by the router")
+        }
+    }
+
     @Test("Changing a product: bad input is a clear 4xx and changes nothing; without the token, 401")
     func badChanges() async throws {
         try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in

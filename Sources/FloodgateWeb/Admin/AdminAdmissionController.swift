@@ -2,7 +2,7 @@ import Hummingbird
 
 /// `GET /api/v1/admin/admission`: what the door is doing now — admitted, queued and refused requests per
 /// class since start, the learnt limit, requests in flight and waiting, clients tracked for rate limits,
-/// and how often pages were rendered.
+/// and how often pages were rendered or answered from memory on the connection.
 struct AdminAdmissionController: Sendable {
     let gates: AdmissionGates?
     let clients: ClientLimits
@@ -14,6 +14,8 @@ struct AdminAdmissionController: Sendable {
         var trackedClients: Int
         var trackedCrawlers: Int
         var pageRenders: Int
+        /// Catalog and product pages answered from memory on the connection, before the router.
+        var pagesAnsweredAtConnection: Int
     }
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
@@ -25,7 +27,7 @@ struct AdminAdmissionController: Sendable {
         return AdminDocument(
             Document(
                 enabled: self.gates != nil, gate: self.gates?.stats(), trackedClients: counts.people, trackedCrawlers: counts.crawlers,
-                pageRenders: self.pages.renders
+                pageRenders: self.pages.renders, pagesAnsweredAtConnection: self.pages.answeredAtConnection
             )
         )
     }

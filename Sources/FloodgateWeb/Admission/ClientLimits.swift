@@ -1,4 +1,7 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// Per-client rate limits, by address: one set of buckets for people's browsers and API clients, a
@@ -22,19 +25,27 @@ final class ClientLimits: Sendable {
 
     /// Takes a token for the request's client. Crawlers have no debt: past their bucket they are refused.
     func take(_ request: Request, context: AppRequestContext, crawler: Bool) -> ClientRateLimiter.Verdict {
-        let client = self.address(request, context)
+        self.take(self.address(request.headers, peer: context.remoteAddress), crawler: crawler)
+    }
+
+    /// Takes a token for the client at `address` (with `onlyWithin`, only if it is within its rate).
+    func take(_ client: String, crawler: Bool, onlyWithin: Bool = false) -> ClientRateLimiter.Verdict {
         let now = (ContinuousClock.now - self.origin) / .seconds(1)
-        return crawler ? self.crawlers.withLock { $0.take(client, now: now) } : self.people.withLock { $0.take(client, now: now) }
+        return crawler
+            ? self.crawlers.withLock { $0.take(client, now: now, onlyWithin: onlyWithin) }
+            : self.people.withLock { $0.take(client, now: now, onlyWithin: onlyWithin) }
     }
 
     /// The client's address: the connection's peer, or behind a trusted proxy the last `X-Forwarded-For` entry
     /// (the one the proxy itself added; earlier ones are whatever the client claimed).
-    func address(_ request: Request, _ context: AppRequestContext) -> String {
-        if self.trustForwarded, let forwarded = request.headers[.init("X-Forwarded-For")!],
+    func address(_ headers: HTTPFields, peer: SocketAddress?) -> String {
+        if self.trustForwarded, let forwarded = headers[Self.forwardedFor],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         {
             return last
         }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        return peer?.ipAddress ?? "unknown"
     }
+
+    private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -39,8 +39,9 @@ public struct ClientRateLimiter: Sendable {
     /// Clients remembered now.
     public var count: Int { self.buckets.count }
 
-    /// Takes a token for `client` at `now` (seconds, any monotonic origin).
-    public mutating func take(_ client: String, now: Double) -> Verdict {
+    /// Takes a token for `client` at `now` (seconds, any monotonic origin). `onlyWithin`: take it only if the
+    /// client is within its rate; otherwise charge nothing (the request is charged where it goes on).
+    public mutating func take(_ client: String, now: Double, onlyWithin: Bool = false) -> Verdict {
         var bucket = self.buckets[client] ?? Bucket(tokens: self.burst, updated: now)
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
         bucket.updated = now
@@ -52,6 +53,7 @@ public struct ClientRateLimiter: Sendable {
         } else {
             verdict = .refused(retryAfter: (1 - self.debt - bucket.tokens) / self.rate)
         }
+        if onlyWithin, verdict != .within { return verdict }
         if case .refused = verdict {} else { bucket.tokens -= 1 }
         if self.buckets[client] == nil, self.buckets.count >= self.maxClients { self.evict(now: now) }
         self.buckets[client] = bucket

@@ -29,13 +29,21 @@ public func buildApplication(
         // PostgreSQL: checkouts in flight never take the whole pool (20 connections); page reads keep some.
         if database.engine == .postgres { admission.checkoutLimit = min(admission.checkoutLimit, 16) }
         let gates = admission.enabled ? AdmissionGates(settings: admission) : nil
-        let router = try buildRouter(database: database, views: views, config: config, gates: gates, load: load, logger: logger)
+        let clients = ClientLimits(settings: admission)
+        let router = try buildRouter(
+            database: database, views: views, config: config, gates: gates, clients: clients, load: load, logger: logger
+        )
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
         if let gates { services.append(AdmissionReporter(gates: gates, logger: logger)) }
         if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
+        let pages = views.pages
         return Application(
             router: router,
+            // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [CachedPageHandler(pages: pages, clients: clients, serverName: "floodgate")])
+            ),
             // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
             // of the process spending its cores on accepting and refusing (the "too many connections" of the story).
             configuration: .init(
@@ -54,7 +62,7 @@ public func buildApplication(
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
 func buildRouter(
-    database: Database, views: Views, config: AppConfig, gates: AdmissionGates?, load: VisitorLoad, logger: Logger
+    database: Database, views: Views, config: AppConfig, gates: AdmissionGates?, clients: ClientLimits, load: VisitorLoad, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
@@ -65,7 +73,6 @@ func buildRouter(
 
     // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
     let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
-    let clients = ClientLimits(settings: config.admission)
 
     let router = Router(context: AppRequestContext.self)
     let waitingRoom = WaitingRoom(stores: stores, windows: bannerWindows, views: views)

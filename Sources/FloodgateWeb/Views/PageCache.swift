@@ -98,6 +98,24 @@ final class PageCache: Sendable {
     /// How many renders have run since start (for tests and stats).
     var renders: Int { self.state.withLock { $0.renders } }
 
+    /// How many pages were answered from memory at the connection (``CachedPageHandler``) since start.
+    var answeredAtConnection: Int { self.early.load(ordering: .relaxed) }
+    private let early = Atomic<Int>(0)
+
+    /// The page for `key` if it is in memory and fresh — never rendering, never waiting.
+    func fresh(_ key: Key) -> Entry? {
+        let now = ContinuousClock.now
+        return self.state.withLock { state in
+            guard let entry = state.entries[key], entry.expires > now, entry.epoch == state.epochs[key.store, default: 0] else { return nil }
+            return entry
+        }
+    }
+
+    /// Counts a page answered from memory on the connection.
+    func answeredOne() {
+        self.early.add(1, ordering: .relaxed)
+    }
+
     /// The page for `key`: from memory while fresh, else rendered by `render` — once, however many ask at once.
     func entry(for key: Key, render: @escaping @Sendable () async throws -> String) async throws -> Entry {
         let now = ContinuousClock.now

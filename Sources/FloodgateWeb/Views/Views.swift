@@ -46,7 +46,11 @@ struct Views: Sendable {
     }
 
     static func draw<Page: PageModel>(_ page: Page, library: MustacheLibrary) -> String {
-        library.render(TemplateValue.wrap(page) as Any, withTemplate: Page.template) ?? ""
+        Self.draw(page, template: Page.template, library: library)
+    }
+
+    static func draw(_ page: Any, template: String, library: MustacheLibrary) -> String {
+        library.render(TemplateValue.wrap(page) as Any, withTemplate: template) ?? ""
     }
 
     /// Drops every rendered page of a store (its catalog, product or prices changed).
@@ -63,35 +67,19 @@ struct Views: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// A page that is the same for every visitor but for the cart badge, from the ``PageCache``.
-    ///
-    /// Answers `304 Not Modified` when the visitor already has it (`If-None-Match`). The tag covers the shared
-    /// bytes and the badge. Without cookies the page is the same for everyone and a CDN may keep it for the
-    /// cache's time (`s-maxage`); browsers always revalidate, so availability is never older than that.
-    /// `render` draws the page with `cartCount: nil` (the badge marker) and may throw (a missing product).
+    /// A page that is the same for every visitor but for the cart badge, from the ``PageCache``, answered as
+    /// ``CachedAnswer`` says (`304` when the visitor has it). `render` draws the page with `cartCount: nil` (the
+    /// badge marker) and may throw (a missing product).
     func cachedPage<Page: PageModel>(
         _ key: PageCache.Key, request: Request, cartCount: Int, render: @escaping @Sendable () async throws -> Page
     ) async throws -> Response {
-        let library = self.library
-        let entry = try await self.pages.entry(for: key) { Self.draw(try await render(), library: library) }
-        let etag = "\"\(entry.etag)-\(cartCount)\""
-        let shared = request.headers[.cookie] == nil
-        var headers: HTTPFields = [
-            .eTag: etag, .vary: "Cookie", .cacheControl: shared ? self.pages.sharedCacheControl : "private, no-cache",
-        ]
-        if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, etag) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body(with: Chrome.cartBadge(cartCount))))
-    }
-
-    /// `If-None-Match` against a tag: a list of tags, weak or strong (weak comparison), or `*`.
-    static func matches(_ header: String, _ etag: String) -> Bool {
-        header.split(separator: ",").contains { part in
-            let tag = part.trimmingCharacters(in: .whitespaces)
-            return tag == "*" || tag == etag || tag == "W/" + etag
-        }
+        let (library, template) = (self.library, Page.template)
+        let entry = try await self.pages.entry(for: key) { Self.draw(try await render(), template: template, library: library) }
+        let answer = CachedAnswer(
+            entry: entry, cartCount: cartCount, shared: request.headers[.cookie] == nil, ifNoneMatch: request.headers[.ifNoneMatch],
+            sharedCacheControl: self.pages.sharedCacheControl
+        )
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     func errorPage(_ problem: Problem) throws -> Response {
