@@ -133,6 +133,17 @@ struct PageCacheTests {
         }
     }
 
+    @Test("Which paths the connection may answer from memory, under which key")
+    func connectionKeys() {
+        #expect(CachedPageHandler.key("/s/petals/") == PageCache.Key(store: "petals", page: "catalog"))
+        #expect(CachedPageHandler.key("/s/petals/products/42") == PageCache.Key(store: "petals", page: "product/42"))
+        #expect(CachedPageHandler.key("/s/petals/products/042") == PageCache.Key(store: "petals", page: "product/42"), "as the router reads ids")
+        for path in ["/s/petals", "/s//", "/s/petals/products/", "/s/petals/products/42?x=1", "/s/petals/?x=1", "/s/petals/products/-4",
+                     "/s/petals/products/0", "/s/petals/cart", "/s/petals/products/42/", "/api/v1/stores/petals/products", "/"] {
+            #expect(CachedPageHandler.key(path) == nil, "\(path)")
+        }
+    }
+
     @Test("Changing a product: bad input is a clear 4xx and changes nothing; without the token, 401")
     func badChanges() async throws {
         try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in

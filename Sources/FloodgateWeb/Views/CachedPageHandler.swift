@@ -92,17 +92,20 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The cache key of a storefront page path (`/s/petals/`, `/s/petals/products/42`), as the controllers make it.
     static func key(_ path: String) -> PageCache.Key? {
-        guard path.hasPrefix("/s/"), !path.contains("?") else { return nil }
-        let parts = path.dropFirst(3).split(separator: "/", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 2 where parts[1].isEmpty && !parts[0].isEmpty:
-            return PageCache.Key(store: String(parts[0]), page: "catalog")
-        case 3 where parts[1] == "products" && !parts[0].isEmpty:
-            guard let id = Int(parts[2]), id > 0 else { return nil }
-            return PageCache.Key(store: String(parts[0]), page: "product/\(id)")
-        default:
-            return nil
-        }
+        let utf8 = path.utf8
+        // "/s/" + store + "/" then nothing (the catalog) or "products/" + digits.
+        guard utf8.starts(with: "/s/".utf8) else { return nil }
+        let storeStart = utf8.index(utf8.startIndex, offsetBy: 3)
+        guard let slash = utf8[storeStart...].firstIndex(of: UInt8(ascii: "/")), slash > storeStart else { return nil }
+        let store = String(Substring(path.utf8[storeStart..<slash]))
+        let rest = utf8[utf8.index(after: slash)...]
+        if rest.isEmpty { return PageCache.Key(store: store, page: "catalog") }
+        guard rest.starts(with: "products/".utf8) else { return nil }
+        let digits = rest.dropFirst(9)
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let id = Int(Substring(digits)), id > 0
+        else { return nil }
+        return PageCache.Key(store: store, page: "product/\(id)")
     }
 }
 
