@@ -12,9 +12,10 @@ public struct AdmissionSettings: Sendable {
     public var maxLimit = 256
     /// How many page requests may wait for a place.
     public var queue = 1_024
-    /// Checkouts in flight at once (they wait for the database's writer, which commits them in groups of up
-    /// to 64) and how many may wait behind them.
-    public var checkoutLimit = 64
+    /// Checkouts in flight at once (they wait for the database's writer, which commits them in groups) and how
+    /// many may wait behind them. 16 commits as many a second as 64 did on 2 cores, and an admitted checkout
+    /// is answered in ~0.2 s instead of ~0.6 s at p99 (BENCHMARKS, issue 4).
+    public var checkoutLimit = 16
     public var checkoutQueue = 2_048
     /// Page requests let in at once while checkouts are waiting for their door; 0: pages never give way.
     public var yieldLimit = 0
@@ -47,7 +48,7 @@ public struct AdmissionSettings: Sendable {
         self.enabled = try AppConfig.flag(config, "admission.enabled", default: true)
         self.maxLimit = try AppConfig.integer(config, "admission.limit.max", default: 256, in: 1...10_000)
         self.queue = try AppConfig.integer(config, "admission.queue", default: 1_024, in: 0...100_000)
-        self.checkoutLimit = try AppConfig.integer(config, "admission.checkout.limit", default: 64, in: 1...10_000)
+        self.checkoutLimit = try AppConfig.integer(config, "admission.checkout.limit", default: 16, in: 1...10_000)
         self.checkoutQueue = try AppConfig.integer(config, "admission.checkout.queue", default: 2_048, in: 0...100_000)
         self.yieldLimit = try AppConfig.integer(config, "admission.checkout.yield", default: 0, in: 0...10_000)
         for requestClass in RequestClass.allCases {
