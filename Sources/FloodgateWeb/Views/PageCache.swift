@@ -79,6 +79,12 @@ final class PageCache: Sendable {
         /// Bumped by every invalidation of a store: an entry or render from an older epoch is outdated.
         var epochs: [String: Int] = [:]
         var renders = 0
+
+        /// The entry for `key` if it has not expired and no invalidation of its store came after it.
+        func fresh(_ key: Key, now: ContinuousClock.Instant) -> Entry? {
+            guard let entry = self.entries[key], entry.expires > now, entry.epoch == self.epochs[key.store, default: 0] else { return nil }
+            return entry
+        }
     }
 
     private let state = Mutex(State())
@@ -105,10 +111,7 @@ final class PageCache: Sendable {
     /// The page for `key` if it is in memory and fresh — never rendering, never waiting.
     func fresh(_ key: Key) -> Entry? {
         let now = ContinuousClock.now
-        return self.state.withLock { state in
-            guard let entry = state.entries[key], entry.expires > now, entry.epoch == state.epochs[key.store, default: 0] else { return nil }
-            return entry
-        }
+        return self.state.withLock { $0.fresh(key, now: now) }
     }
 
     /// Counts a page answered from memory on the connection.
@@ -121,7 +124,7 @@ final class PageCache: Sendable {
         let now = ContinuousClock.now
         let found: Lookup = self.state.withLock { state in
             let epoch = state.epochs[key.store, default: 0]
-            if let entry = state.entries[key], entry.expires > now, entry.epoch == epoch { return .hit(entry) }
+            if let entry = state.fresh(key, now: now) { return .hit(entry) }
             if let running = state.rendering[key] { return .wait(running) }
             state.renders += 1
             let running = Task { [marker, ttl] in

@@ -42,11 +42,7 @@ struct Views: Sendable {
 
     /// A page model drawn with its template (read once into ``TemplateValue``s, which Mustache reads fast).
     func draw<Page: PageModel>(_ page: Page) -> String {
-        Self.draw(page, library: self.library)
-    }
-
-    static func draw<Page: PageModel>(_ page: Page, library: MustacheLibrary) -> String {
-        Self.draw(page, template: Page.template, library: library)
+        Self.draw(page, template: Page.template, library: self.library)
     }
 
     static func draw(_ page: Any, template: String, library: MustacheLibrary) -> String {
