@@ -1,6 +1,6 @@
 import FloodgateCore
 import Logging
-import SQLiteKit
+import SQLKit
 import Synchronization
 
 /// SQLite's single writer, committing the transactions that queue up while it works in one go.
@@ -29,20 +29,23 @@ final class GroupCommitWriter: Sendable {
     /// Most transactions in one group, so one group's latency stays small.
     static let maxGroup = 64
 
-    private let connection: SQLiteConnection
+    private let connection: DirectSQLiteConnection
+    private let thread: WriterThread
     private let logger: Logger
     private let queue = WorkQueue()
     private let doorbell: AsyncStream<Void>.Continuation
     private let loop: Task<Void, Never>
 
-    init(connection: SQLiteConnection, logger: Logger) {
+    /// Takes over `connection`: from now on only the writer's loop uses it, on `thread`.
+    init(connection: DirectSQLiteConnection, thread: WriterThread, logger: Logger) {
         self.connection = connection
+        self.thread = thread
         self.logger = logger
         let (stream, doorbell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.doorbell = doorbell
         let queue = self.queue
-        let db = connection.sql(queryLogLevel: nil)
-        self.loop = Task {
+        let db = DirectSQLiteDatabase(connection: connection, logger: logger, eventLoop: thread.loop)
+        self.loop = Task(executorPreference: thread) {
             for await _ in stream {
                 while true {
                     var group = queue.take(Self.maxGroup)
@@ -98,8 +101,8 @@ final class GroupCommitWriter: Sendable {
                 // waited — for the writer, or behind this group's earlier bodies — was answered then; skip it.
                 guard work.claim.start() else { continue }
                 running = work
-                // Savepoints are not released: each statement to the writer is a thread hop, and COMMIT
-                // releases them all. `ROLLBACK TO` undoes back to the newest savepoint of that name — this
+                // Savepoints are not released: COMMIT releases them all, and a RELEASE would be one more
+                // statement per transaction. `ROLLBACK TO` undoes back to the newest savepoint of that name — this
                 // transaction's — and leaves the earlier ones' work alone.
                 if !alone { try await db.raw("SAVEPOINT work").run() }
                 let outcome = await work.run(db)
@@ -128,7 +131,8 @@ final class GroupCommitWriter: Sendable {
         self.doorbell.finish()
         await self.loop.value
         for work in self.queue.take(Int.max) where work.claim.start() { work.abandon(DatabaseError.closed) }
-        try? await self.connection.close()
+        self.connection.close()
+        await self.thread.shutdown()
     }
 
     /// The transactions waiting for the writer, in arrival order.

@@ -49,14 +49,13 @@ final class SQLiteBackend: Sendable {
     static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // A pool of its own so that fsyncs on the write path never wait behind file serving.
-        let threadPool = NIOThreadPool(numberOfThreads: readers + 1)
+        // A pool of its own so that reads never wait behind file serving; the writer has threads of its own.
+        let threadPool = NIOThreadPool(numberOfThreads: readers)
         threadPool.start()
-        let group = MultiThreadedEventLoopGroup.singleton
         var opened: [SQLiteConnection] = []
         func connect(_ pragmas: [String]) async throws -> SQLiteConnection {
             let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: group.any()
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
             )
             opened.append(connection)
             // The busy timeout first: another process may hold the file while this one sets up.
@@ -72,17 +71,34 @@ final class SQLiteBackend: Sendable {
             // a temporary file (they only matter until the COMMIT). A 64 MB page cache for the writer (SQLite's
             // default is 2 MB): with a million orders every checkout touches pages of the order indexes all over
             // the file, and re-reading them made checkouts slower than on an empty shop (BENCHMARKS).
-            let writer = try await connect([
+            let writer = try await Self.openWriter(path: path, pragmas: [
                 "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
             ])
             var pool: [SQLiteConnection] = []
-            for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
-            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, logger: logger), readers: pool, threadPool: threadPool)
+            do {
+                for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
+            } catch {
+                writer.close()
+                throw error
+            }
+            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, thread: WriterThread(), logger: logger), readers: pool, threadPool: threadPool)
         } catch {
             for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
             throw error
         }
+    }
+
+    /// The writer's connection with its pragmas set (the busy timeout comes with it).
+    private static func openWriter(path: String, pragmas: [String]) async throws -> DirectSQLiteConnection {
+        let connection = try DirectSQLiteConnection(path: path)
+        do {
+            for pragma in pragmas { try await Self.retryingWhileBusy { try connection.run(pragma, []) { _ in } } }
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
     }
 
     /// See ``Database/rebuildingTransaction(_:)``.
@@ -121,6 +137,8 @@ final class SQLiteBackend: Sendable {
             do {
                 return try await work()
             } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && attempt < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch let error as SQLiteFailure where error.isBusy && attempt < 50 {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
