@@ -26,6 +26,7 @@ final class Generator: @unchecked Sendable {
     private var humansSent = 0
     private var botsSent = 0
     private var started = NIODeadline.now()
+    private var lastTick: NIODeadline?
     private var stopping = false
 
     init(loop: any EventLoop, host: String, port: Int, mix: RequestMix, humanRate: Double, botRate: Double, maxConnections: Int) {
@@ -63,6 +64,9 @@ final class Generator: @unchecked Sendable {
 
     private func tick() {
         guard !self.stopping else { return }
+        let now = NIODeadline.now()
+        if let last = self.lastTick { _ = self.tally.tickLateness.record(UInt64(max(0, (now - last).nanoseconds / 1_000 - 1_000))) }
+        self.lastTick = now
         let elapsed = Double((NIODeadline.now() - self.started).nanoseconds) / 1e9
         while Double(self.humansSent) < elapsed * self.humanRate {
             self.humansSent += 1

@@ -70,6 +70,10 @@ struct LoadCommand: AsyncParsableCommand {
         total["unanswered"] = unanswered
         total["not_offered"] = notOffered
         total["orders_acknowledged"] = tally.acknowledgedOrders
+        if tally.tickLateness.totalCount > 0 {
+            total["generator_late_p50_ms"] = Double(tally.tickLateness.valueAtPercentile(50)) / 1_000
+            total["generator_late_p99_ms"] = Double(tally.tickLateness.valueAtPercentile(99)) / 1_000
+        }
         Self.print(total)
     }
 

@@ -16,6 +16,9 @@ struct Tally {
     var classes: [Counts] = LoadClass.allCases.map { _ in Counts() }
     /// Order numbers acknowledged with 201: the benchmark checks each is in the database.
     var acknowledgedOrders = 0
+    /// How late the generator's own 1 ms tick ran, in µs: when the generator waits for a core, answers wait
+    /// unread in its sockets and every latency above includes that wait.
+    var tickLateness = Histogram<UInt64>(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .two)
 
     mutating func answered(_ loadClass: LoadClass, status: Int, microseconds: UInt64) {
         self.classes[loadClass.rawValue].statuses[status, default: 0] += 1

@@ -30,14 +30,14 @@ final class GroupCommitWriter: Sendable {
     static let maxGroup = 64
 
     private let connection: DirectSQLiteConnection
-    private let thread: WriterThread
+    private let thread: ThreadExecutor
     private let logger: Logger
     private let queue = WorkQueue()
     private let doorbell: AsyncStream<Void>.Continuation
     private let loop: Task<Void, Never>
 
     /// Takes over `connection`: from now on only the writer's loop uses it, on `thread`.
-    init(connection: DirectSQLiteConnection, thread: WriterThread, logger: Logger) {
+    init(connection: DirectSQLiteConnection, thread: ThreadExecutor, logger: Logger) {
         self.connection = connection
         self.thread = thread
         self.logger = logger

@@ -81,7 +81,11 @@ final class SQLiteBackend: Sendable {
                 writer.close()
                 throw error
             }
-            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, thread: WriterThread(), logger: logger), readers: pool, threadPool: threadPool)
+            let thread = ThreadExecutor(nice: ThreadExecutor.urgent)
+            if try await !thread.raised.get() {
+                logger.warning("The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else.")
+            }
+            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, thread: thread, logger: logger), readers: pool, threadPool: threadPool)
         } catch {
             for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()

@@ -46,23 +46,12 @@ public struct SQLOrderRepository: OrderRepository {
         // A key can only vanish between our conflict and our read if it is pruned meanwhile; then try again once.
         for _ in 0..<2 {
             do {
-                let order: Order
-                if self.database.engine == .sqlite {
-                    // One writer serves every checkout: pricing and the window are read on a reader first, so
-                    // each order's turn at the writer only writes (what can change meanwhile stays guarded there:
-                    // the key's unique index, the place's conditional update). Measured: 0.96 of the
-                    // foundation's orders/s this way, 0.90 reading inside the transaction.
-                    let checkout = try await self.database.read { db in try await Self.check(request, in: store, on: db) }
-                    order = try await self.database.transaction { db in
-                        try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
-                    }
-                } else {
-                    // PostgreSQL runs transactions side by side; a separate read would only add round trips and a
-                    // connection checkout (measured: 0.74 of the foundation's orders/s that way, 0.91 in one).
-                    order = try await self.database.transaction { db in
-                        let checkout = try await Self.check(request, in: store, on: db)
-                        return try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
-                    }
+                // The checks read inside the order's transaction, so what they saw is what is written. On SQLite
+                // the writer steps them itself (a few µs each, no thread hop); reading on a reader first took
+                // two more hops, each waiting for a core under load (BENCHMARKS, issue 4).
+                let order = try await self.database.transaction { db in
+                    let checkout = try await Self.check(request, in: store, on: db)
+                    return try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
                 }
                 return PlacedOrder(order: order, replayed: false)
             } catch is KeyAlreadyUsed {

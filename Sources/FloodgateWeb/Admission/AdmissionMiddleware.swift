@@ -1,4 +1,5 @@
 import FloodgateCore
+import FloodgateStore
 import Hummingbird
 
 /// The first thing a request meets: classified, held to its client's rate, let through the
@@ -12,6 +13,9 @@ struct AdmissionMiddleware: RouterMiddleware {
     let clients: ClientLimits
     let settings: AdmissionSettings
     let waitingRoom: WaitingRoom
+
+    /// The threads admitted checkouts run on, for the life of the process (like NIO's singleton loops).
+    static let checkoutLane = ThreadExecutor(threads: 2, nice: ThreadExecutor.urgent)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -38,7 +42,14 @@ struct AdmissionMiddleware: RouterMiddleware {
             return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         case .admitted(let ticket):
             defer { gate.leave(ticket) }
-            return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
+            guard requestClass == .checkout else {
+                return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
+            }
+            // A checkout runs on threads of its own, at a raised priority: never queued behind pages on Swift's
+            // shared pool, first to a core when both are busy.
+            return try await withTaskExecutorPreference(Self.checkoutLane) {
+                try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
+            }
         }
     }
 }

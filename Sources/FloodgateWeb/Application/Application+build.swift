@@ -29,6 +29,9 @@ public func buildApplication(
         // PostgreSQL: checkouts in flight never take the whole pool (20 connections); page reads keep some.
         if database.engine == .postgres { admission.checkoutLimit = min(admission.checkoutLimit, 16) }
         let gates = admission.enabled ? AdmissionGates(settings: admission) : nil
+        if admission.enabled, try await !AdmissionMiddleware.checkoutLane.raised.get() {
+            logger.warning("Checkouts run at normal priority (raising it needs CAP_SYS_NICE): under overload they wait for a core with pages.")
+        }
         let clients = ClientLimits(settings: admission)
         let router = try buildRouter(
             database: database, views: views, config: config, gates: gates, clients: clients, load: load, logger: logger
