@@ -4,7 +4,9 @@
 # (Swift, NIO, HDR histograms; one core). Capacity = the human goodput of a closed loop of 64 connections.
 # Prints one JSON line per class and level, a total per level, and a summary with the goals. Latency is
 # given twice: as the client saw it (queue included), and as the shop's admin API reports it for the
-# level — from admission to answer (`admitted_service_*`) and in the queue (`queue_wait_p99_ms`).
+# level — from admission to answer (`admitted_service_*`), in the queue (`queue_wait_p99_ms`), and from the
+# request's head read on the connection to the answer written back (`in_shop_*`). The generator shares the
+# cores: `generator_late_*` is how late its own 1 ms tick ran, a wait every client-side latency includes.
 # Loopback only; every level bounded in time (DURATION s + at most 10 s for answers still out).
 #
 #   bench/overload.sh                     SQLite
@@ -59,7 +61,8 @@ for k in $levels; do
   # The shop's own view of the level: time from admission to answer, and time in the queue, per class.
   lines=$(echo "$lines" | STATS_BEFORE="$stats_before" STATS_AFTER="$stats_after" python3 -c "
 import json, os, sys
-a, b = json.loads(os.environ['STATS_BEFORE'])['gate'], json.loads(os.environ['STATS_AFTER'])['gate']
+before, after = json.loads(os.environ['STATS_BEFORE']), json.loads(os.environ['STATS_AFTER'])
+a, b = dict(before['gate'], inShop=before['inShop']), dict(after['gate'], inShop=after['inShop'])
 def pct(kind, cls, p):
     counts = [y - x for x, y in zip(a[kind][cls]['counts'], b[kind][cls]['counts'])]
     total, seen = sum(counts), 0
@@ -74,6 +77,8 @@ for l in sys.stdin:
         d['admitted_service_p50_ms'] = pct('service', d['class'], 50)
         d['admitted_service_p99_ms'] = pct('service', d['class'], 99)
         d['queue_wait_p99_ms'] = pct('wait', d['class'], 99)
+        d['in_shop_p50_ms'] = pct('inShop', d['class'], 50)
+        d['in_shop_p99_ms'] = pct('inShop', d['class'], 99)
     print(json.dumps(d, sort_keys=True))")
   echo "$lines"
   all_lines="$all_lines"$'\n'"$lines"
@@ -97,6 +102,8 @@ summary = {
     'achieved_offered_per_s': {l['multiple']: l['achieved_offered_per_s'] for l in totals},
     'checkout_success_min': min(l['success_ratio'] for l in checkout), 'checkout_p99_ms_max': max(l['p99_ms'] for l in checkout),
     'checkout_admitted_service_p99_ms_max': max(l['admitted_service_p99_ms'] or 0 for l in checkout),
+    'checkout_in_shop_p99_ms_max': max(l['in_shop_p99_ms'] or 0 for l in checkout),
+    'generator_late_p99_ms_max': max(l.get('generator_late_p99_ms') or 0 for l in totals),
     'answers_outside_2xx_3xx_429_503': odd, 'unanswered': sum(l['unanswered'] for l in totals),
     'orders_lost': sum(l['orders_acknowledged'] - l['orders_stored'] for l in totals if l['orders_acknowledged'] > l['orders_stored']),
 }

@@ -61,4 +61,34 @@ struct OverloadTests {
             #expect(try await server.get("/s/petals/products/\(product)", headers: [Self.browser]).status == 200)
         }
     }
+
+    @Test("Answers are timed in the shop per class, from the connection, cached pages and checkouts included")
+    func inShopTimes() async throws {
+        let admin = ("Authorization", "Bearer s3cret-admin")
+        try await TestServer.run(.sqlite, configure: {
+            $0.role = .web
+            $0.adminToken = "s3cret-admin"
+        }) { server in
+            let product = try await server.firstAvailableProduct()
+            let window = try await server.firstOpenWindow()
+            func counts() async throws -> [String: Int] {
+                let inShop = try await server.get("/api/v1/admin/admission", headers: [admin]).object["inShop"] as? [String: [String: Any]] ?? [:]
+                return inShop.mapValues { ($0["counts"] as? [Int] ?? []).reduce(0, +) }
+            }
+            let before = try await counts()
+            // Rendered, then answered on the connection from the cache; a missing product (404) is not counted.
+            for _ in 0..<3 { #expect(try await server.get("/s/petals/products/\(product)", headers: [Self.browser]).status == 200) }
+            #expect(try await server.get("/s/petals/products/999999", headers: [Self.browser]).status == 404)
+            let placed = try await server.request(
+                .POST, "/api/v1/stores/petals/orders",
+                headers: [Self.browser, ("Content-Type", "application/json"), ("Idempotency-Key", UUID().uuidString)],
+                body: try await server.orderBody(window: window, product: product)
+            )
+            #expect(placed.status == 201)
+            let after = try await counts()
+            #expect(after["checkout", default: 0] - before["checkout", default: 0] == 1)
+            #expect(after["browse", default: 0] - before["browse", default: 0] == 3)
+            #expect(after["bot", default: 0] == before["bot", default: 0])
+        }
+    }
 }

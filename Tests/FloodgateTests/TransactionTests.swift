@@ -28,6 +28,11 @@ struct TransactionTests {
                             try await db.insert(into: "notes").columns("id", "body").values(SQLBind(index), SQLBind("note \(index)")).run()
                             // Every third one changes its mind after writing: its row must not survive.
                             if index % 3 == 0 { throw Refused(index: index) }
+                            // Every fifth (from the second) breaks the primary key: the database refuses, and its
+                            // first row must not survive either.
+                            if index % 5 == 1 {
+                                try await db.insert(into: "notes").columns("id", "body").values(SQLBind(index), SQLBind("again")).run()
+                            }
                             return index * 10
                         }
                         return (index, .success(value))
@@ -42,11 +47,13 @@ struct TransactionTests {
         for (index, result) in results {
             switch result {
             case .success(let value):
-                #expect(index % 3 != 0)
+                #expect(index % 3 != 0 && index % 5 != 1)
                 #expect(value == index * 10, "each caller gets its own result")
-            case .failure(let error):
-                #expect(index % 3 == 0, "\(index) failed: \(error)")
+            case .failure(let error) where index % 3 == 0:
                 #expect(error as? Refused == Refused(index: index), "each caller gets its own error")
+            case .failure(let error):
+                #expect(index % 5 == 1, "\(index) failed: \(String(reflecting: error))")
+                #expect(String(reflecting: error).lowercased().contains("unique") || "\(error)".contains("23505"), "\(String(reflecting: error))")
             }
         }
         let counts: Result<(Int, Int), any Error>
@@ -59,7 +66,7 @@ struct TransactionTests {
         }
         await database.close()
         let (stored, refusedStored) = try counts.get()
-        #expect(stored == 40)
+        #expect(stored == (0..<60).filter { $0 % 3 != 0 && $0 % 5 != 1 }.count)
         #expect(refusedStored == 0)
     }
 }

@@ -33,8 +33,9 @@ public func buildApplication(
             logger.warning("Checkouts run at normal priority (raising it needs CAP_SYS_NICE): under overload they wait for a core with pages.")
         }
         let clients = ClientLimits(settings: admission)
+        let times = ShopTimes()
         let router = try buildRouter(
-            database: database, views: views, config: config, gates: gates, clients: clients, load: load, logger: logger
+            database: database, views: views, config: config, gates: gates, clients: clients, times: times, load: load, logger: logger
         )
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
         var services: [any Service] = [DatabaseService(database: database)]
@@ -45,7 +46,9 @@ public func buildApplication(
             router: router,
             // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
             server: .http1(
-                configuration: .init(additionalChannelHandlers: [CachedPageHandler(pages: pages, clients: clients, serverName: "floodgate")])
+                configuration: .init(additionalChannelHandlers: [
+                    ShopTimingHandler(times: times), CachedPageHandler(pages: pages, clients: clients, serverName: "floodgate"),
+                ])
             ),
             // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
             // of the process spending its cores on accepting and refusing (the "too many connections" of the story).
@@ -65,7 +68,8 @@ public func buildApplication(
 
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, static assets and photos.
 func buildRouter(
-    database: Database, views: Views, config: AppConfig, gates: AdmissionGates?, clients: ClientLimits, load: VisitorLoad, logger: Logger
+    database: Database, views: Views, config: AppConfig, gates: AdmissionGates?, clients: ClientLimits, times: ShopTimes, load: VisitorLoad,
+    logger: Logger
 ) throws -> Router<AppRequestContext> {
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
@@ -104,7 +108,7 @@ func buildRouter(
     AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
         .addRoutes(to: admin)
     AdminCatalogController(stores: stores, catalog: catalog, views: views).addRoutes(to: admin)
-    AdminAdmissionController(gates: gates, clients: clients, pages: views.pages).addRoutes(to: admin)
+    AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times).addRoutes(to: admin)
 
     StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)

@@ -1,0 +1,56 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Times each request on its connection, from its head's read to its answer's end, into ``ShopTimes``.
+///
+/// It sits first after the HTTP codec, so it sees every answer: Hummingbird's and the ``CachedPageHandler``'s.
+/// Answers go back in the order requests came (HTTP/1.1), so the oldest request still open owns the answer.
+final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let times: ShopTimes
+    /// Requests read and not yet answered, oldest first.
+    private var open: [(RequestClass?, ContinuousClock.Instant)] = []
+    /// Whether the answer being written counts (below 400).
+    private var counted = false
+
+    init(times: ShopTimes) {
+        self.times = times
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let request) = self.unwrapInboundIn(data) {
+            self.open.append((Self.requestClass(request), .now))
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch self.unwrapOutboundIn(data) {
+        case .head(let response):
+            // Interim answers (100 Continue) do not end the exchange.
+            if response.status.kind != .informational { self.counted = response.status.code < 400 }
+        case .body:
+            break
+        case .end:
+            if !self.open.isEmpty {
+                let (requestClass, start) = self.open.removeFirst()
+                if self.counted, let requestClass { self.times.record(requestClass, since: start) }
+            }
+        }
+        context.write(data, promise: promise)
+    }
+
+    /// The class admission gives the request, before any rate decision (cookies make a browser a cart).
+    private static func requestClass(_ request: HTTPRequest) -> RequestClass? {
+        let requestClass = RequestClass.classify(
+            method: request.method.rawValue, path: request.path ?? "/", userAgent: request.headerFields[.userAgent]
+        )
+        if requestClass == .browse, let cookie = request.headerFields[.cookie], ASCIISearch.contains(cookie, "cart_") { return .cart }
+        return requestClass
+    }
+}
