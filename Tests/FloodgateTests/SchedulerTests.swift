@@ -113,7 +113,8 @@ struct SchedulerTests {
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 20) {
                 let run = try await store.runs(task: "runaway", limit: 1).first
                 if run?.outcome == "running", !paused.withLock({ $0 }) {
-                    try await Task.sleep(for: .milliseconds(500))
+                    // Long enough to be busy even when the whole suite shares two cores with it.
+                    try await Task.sleep(for: .milliseconds(1_500))
                     _ = try await store.pause("runaway", reason: "test")
                     paused.withLock { $0 = true }
                 }

@@ -131,7 +131,7 @@ final class GroupCommitWriter: Sendable {
         self.doorbell.finish()
         await self.loop.value
         for work in self.queue.take(Int.max) where work.claim.start() { work.abandon(DatabaseError.closed) }
-        self.connection.close()
+        await withTaskExecutorPreference(self.thread) { self.connection.close() }
         await self.thread.shutdown()
     }
 

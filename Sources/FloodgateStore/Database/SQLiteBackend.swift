@@ -71,17 +71,29 @@ final class SQLiteBackend: Sendable {
             // a temporary file (they only matter until the COMMIT). A 64 MB page cache for the writer (SQLite's
             // default is 2 MB): with a million orders every checkout touches pages of the order indexes all over
             // the file, and re-reading them made checkouts slower than on an empty shop (BENCHMARKS).
-            let writer = try await Self.openWriter(path: path, pragmas: [
-                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
-            ])
+            // The writer's connection is opened and closed on its own thread too: SQLite blocks while it does
+            // (a WAL checkpoint at close can take a while), and Swift's shared pool must never wait on it.
+            let thread = ThreadExecutor(nice: ThreadExecutor.urgent)
+            let writer: DirectSQLiteConnection
+            do {
+                writer = try await withTaskExecutorPreference(thread) {
+                    try await Self.openWriter(path: path, pragmas: [
+                        "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                        "PRAGMA cache_size=-65536",
+                    ])
+                }
+            } catch {
+                await thread.shutdown()
+                throw error
+            }
             var pool: [SQLiteConnection] = []
             do {
                 for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
             } catch {
-                writer.close()
+                await withTaskExecutorPreference(thread) { writer.close() }
+                await thread.shutdown()
                 throw error
             }
-            let thread = ThreadExecutor(nice: ThreadExecutor.urgent)
             if try await !thread.raised.get() {
                 logger.warning("The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else.")
             }
