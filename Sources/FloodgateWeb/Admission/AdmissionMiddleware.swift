@@ -20,10 +20,10 @@ struct AdmissionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard
-            var requestClass = RequestClass.classify(method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent])
+            var requestClass = RequestClass.classify(
+                method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent], cookie: request.headers[.cookie]
+            )
         else { return try await next(request, context) }
-        // A visitor with a cart is on the way to checkout: served before people only looking.
-        if requestClass == .browse, request.headers[.cookie].map({ ASCIISearch.contains($0, "cart_") }) == true { requestClass = .cart }
         let now = ContinuousClock.now
         switch self.clients.take(request, context: context, crawler: requestClass == .bot) {
         case .within:

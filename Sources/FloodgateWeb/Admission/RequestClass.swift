@@ -23,6 +23,14 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
     ]
 
+    /// ``classify(method:path:userAgent:)``, and a visitor with a cart is on the way to checkout: served
+    /// before people only looking.
+    static func classify(method: String, path: String, userAgent: String?, cookie: String?) -> RequestClass? {
+        let requestClass = Self.classify(method: method, path: path, userAgent: userAgent)
+        if requestClass == .browse, let cookie, ASCIISearch.contains(cookie, "cart_") { return .cart }
+        return requestClass
+    }
+
     /// Classifies a request by what it does; `nil` for requests never held back (health checks, static assets,
     /// the operator's admin API — it must answer most when the shop is fullest; it is behind a token).
     ///

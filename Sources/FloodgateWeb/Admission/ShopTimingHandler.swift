@@ -24,7 +24,12 @@ final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let request) = self.unwrapInboundIn(data) {
-            self.open.append((Self.requestClass(request), .now))
+            let requestClass = RequestClass.classify(
+                method: request.method.rawValue, path: request.path ?? "/", userAgent: request.headerFields[.userAgent],
+                cookie: request.headerFields[.cookie]
+            )
+            // Before any rate decision: a client over its rate is still timed as what it asked for.
+            self.open.append((requestClass, .now))
         }
         context.fireChannelRead(data)
     }
@@ -43,14 +48,5 @@ final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         context.write(data, promise: promise)
-    }
-
-    /// The class admission gives the request, before any rate decision (cookies make a browser a cart).
-    private static func requestClass(_ request: HTTPRequest) -> RequestClass? {
-        let requestClass = RequestClass.classify(
-            method: request.method.rawValue, path: request.path ?? "/", userAgent: request.headerFields[.userAgent]
-        )
-        if requestClass == .browse, let cookie = request.headerFields[.cookie], ASCIISearch.contains(cookie, "cart_") { return .cart }
-        return requestClass
     }
 }
