@@ -36,8 +36,35 @@ final class GroupCommitWriter: Sendable {
     private let doorbell: AsyncStream<Void>.Continuation
     private let loop: Task<Void, Never>
 
+    /// Opens the file's writer: its connection with `pragmas` set, on a thread of its own at a raised priority.
+    ///
+    /// The connection is opened and closed on that thread too: SQLite blocks while it does (a WAL checkpoint
+    /// at close can take a while), and Swift's shared pool must never wait on it.
+    static func open(path: String, pragmas: [String], logger: Logger) async throws -> GroupCommitWriter {
+        let thread = ThreadExecutor(nice: ThreadExecutor.urgent)
+        do {
+            let connection = try await withTaskExecutorPreference(thread) {
+                let connection = try DirectSQLiteConnection(path: path)
+                do {
+                    for pragma in pragmas { try await SQLiteBackend.retryingWhileBusy { try connection.run(pragma, []) { _ in } } }
+                } catch {
+                    connection.close()
+                    throw error
+                }
+                return connection
+            }
+            if try await !thread.raised.get() {
+                logger.warning("The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else.")
+            }
+            return GroupCommitWriter(connection: connection, thread: thread, logger: logger)
+        } catch {
+            await thread.shutdown()
+            throw error
+        }
+    }
+
     /// Takes over `connection`: from now on only the writer's loop uses it, on `thread`.
-    init(connection: DirectSQLiteConnection, thread: ThreadExecutor, logger: Logger) {
+    private init(connection: DirectSQLiteConnection, thread: ThreadExecutor, logger: Logger) {
         self.connection = connection
         self.thread = thread
         self.logger = logger

@@ -71,50 +71,22 @@ final class SQLiteBackend: Sendable {
             // a temporary file (they only matter until the COMMIT). A 64 MB page cache for the writer (SQLite's
             // default is 2 MB): with a million orders every checkout touches pages of the order indexes all over
             // the file, and re-reading them made checkouts slower than on an empty shop (BENCHMARKS).
-            // The writer's connection is opened and closed on its own thread too: SQLite blocks while it does
-            // (a WAL checkpoint at close can take a while), and Swift's shared pool must never wait on it.
-            let thread = ThreadExecutor(nice: ThreadExecutor.urgent)
-            let writer: DirectSQLiteConnection
-            do {
-                writer = try await withTaskExecutorPreference(thread) {
-                    try await Self.openWriter(path: path, pragmas: [
-                        "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                        "PRAGMA cache_size=-65536",
-                    ])
-                }
-            } catch {
-                await thread.shutdown()
-                throw error
-            }
+            let writer = try await GroupCommitWriter.open(path: path, pragmas: [
+                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+            ], logger: logger)
             var pool: [SQLiteConnection] = []
             do {
                 for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
             } catch {
-                await withTaskExecutorPreference(thread) { writer.close() }
-                await thread.shutdown()
+                await writer.close()
                 throw error
             }
-            if try await !thread.raised.get() {
-                logger.warning("The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else.")
-            }
-            return SQLiteBackend(writer: GroupCommitWriter(connection: writer, thread: thread, logger: logger), readers: pool, threadPool: threadPool)
+            return SQLiteBackend(writer: writer, readers: pool, threadPool: threadPool)
         } catch {
             for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
             throw error
         }
-    }
-
-    /// The writer's connection with its pragmas set (the busy timeout comes with it).
-    private static func openWriter(path: String, pragmas: [String]) async throws -> DirectSQLiteConnection {
-        let connection = try DirectSQLiteConnection(path: path)
-        do {
-            for pragma in pragmas { try await Self.retryingWhileBusy { try connection.run(pragma, []) { _ in } } }
-        } catch {
-            connection.close()
-            throw error
-        }
-        return connection
     }
 
     /// See ``Database/rebuildingTransaction(_:)``.
