@@ -11,9 +11,7 @@ final class ShopTimes: Sendable {
     private let buckets = Mutex<[LatencyBuckets]>(RequestClass.allCases.map { _ in LatencyBuckets() })
 
     func record(_ requestClass: RequestClass, since start: ContinuousClock.Instant, now: ContinuousClock.Instant = .now) {
-        let elapsed = (now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        self.buckets.withLock { $0[requestClass.rawValue].record(seconds: seconds) }
+        self.buckets.withLock { $0[requestClass.rawValue].record(seconds: (now - start) / .seconds(1)) }
     }
 
     /// Per class name, since start.
