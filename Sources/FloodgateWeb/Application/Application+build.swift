@@ -47,7 +47,7 @@ public func buildApplication(
             // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
             server: .http1(
                 configuration: .init(additionalChannelHandlers: [
-                    ShopTimingHandler(times: times), CachedPageHandler(pages: pages, clients: clients, serverName: "floodgate"),
+                    CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"), ShopTimingHandler(times: times),
                 ])
             ),
             // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead

@@ -28,24 +28,29 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let pages: PageCache
     private let clients: ClientLimits
+    private let times: ShopTimes
     private let serverName: String?
     /// Requests passed on to Hummingbird whose answer has not ended yet.
     private var passedOn = 0
     /// The rest of a request answered here (its end) is not passed on.
     private var answered = false
 
-    init(pages: PageCache, clients: ClientLimits, serverName: String?) {
+    init(pages: PageCache, clients: ClientLimits, times: ShopTimes, serverName: String?) {
         self.pages = pages
         self.clients = clients
+        self.times = times
         self.serverName = serverName
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let request):
+            let start = ContinuousClock.now
             if self.passedOn == 0, let answer = self.answer(request, peer: context.channel.remoteAddress) {
                 self.answered = true
                 self.write(answer, context: context)
+                // Timed here: the ShopTimingHandler behind this one sees only what is passed on.
+                self.times.record(.browse, since: start)
                 return
             }
             self.passedOn += 1
