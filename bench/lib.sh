@@ -16,7 +16,7 @@ bench_scratch() { # engine, name
   trap bench_cleanup EXIT
   database="sqlite:$data/floodgate.sqlite"
   if [ "$1" = postgres ]; then
-    start_postgres
+    start_postgres ${PG_SETTINGS:-}  # e.g. PG_SETTINGS="synchronous_commit=off" for a what-if
     database="$PG_URL"
   fi
 }

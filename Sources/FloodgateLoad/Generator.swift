@@ -70,7 +70,7 @@ final class Generator: @unchecked Sendable {
         let elapsed = Double((NIODeadline.now() - self.started).nanoseconds) / 1e9
         while Double(self.humansSent) < elapsed * self.humanRate {
             self.humansSent += 1
-            if self.saturated { self.notOffered(RequestMix.humanClass()) } else { self.send(self.mix.human()) }
+            if self.saturated { self.notOffered(self.mix.humanClass()) } else { self.send(self.mix.human()) }
         }
         while Double(self.botsSent) < elapsed * self.botRate {
             self.botsSent += 1

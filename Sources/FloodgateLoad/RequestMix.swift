@@ -11,6 +11,7 @@ struct RequestMix {
     let products: [Int]
     let windows: [Int]
     private var counter = 0
+    private var dice = SplitMix64()
 
     static let browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
     static let crawler = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -23,8 +24,8 @@ struct RequestMix {
     }
 
     /// The class of a human arrival, by the mix's shares (for arrivals counted but not sent).
-    static func humanClass() -> LoadClass {
-        switch Int.random(in: 0..<100) {
+    mutating func humanClass() -> LoadClass {
+        switch Int.random(in: 0..<100, using: &self.dice) {
         case 0..<80: .browse
         case 80..<95: .cart
         default: .checkout
@@ -35,7 +36,7 @@ struct RequestMix {
     mutating func human() -> (LoadClass, HTTPRequestHead, ByteBuffer?) {
         self.counter &+= 1
         let product = self.products[self.counter % self.products.count]
-        let roll = Int.random(in: 0..<100)
+        let roll = Int.random(in: 0..<100, using: &self.dice)
         switch roll {
         case 0..<60: return (.browse, self.head(.GET, "/s/\(self.store)/products/\(product)"), nil)
         case 60..<70: return (.browse, self.head(.GET, "/s/\(self.store)/"), nil)
