@@ -28,7 +28,7 @@ cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 checkout_p99() { # label → JSON line with the checkout figures of a 3 s warm-up then $duration s of wrk
   local product windows line
   product=$(sql "SELECT MIN(id) FROM products WHERE available = 1 AND store_id = 1")
-  windows=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/delivery-windows" | python3 -c 'import json,sys; print(" ".join(str(w["id"]) for w in json.load(sys.stdin)[:12]))')
+  windows=$(bench_windows " ")
   wrk -t2 -c16 -d3s -s bench/order.lua "http://127.0.0.1:$port/api/v1/stores/petals/orders" -- "$product" $windows >/dev/null
   line=$(wrk -t2 -c16 -d"${duration}s" -s bench/order.lua "http://127.0.0.1:$port/api/v1/stores/petals/orders" -- "$product" $windows | sed -n 's/^WRK //p')
   python3 -c 'import json,sys; s=json.loads(sys.argv[1]); print(json.dumps({"bench": "checkout", "database": sys.argv[2], "engine": sys.argv[3], "per_s": round(s["requests"]/s["duration_s"],1), **s, "cpu": sys.argv[4], "cores": 2}))' \

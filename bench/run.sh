@@ -31,7 +31,7 @@ bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
 # Room for every order the benchmark will place: no window fills up mid-run.
 sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null
 product=$(sql "SELECT MIN(id) FROM products WHERE available = 1 AND store_id = (SELECT id FROM stores WHERE slug = 'petals')")
-windows=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/delivery-windows" | python3 -c 'import json,sys; print(" ".join(str(w["id"]) for w in json.load(sys.stdin)[:12]))')
+windows=$(bench_windows " ")
 base="http://127.0.0.1:$port"
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
