@@ -31,6 +31,12 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         return requestClass
     }
 
+    /// Whether a page request with this user agent is a robot's: no user agent, or a crawler's mark in it.
+    static func isRobot(userAgent: String?) -> Bool {
+        guard let agent = userAgent, !agent.isEmpty else { return true }
+        return Self.crawlerMarks.contains { ASCIISearch.contains(agent, $0) }
+    }
+
     /// Classifies a request by what it does; `nil` for requests never held back (health checks, static assets,
     /// the operator's admin API — it must answer most when the shop is fullest; it is behind a token).
     ///
@@ -45,10 +51,7 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
             return nil
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.first != "api" {
-            guard let agent = userAgent, !agent.isEmpty else { return .bot }
-            if Self.crawlerMarks.contains(where: { ASCIISearch.contains(agent, $0) }) { return .bot }
-        }
+        if parts.first != "api", Self.isRobot(userAgent: userAgent) { return .bot }
         // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
         if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
         // /s/{store}/waitlist/{token}: someone with a held place, about to pay.

@@ -34,6 +34,11 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     /// The rest of a request answered here (its end) is not passed on.
     private var answered = false
+    /// The connection's last user agent and whether it is a robot's: a keep-alive connection sends the same
+    /// one every time, and comparing it costs less than searching it for sixteen crawler marks (`perf`: the
+    /// search was 7 % of a cached answer's CPU).
+    private var lastAgent: String?
+    private var lastAgentIsRobot = true
 
     init(pages: PageCache, clients: ClientLimits, times: ShopTimes, serverName: String?) {
         self.pages = pages
@@ -73,7 +78,8 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ request: HTTPRequest, peer: SocketAddress?) -> CachedAnswer? {
         guard request.method == .get, let path = request.path, let key = Self.key(path),
             request.headerFields[.cookie] == nil, request.headerFields[.connection] == nil,
-            RequestClass.classify(method: "GET", path: path, userAgent: request.headerFields[.userAgent]) == .browse,
+            // On these two paths `RequestClass.classify` gives browse unless the agent is a robot's.
+            !self.isRobot(request.headerFields[.userAgent]),
             let entry = self.pages.fresh(key)
         else { return nil }
         let client = self.clients.address(request.headerFields, peer: peer)
@@ -83,6 +89,13 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
             entry: entry, cartCount: 0, shared: true, ifNoneMatch: request.headerFields[.ifNoneMatch],
             sharedCacheControl: self.pages.sharedCacheControl
         )
+    }
+
+    private func isRobot(_ agent: String?) -> Bool {
+        if let agent, agent == self.lastAgent { return self.lastAgentIsRobot }
+        let robot = RequestClass.isRobot(userAgent: agent)
+        (self.lastAgent, self.lastAgentIsRobot) = (agent, robot)
+        return robot
     }
 
     private func write(_ answer: CachedAnswer, context: ChannelHandlerContext) {
