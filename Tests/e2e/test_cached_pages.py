@@ -4,6 +4,8 @@ import json
 import socket
 import urllib.request
 
+from conftest import Floodgate
+
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
 
 
@@ -48,3 +50,29 @@ def test_pipelined_requests_come_back_in_order(server):
             json.loads(body)
     assert answers[1][2] == answers[2][2] == answers[4][2], "the same page each time"
     assert answers[5][2].strip() == b"ok"
+
+
+def test_one_connection_changing_its_user_agent_is_classed_each_time(data_dir):
+    """The connection remembers its last user agent's verdict; a different agent on the same connection is
+    judged anew: a crawler or no agent goes to the router (admission's budget), a browser is answered here."""
+    fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "s3cret-admin"}).start()
+    try:
+        def early():
+            request = urllib.request.Request(fg.base + "/api/v1/admin/admission", headers={"Authorization": "Bearer s3cret-admin"})
+            return json.load(urllib.request.urlopen(request))["pagesAnsweredAtConnection"]
+
+        products = json.load(urllib.request.urlopen(fg.base + "/api/v1/stores/petals/products"))
+        page = f"/s/petals/products/{next(p['id'] for p in products if p['available'])}"
+        urllib.request.urlopen(urllib.request.Request(fg.base + page, headers={"User-Agent": BROWSER})).read()
+        before = early()
+        agents = [BROWSER, "Mozilla/5.0 (compatible; Googlebot/2.1)", BROWSER, None, BROWSER + " Edge/120"]
+        with socket.create_connection(("127.0.0.1", fg.port), timeout=10) as connection:
+            stream = connection.makefile("rb")
+            for agent in agents:  # one at a time: each is answered before the next is sent
+                line = f"User-Agent: {agent}\r\n" if agent else ""
+                connection.sendall(f"GET {page} HTTP/1.1\r\nHost: 127.0.0.1\r\n{line}\r\n".encode())
+                status, _, _ = read_response(stream)
+                assert status == 200, agent
+        assert early() - before == 3, "the three browser requests, not the crawler's nor the one without an agent"
+    finally:
+        fg.stop()
