@@ -1,7 +1,7 @@
 /// A fast pseudo-random generator (SplitMix64) for the mix's dice.
 ///
 /// The standard library's generator asks the kernel for every number (`getrandom`): at 20× the generator
-/// rolls ~130,000 dice a second, and `perf` put a quarter of its CPU in that system call — a core taken
+/// rolls ~130,000 dice a second, and `perf` put about a fifth of its CPU in that system call — a core taken
 /// from the shop it measures. The dice need no secrecy, only an even spread.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
