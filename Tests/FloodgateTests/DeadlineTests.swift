@@ -48,8 +48,8 @@ struct DeadlineTests {
             let database = try await Database.open(url, maxConnections: 1, logger: Logger(label: "test"))
             defer { Task { await database.close() } }
             try await database.execute("CREATE TABLE marks (name TEXT)")
-            // The only connection is taken for four seconds.
-            async let holder: Void = database.read { db in try await db.raw("SELECT pg_sleep(4)").run() }
+            // The only connection is taken for six seconds.
+            async let holder: Void = database.read { db in try await db.raw("SELECT pg_sleep(6)").run() }
             try await Task.sleep(for: .milliseconds(100))
             let started = ContinuousClock.now
             await #expect(throws: DeadlineExceeded.self) {
@@ -58,9 +58,10 @@ struct DeadlineTests {
                 }
             }
             let waited = ContinuousClock.now - started
-            // Shed at its deadline (0.2 s), long before the holder lets go (4 s). The margin is wide: the whole suite
-            // shares two cores, with every test database's writer thread at a raised priority.
-            #expect(waited < .milliseconds(3_000), "shed at its deadline, not after the holder: \(waited)")
+            // Shed at its deadline (0.2 s), long before the holder lets go (6 s). The margin is wide: the whole suite
+            // shares two cores, with every test database's writer thread at a raised priority (3.05 s was seen
+            // with a 3 s bound).
+            #expect(waited < .milliseconds(5_000), "shed at its deadline, not after the holder: \(waited)")
             try await holder
             // A transaction that got its connection runs to its end even past its deadline.
             try await RequestDeadline.$current.withValue(.now + .milliseconds(200)) {
