@@ -4,6 +4,7 @@ import json
 import socket
 import urllib.request
 
+from api import call
 from conftest import Floodgate
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
@@ -58,12 +59,11 @@ def test_one_connection_changing_its_user_agent_is_classed_each_time(data_dir):
     fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "s3cret-admin"}).start()
     try:
         def early():
-            request = urllib.request.Request(fg.base + "/api/v1/admin/admission", headers={"Authorization": "Bearer s3cret-admin"})
-            return json.load(urllib.request.urlopen(request))["pagesAnsweredAtConnection"]
+            return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer s3cret-admin"}).json["pagesAnsweredAtConnection"]
 
-        products = json.load(urllib.request.urlopen(fg.base + "/api/v1/stores/petals/products"))
+        products = call(fg.base, "GET", "/api/v1/stores/petals/products").json
         page = f"/s/petals/products/{next(p['id'] for p in products if p['available'])}"
-        urllib.request.urlopen(urllib.request.Request(fg.base + page, headers={"User-Agent": BROWSER})).read()
+        assert call(fg.base, "GET", page, headers={"User-Agent": BROWSER}).status == 200  # into memory
         before = early()
         agents = [BROWSER, "Mozilla/5.0 (compatible; Googlebot/2.1)", BROWSER, None, BROWSER + " Edge/120"]
         with socket.create_connection(("127.0.0.1", fg.port), timeout=10) as connection:
