@@ -45,6 +45,31 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test("A retried order gets its first answer even once its window has filled", arguments: TestEngine.available)
+    func retryAfterWindowFilled(engine: TestEngine) async throws {
+        try await TestServer.run(engine) { server in
+            let window = try await server.firstOpenWindow()
+            let body = try await server.orderBody(window: window)
+            let first = try await server.postJSON("/api/v1/stores/petals/orders", body, key: "retry-full")
+            #expect(first.status == 201)
+            try await server.database.execute("UPDATE delivery_windows SET reserved = capacity WHERE id = \(window)")
+
+            let retry = try await server.postJSON("/api/v1/stores/petals/orders", body, key: "retry-full")
+            #expect(retry.status == 201)
+            #expect(retry.header("idempotent-replayed") == "true")
+            #expect(retry.object["number"] as? String == first.object["number"] as? String)
+            // A new order for the full window is refused, and a key reused with another order too.
+            let fresh = try await server.postJSON("/api/v1/stores/petals/orders", body, key: "retry-full-2")
+            #expect(fresh.status == 409)
+            #expect(fresh.problemType == "window-full")
+            let other = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: window, quantity: 2), key: "retry-full")
+            #expect(other.status == 422)
+            #expect(other.problemType == "idempotency-key-reused")
+            #expect(try await server.orderCount == 1)
+            #expect(try await server.database.scalar("SELECT COUNT(*) FROM idempotency_keys") == 1)
+        }
+    }
+
     @Test("A window with R places and R+50 concurrent orders: exactly R succeed, never oversold", arguments: TestEngine.available)
     func windowIsNeverOversold(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in

@@ -5,8 +5,9 @@ import SQLiteKit
 
 /// The shop's database: SQLite (embedded default) or PostgreSQL behind one SQLKit code path.
 ///
-/// Reads go through ``read(_:)``; every write goes through ``transaction(_:)``, which on SQLite holds the
-/// single writer connection (`BEGIN IMMEDIATE`) and on PostgreSQL a pooled connection in a transaction.
+/// Reads go through ``read(_:)``; writes go through ``transaction(_:)``, which on SQLite holds the
+/// single writer connection (`BEGIN IMMEDIATE`) and on PostgreSQL a pooled connection in a transaction,
+/// or, when they are a single statement, through ``autocommit(_:)``.
 public final class Database: Sendable {
     /// Which engine answers: queries are the same, a few statements (locks, pragmas) differ.
     public enum Engine: String, Sendable {
@@ -77,11 +78,31 @@ public final class Database: Sendable {
             try RequestDeadline.check()
             return try await body(QueryBudget.charge(sqlite.nextReader(), to: budget))
         case .postgres(let pg):
-            return try await DeadlineRace.run { started in
-                try await pg.client.withConnection { connection in
-                    try started()
-                    return try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
-                }
+            return try await Self.onConnection(of: pg, budget: budget, body)
+        }
+    }
+
+    /// Runs `body` on one pooled connection with no transaction around it: each statement commits by itself.
+    /// For work whose writes are a single statement (PostgreSQL's one-statement checkout), which saves the
+    /// `BEGIN` and `COMMIT` round trips. Deadline as for ``transaction(_:)``. On SQLite, where every write goes
+    /// through the one writer, it is ``transaction(_:)``.
+    public func autocommit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch self.backend {
+        case .sqlite:
+            return try await self.transaction(body)
+        case .postgres(let pg):
+            return try await Self.onConnection(of: pg, budget: QueryBudget.current, body)
+        }
+    }
+
+    /// `body` on a pooled PostgreSQL connection, if one is free before the request's deadline.
+    private static func onConnection<T: Sendable>(
+        of pg: PostgresBackend, budget: QueryBudget?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await DeadlineRace.run { started in
+            try await pg.client.withConnection { connection in
+                try started()
+                return try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
             }
         }
     }

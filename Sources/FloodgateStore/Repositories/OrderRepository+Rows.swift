@@ -80,48 +80,64 @@ extension SQLOrderRepository {
         )
     }
 
-    /// Inserts the order row and its lines; returns the row id.
+    /// Inserts the order row, its lines and its search tokens; returns the row id.
     ///
     /// Hand-written rather than built, like the jobs insert: this runs inside every checkout, and SQLKit's
     /// statement building (quoting 25 identifiers) cost more CPU than SQLite executing the statements.
     static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
-        let (window, customer, recipient) = (order.deliveryWindow, order.customer, order.recipient)
-        let row = try await db.raw(
-            """
-            INSERT INTO orders (store_id, token, status, total, currency, window_id, window_date, window_from, window_to, \
-            customer_name, customer_phone, customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at, \
-            postcode, zone_id, delivery_fee) \
-            VALUES (\(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
-            \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
-            \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
-            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt), \(bind: recipient.postcode), \
-            \(bind: order.zoneID), \(bind: order.deliveryFee)) RETURNING id
-            """
-        ).first()
+        let row = try await db.raw("INSERT INTO orders (\(Self.orderColumns)) VALUES (\(Self.orderValues(order))) RETURNING id").first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
-        let lines = SQLList(
-            try order.lines.enumerated().map { position, line in
-                SQLQueryString(
-                    """
-                    (\(literal: orderID), \(literal: position), \(bind: line.product), \(bind: line.name), \(bind: line.unitPrice), \
-                    \(bind: line.quantity), \(bind: try JSONColumn.encode(line.composition)), \(bind: line.photo))
-                    """
-                )
-            }
-        )
-        try await db.raw(
-            "INSERT INTO order_lines (order_id, position, product_id, name, unit_price, quantity, composition, photo) VALUES \(lines)"
-        ).run()
-        let tokens = Self.searchRows(
-            storeID: order.storeID, orderID: orderID, names: [customer.name, recipient.name], phones: [customer.phone, recipient.phone]
-        )
-        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(tokens))").run()
+        let id = SQLQueryString("\(literal: orderID)")
+        try await db.raw("INSERT INTO order_lines (\(Self.lineColumns)) VALUES \(SQLList(try Self.lineRows(order, orderID: id)))").run()
+        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(Self.searchRows(order, orderID: id)))").run()
         return orderID
     }
 
+    /// The columns an order's row fills (all but its id), in the order of ``orderValues(_:)``.
+    static let orderColumns = SQLRaw(
+        """
+        store_id, token, status, total, currency, window_id, window_date, window_from, window_to, customer_name, customer_phone, \
+        customer_email, recipient_name, recipient_phone, recipient_address, card_message, created_at, postcode, zone_id, delivery_fee
+        """
+    )
+
+    /// An order's values for ``orderColumns``, without parentheses.
+    static func orderValues(_ order: Order) -> SQLQueryString {
+        let (window, customer, recipient) = (order.deliveryWindow, order.customer, order.recipient)
+        return """
+            \(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
+            \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
+            \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
+            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt), \(bind: recipient.postcode), \
+            \(bind: order.zoneID), \(bind: order.deliveryFee)
+            """
+    }
+
+    /// The columns of an order line's row, in the order of ``lineRows(_:orderID:)``.
+    static let lineColumns = SQLRaw("order_id, position, product_id, name, unit_price, quantity, composition, photo")
+
+    /// An order's lines as VALUES tuples. `orderID` is the order's id as SQL: a literal, or in PostgreSQL's
+    /// one-statement checkout the id its insert has just drawn.
+    static func lineRows(_ order: Order, orderID: any SQLExpression) throws -> [SQLQueryString] {
+        try order.lines.enumerated().map { position, line in
+            """
+            (\(orderID), \(literal: position), \(bind: line.product), \(bind: line.name), \(bind: line.unitPrice), \
+            \(bind: line.quantity), \(bind: try JSONColumn.encode(line.composition)), \(bind: line.photo))
+            """
+        }
+    }
+
+    /// The `order_search` rows of an order (``OrderSearch`` tokens of its names and phones), as VALUES tuples.
+    static func searchRows(_ order: Order, orderID: any SQLExpression) -> [SQLQueryString] {
+        Self.searchRows(
+            storeID: order.storeID, orderID: orderID,
+            names: [order.customer.name, order.recipient.name], phones: [order.customer.phone, order.recipient.phone]
+        )
+    }
+
     /// The `order_search` rows of an order (``OrderSearch`` tokens), as VALUES tuples.
-    static func searchRows(storeID: Int, orderID: Int, names: [String], phones: [String]) -> [SQLQueryString] {
-        OrderSearch.tokens(names: names, phones: phones).sorted().map { "(\(literal: storeID), \(bind: $0), \(literal: orderID))" }
+    static func searchRows(storeID: Int, orderID: any SQLExpression, names: [String], phones: [String]) -> [SQLQueryString] {
+        OrderSearch.tokens(names: names, phones: phones).sorted().map { "(\(literal: storeID), \(bind: $0), \(orderID))" }
     }
 
     private struct OrderInsertFailed: Error {}

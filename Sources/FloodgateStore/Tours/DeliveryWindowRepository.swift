@@ -46,26 +46,30 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
         return windows
     }
 
+    /// One window with the zones its tour serves, in one query (a row per zone): every checkout reads it.
     static func window(storeID: Int, id: Int, on db: any SQLDatabase) async throws -> DeliveryWindow? {
-        guard var window = try await db.select().column("*").from("delivery_windows")
-            .where("store_id", .equal, storeID).where("id", .equal, id).first().map(DeliveryWindow.init(row:))
-        else { return nil }
-        window.zoneIDs = try await db.select().column("zone_id").from("tour_zones").where("window_id", .equal, id).orderBy("zone_id")
-            .all().map { try $0.decode(column: "zone_id", as: Int.self) }
+        let rows = try await db.select().column(SQLColumn("*", table: "delivery_windows"))
+            .column(SQLColumn("zone_id", table: "tour_zones"), as: "tour_zone_id")
+            .from("delivery_windows")
+            .join("tour_zones", method: SQLJoinMethod.left, on: SQLColumn("window_id", table: "tour_zones"), .equal, SQLColumn("id", table: "delivery_windows"))
+            .where(SQLColumn("store_id", table: "delivery_windows"), .equal, SQLBind(storeID))
+            .where(SQLColumn("id", table: "delivery_windows"), .equal, SQLBind(id))
+            .orderBy(SQLColumn("zone_id", table: "tour_zones"))
+            .all()
+        guard var window = try rows.first.map(DeliveryWindow.init(row:)) else { return nil }
+        window.zoneIDs = try rows.compactMap { try $0.decode(column: "tour_zone_id", as: Int?.self) }
         return window
     }
 
     /// Takes one free place in a tour if one is left: the single conditional update that makes overselling
     /// impossible. Places held for the waiting list are not free.
     static func reservePlace(windowID: Int, on db: any SQLDatabase) async throws -> Bool {
-        let row = try await db.raw(
-            """
-            UPDATE delivery_windows SET reserved = reserved + 1
-            WHERE id = \(bind: windowID) AND reserved + held < capacity
-            RETURNING reserved
-            """
-        ).first()
-        return row != nil
+        try await db.raw(Self.reservePlaceStatement(windowID: windowID)).first() != nil
+    }
+
+    /// Takes one free place of the window; it returns the window's id, and no row when the window is full.
+    static func reservePlaceStatement(windowID: Int) -> SQLQueryString {
+        "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(bind: windowID) AND reserved + held < capacity RETURNING id"
     }
 }
 

@@ -12,6 +12,13 @@ extension Database {
         try await self.read { try await $0.raw(SQLQueryString(sql)).run() }
     }
 
+    /// The first column of every row, as text.
+    func strings(_ sql: String) async throws -> [String] {
+        try await self.read { db in
+            try await db.raw(SQLQueryString(sql)).all().map { row in try row.decode(column: row.allColumns[0], as: String.self) }
+        }
+    }
+
     /// The first column of the first row, as an integer.
     func scalar(_ sql: String) async throws -> Int {
         try await self.read { db in
