@@ -18,6 +18,11 @@ bench_scratch() { # engine, name
   database="sqlite:$data/floodgate.sqlite"
   if [ "$1" = postgres ]; then
     start_postgres ${PG_SETTINGS:-}  # e.g. PG_SETTINGS="synchronous_commit=off" for a what-if
+    if [ -n "${PG_NICE:-}" ]; then  # e.g. PG_NICE=-5: the server and its backends ahead of the shop for the CPU
+      local postmaster
+      postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+      renice -n "$PG_NICE" -p "$postmaster" $(pgrep -P "$postmaster") >/dev/null
+    fi
     database="$PG_URL"
   fi
 }
