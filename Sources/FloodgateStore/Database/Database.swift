@@ -1,5 +1,6 @@
 import FloodgateCore
 import Logging
+import NIOPosix
 import PostgresKit
 import SQLiteKit
 
@@ -174,23 +175,31 @@ public final class Database: Sendable {
     }
 }
 
-/// PostgreSQL: PostgresNIO's pooled client, run by a task owned by this backend.
+/// PostgreSQL: PostgresNIO's pooled client, run by a task owned by this backend, on event loops of its own.
+///
+/// On the event loops the HTTP server shares, each answer from PostgreSQL waited behind the storefront's
+/// work on every connection with something to read, once per round trip: under overload a checkout's few
+/// milliseconds of work took seconds, and checkouts queued at the door (BENCHMARKS, issue 4).
 final class PostgresBackend: Sendable {
     let client: PostgresClient
     private let runner: Task<Void, Never>
+    private let loops: MultiThreadedEventLoopGroup
 
     init(_ pg: DatabaseURL.Postgres, maxConnections: Int, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: pg.host, port: pg.port, username: pg.username, password: pg.password, database: pg.database, tls: .disable
         )
         configuration.options.maximumConnections = maxConnections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let client = PostgresClient(configuration: configuration, eventLoopGroup: loops, backgroundLogger: logger)
         self.client = client
+        self.loops = loops
         self.runner = Task { await client.run() }
     }
 
     func close() async {
         self.runner.cancel()
         await self.runner.value
+        try? await self.loops.shutdownGracefully()
     }
 }
