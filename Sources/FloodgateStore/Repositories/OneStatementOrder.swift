@@ -6,8 +6,8 @@ import SQLKit
 ///
 /// On PostgreSQL every statement is a round trip to a backend process, and on a busy day those round trips
 /// are most of a checkout's CPU, in the shop and in PostgreSQL (BENCHMARKS, issue 4). The shared path writes
-/// an order with about ten statements between `BEGIN` and `COMMIT`; this writes the same rows with one statement
-/// of data-modifying `WITH` parts, which SQLite does not have. The place is taken first and the order is
+/// an order with six statements between `BEGIN` and `COMMIT`; this writes the same rows with one statement of
+/// data-modifying `WITH` parts, which SQLite does not have. The place is taken first and the order is
 /// inserted only if it was; its lines, search tokens, jobs and idempotency key come from the order's new id.
 /// So the statement writes all of it or nothing: a full window inserts nothing, and a key already taken
 /// breaks the key's primary key, which undoes the whole statement.
