@@ -13,7 +13,7 @@ import SQLKit
 /// breaks the key's primary key, which undoes the whole statement.
 enum OneStatementOrder {
     /// What the statement did.
-    enum Outcome: Equatable {
+    enum Outcome {
         case placed(orderID: Int)
         /// The window had no free place; nothing was written.
         case windowFull
@@ -43,7 +43,7 @@ enum OneStatementOrder {
             SELECT v.* FROM new_order, LATERAL (VALUES \(SQLList(try SQLOrderRepository.lineRows(order, orderID: id)))) AS v), \
             search AS (INSERT INTO order_search (store_id, token, order_id) \
             SELECT v.* FROM new_order, LATERAL (VALUES \(SQLList(SQLOrderRepository.searchRows(order, orderID: id)))) AS v), \
-            keys AS (INSERT INTO idempotency_keys (store_id, "key", request_hash, order_id, created_at) \
+            keys AS (INSERT INTO idempotency_keys (\(SQLOrderRepository.keyColumns)) \
             SELECT \(bind: order.storeID), \(bind: idempotency.key), \(bind: idempotency.requestHash), new_order.id, \(bind: now) FROM new_order)
             """
         if !jobs.isEmpty {

@@ -113,6 +113,9 @@ extension SQLOrderRepository {
             """
     }
 
+    /// The columns of an idempotency key's row: store, key, request hash, order, time.
+    static let keyColumns = SQLRaw(#"store_id, "key", request_hash, order_id, created_at"#)
+
     /// The columns of an order line's row, in the order of ``lineRows(_:orderID:)``.
     static let lineColumns = SQLRaw("order_id, position, product_id, name, unit_price, quantity, composition, photo")
 

@@ -177,7 +177,7 @@ public struct SQLOrderRepository: OrderRepository {
         // we commit, then finds it taken and replays our answer; a retry after our commit does the same.
         let recorded = try await db.raw(
             """
-            INSERT INTO idempotency_keys (store_id, "key", request_hash, order_id, created_at) \
+            INSERT INTO idempotency_keys (\(Self.keyColumns)) \
             VALUES (\(bind: store.id), \(bind: idempotency.key), \(bind: idempotency.requestHash), \(bind: orderID), \(bind: now)) \
             ON CONFLICT (store_id, "key") DO NOTHING RETURNING "key"
             """
