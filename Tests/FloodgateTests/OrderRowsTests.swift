@@ -1,3 +1,5 @@
+import FloodgateCore
+import FloodgateStore
 import Foundation
 import Synchronization
 import Testing
@@ -17,7 +19,8 @@ struct OrderRowsTests {
         #expect(postgres == sqlite)
     }
 
-    /// Places the same orders (two lines and Cyrillic names and card message; one line, another window, no message)
+    /// Places the same orders (two lines and Cyrillic names and card message; one line, another window, no message;
+    /// a line without a photo, to a tour with a zone)
     /// and reads back every row they wrote, with row ids, tokens and times put aside.
     private static func rowsOfOrders(on engine: TestEngine) async throws -> [String] {
         let rows = Mutex<[String]>([])
@@ -35,6 +38,20 @@ struct OrderRowsTests {
             let windows = try await server.get("/api/v1/stores/petals/delivery-windows").array.compactMap { $0["id"] as? Int }
             let second = try await server.orderBody(window: windows[windows.count - 1], product: products[2], quantity: 3, note: "")
             #expect(try await server.postJSON("/api/v1/stores/petals/orders", second, key: "same-rows-2").status == 201)
+            // A third with what the others lack: a line without a photo and a tour that delivers to a zone only.
+            try await server.database.execute("UPDATE products SET photos = '[]' WHERE id = \(products[3])")
+            let tours = SQLTourRepository(database: server.database)
+            let north = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
+            let tour = try await tours.createTour(
+                DeliveryWindow(
+                    id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: "Europe/Moscow"), from: "09:00", to: "13:00", capacity: 5,
+                    reserved: 0, zoneIDs: [north.id]
+                )
+            )
+            var third = try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour.id, product: products[3]).utf8)) as! [String: Any]
+            third["recipient"] = ["name": "Oleg", "phone": "+7 903 000-11-22", "address": "Lenina 1", "postcode": "101 000"]
+            let thirdBody = String(decoding: try JSONSerialization.data(withJSONObject: third), as: UTF8.self)
+            #expect(try await server.postJSON("/api/v1/stores/petals/orders", thirdBody, key: "same-rows-3").status == 201)
 
             let id = "CAST(o.id AS TEXT)"
             let queries = [

@@ -8,7 +8,7 @@ import SQLiteKit
 ///
 /// Reads go through ``read(_:)``; writes go through ``transaction(_:)``, which on SQLite holds the
 /// single writer connection (`BEGIN IMMEDIATE`) and on PostgreSQL a pooled connection in a transaction,
-/// or, when they are a single statement, through ``autocommit(_:)``.
+/// or, when they are a single statement on PostgreSQL, through ``postgresSession(_:)``.
 public final class Database: Sendable {
     /// Which engine answers: queries are the same, a few statements (locks, pragmas) differ.
     public enum Engine: String, Sendable {
@@ -79,31 +79,37 @@ public final class Database: Sendable {
             try RequestDeadline.check()
             return try await body(QueryBudget.charge(sqlite.nextReader(), to: budget))
         case .postgres(let pg):
-            return try await Self.onConnection(of: pg, budget: budget, body)
+            return try await Self.onConnection(of: pg) { connection in
+                try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
+            }
         }
     }
 
-    /// Runs `body` on one pooled connection with no transaction around it: each statement commits by itself.
-    /// For work whose writes are a single statement (PostgreSQL's one-statement checkout), which saves the
-    /// `BEGIN` and `COMMIT` round trips. Deadline as for ``transaction(_:)``. On SQLite, where every write goes
-    /// through the one writer, it is ``transaction(_:)``.
-    public func autocommit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        switch self.backend {
-        case .sqlite:
-            return try await self.transaction(body)
-        case .postgres(let pg):
-            return try await Self.onConnection(of: pg, budget: QueryBudget.current, body)
+    /// PostgreSQL only: runs `body` on one pooled connection with no transaction around it, so each statement
+    /// commits by itself, and with the connection's prepared statements. For work whose writes are a single
+    /// statement (PostgreSQL's one-statement checkout), which saves the `BEGIN` and `COMMIT` round trips.
+    /// Deadline as for ``transaction(_:)``.
+    func postgresSession<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        guard case .postgres(let pg) = self.backend else { preconditionFailure("a PostgreSQL session on \(self.engine)") }
+        let (budget, logger) = (QueryBudget.current, self.logger)
+        return try await Self.onConnection(of: pg) { connection in
+            try await body(
+                PostgresSession(
+                    sql: QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget), connection: connection, budget: budget,
+                    logger: logger
+                )
+            )
         }
     }
 
     /// `body` on a pooled PostgreSQL connection, if one is free before the request's deadline.
     private static func onConnection<T: Sendable>(
-        of pg: PostgresBackend, budget: QueryBudget?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        of pg: PostgresBackend, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await DeadlineRace.run { started in
             try await pg.client.withConnection { connection in
                 try started()
-                return try await body(QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget))
+                return try await body(connection)
             }
         }
     }

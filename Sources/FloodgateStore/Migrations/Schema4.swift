@@ -122,8 +122,10 @@ enum Schema4 {
                 let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
                 values += SQLOrderRepository.searchRows(
                     storeID: store, orderID: SQLQueryString("\(literal: id)"),
-                    names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
-                    phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
+                    tokens: SQLOrderRepository.searchTokens(
+                        names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
+                        phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
+                    )
                 )
             }
             for chunk in stride(from: 0, to: values.count, by: 2_000).map({ Array(values[$0..<min($0 + 2_000, values.count)]) }) {

@@ -101,16 +101,38 @@ extension SQLOrderRepository {
         """
     )
 
-    /// An order's values for ``orderColumns``, without parentheses.
-    static func orderValues(_ order: Order) -> SQLQueryString {
+    /// How many columns ``orderColumns`` names.
+    static let orderRowCount = Self.orderColumns.sql.split(separator: ",").count
+
+    /// An order's values for ``orderColumns``, as binds without parentheses.
+    static func orderValues(_ order: Order) -> SQLList {
+        SQLList(Self.orderRow(order).map { value in
+            switch value {
+            case .int(let int): SQLBind(int)
+            case .text(let text): SQLBind(text)
+            case .optionalInt(let int): SQLBind(int)
+            }
+        })
+    }
+
+    /// One value of an order's row; both ways of writing an order (SQLKit's binds, PostgreSQL's prepared
+    /// checkout) take them from ``orderRow(_:)``, so the columns' order is kept in one place.
+    enum RowValue {
+        case int(Int)
+        case text(String)
+        case optionalInt(Int?)
+    }
+
+    /// An order's values, in the order of ``orderColumns``.
+    static func orderRow(_ order: Order) -> [RowValue] {
         let (window, customer, recipient) = (order.deliveryWindow, order.customer, order.recipient)
-        return """
-            \(bind: order.storeID), \(bind: order.token), \(bind: order.status.rawValue), \(bind: order.total.minorUnits), \
-            \(bind: order.total.currency), \(bind: window.id), \(bind: window.date), \(bind: window.from), \(bind: window.to), \
-            \(bind: customer.name), \(bind: customer.phone), \(bind: customer.email), \(bind: recipient.name), \(bind: recipient.phone), \
-            \(bind: recipient.address), \(bind: order.cardMessage), \(bind: order.createdAt), \(bind: recipient.postcode), \
-            \(bind: order.zoneID), \(bind: order.deliveryFee)
-            """
+        return [
+            .int(order.storeID), .text(order.token), .text(order.status.rawValue), .int(order.total.minorUnits),
+            .text(order.total.currency), .int(window.id), .text(window.date), .text(window.from), .text(window.to),
+            .text(customer.name), .text(customer.phone), .text(customer.email), .text(recipient.name), .text(recipient.phone),
+            .text(recipient.address), .text(order.cardMessage), .int(Int(order.createdAt)), .text(recipient.postcode),
+            .optionalInt(order.zoneID), .int(order.deliveryFee),
+        ]
     }
 
     /// The columns of an idempotency key's row: store, key, request hash, order, time.
@@ -132,15 +154,22 @@ extension SQLOrderRepository {
 
     /// The `order_search` rows of an order (``OrderSearch`` tokens of its names and phones), as VALUES tuples.
     static func searchRows(_ order: Order, orderID: any SQLExpression) -> [SQLQueryString] {
-        Self.searchRows(
-            storeID: order.storeID, orderID: orderID,
-            names: [order.customer.name, order.recipient.name], phones: [order.customer.phone, order.recipient.phone]
-        )
+        Self.searchRows(storeID: order.storeID, orderID: orderID, tokens: Self.searchTokens(order))
     }
 
-    /// The `order_search` rows of an order (``OrderSearch`` tokens), as VALUES tuples.
-    static func searchRows(storeID: Int, orderID: any SQLExpression, names: [String], phones: [String]) -> [SQLQueryString] {
-        OrderSearch.tokens(names: names, phones: phones).sorted().map { "(\(literal: storeID), \(bind: $0), \(orderID))" }
+    /// `order_search` rows as VALUES tuples.
+    static func searchRows(storeID: Int, orderID: any SQLExpression, tokens: [String]) -> [SQLQueryString] {
+        tokens.map { "(\(literal: storeID), \(bind: $0), \(orderID))" }
+    }
+
+    /// The ``OrderSearch`` tokens of an order's names and phones.
+    static func searchTokens(_ order: Order) -> [String] {
+        Self.searchTokens(names: [order.customer.name, order.recipient.name], phones: [order.customer.phone, order.recipient.phone])
+    }
+
+    /// The ``OrderSearch`` tokens of these names and phones, sorted.
+    static func searchTokens(names: [String], phones: [String]) -> [String] {
+        OrderSearch.tokens(names: names, phones: phones).sorted()
     }
 
     private struct OrderInsertFailed: Error {}

@@ -71,10 +71,10 @@ public struct SQLOrderRepository: OrderRepository {
     /// transaction sees no more than the same check before it, and the place is taken by the writing statement
     /// itself. (A held place goes the shared way: it is rare and its row is checked in the transaction.)
     private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
-        try await self.database.autocommit { db in
-            let checkout = try await Self.check(request, in: store, on: db)
+        try await self.database.postgresSession { session in
+            let checkout = try await Self.check(request, in: store, on: session.sql)
             var order = Self.newOrder(checkout, request: request, in: store)
-            switch try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: db) {
+            switch try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: session) {
             case .placed(let orderID):
                 order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
                 return PlacedOrder(order: order, replayed: false)
@@ -83,7 +83,7 @@ public struct SQLOrderRepository: OrderRepository {
             case .windowFull:
                 // The shared path records the key before taking the place, so a retry of an order placed earlier
                 // gets its first answer even once the window has filled; so must this one.
-                if let earlier = try await Self.replay(storeID: store.id, idempotency: idempotency, on: db) { return earlier }
+                if let earlier = try await Self.replay(storeID: store.id, idempotency: idempotency, on: session.sql) { return earlier }
                 throw CheckoutError.windowFull(windowID: checkout.window.id)
             }
         }

@@ -64,13 +64,19 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     /// Takes one free place in a tour if one is left: the single conditional update that makes overselling
     /// impossible. Places held for the waiting list are not free.
     static func reservePlace(windowID: Int, on db: any SQLDatabase) async throws -> Bool {
-        try await db.raw(Self.reservePlaceStatement(windowID: windowID)).first() != nil
+        try await db.raw(
+            "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(bind: windowID) AND \(unsafeRaw: Self.hasFreePlace) RETURNING id"
+        ).first() != nil
     }
 
-    /// Takes one free place of the window; it returns the window's id, and no row when the window is full.
-    static func reservePlaceStatement(windowID: Int) -> SQLQueryString {
-        "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(bind: windowID) AND reserved + held < capacity RETURNING id"
+    /// ``reservePlace(windowID:on:)`` for a prepared statement, whose placeholder `windowID` is: it returns the
+    /// window's id, and no row when the window is full.
+    static func reservePlaceSQL(windowID placeholder: String) -> String {
+        "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(placeholder) AND \(Self.hasFreePlace) RETURNING id"
     }
+
+    /// What a window's row meets while it has a free place.
+    private static let hasFreePlace = "reserved + held < capacity"
 }
 
 extension DeliveryWindow {
