@@ -16,6 +16,8 @@ import PostgresKit
 struct OneStatementOrder: PostgresPreparedStatement {
     typealias Row = Int
 
+    static let name = "floodgate_checkout_order"
+
     /// What the statement did.
     enum Outcome {
         case placed(orderID: Int)
@@ -53,7 +55,8 @@ struct OneStatementOrder: PostgresPreparedStatement {
             return (count + 1...count + n).map { "$\($0)" }.joined(separator: ", ")
         }
         let order = placeholders(SQLOrderRepository.orderRowCount)
-        let window = placeholders(1)
+        let takePlace = SQLDeliveryWindowRepository.reservePlaceStatement.text(firstPlaceholder: count + 1)
+        _ = placeholders(1)  // the window
         let lines = placeholders(7)  // product, name, unit price, quantity, composition, photo, has a photo
         let tokens = placeholders(1)
         let key = placeholders(2)  // key, request hash
@@ -61,7 +64,7 @@ struct OneStatementOrder: PostgresPreparedStatement {
         let (payloadBefore, payloadAfter, queued) = (placeholders(1), placeholders(1), placeholders(1))
         // The key and the jobs carry the order's own time, as in the shared path.
         return """
-            WITH place AS (\(SQLDeliveryWindowRepository.reservePlaceSQL(windowID: window))), \
+            WITH place AS (\(takePlace)), \
             new_order AS (INSERT INTO orders (\(SQLOrderRepository.orderColumns.sql)) SELECT \(order) FROM place \
             RETURNING id, store_id, created_at), \
             lines AS (INSERT INTO order_lines (\(SQLOrderRepository.lineColumns.sql)) \

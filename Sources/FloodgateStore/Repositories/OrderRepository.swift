@@ -53,7 +53,7 @@ public struct SQLOrderRepository: OrderRepository {
                 // the writer steps them itself (a few µs each, no thread hop); reading on a reader first took
                 // two more hops, each waiting for a core under load (BENCHMARKS, issue 4).
                 let order = try await self.database.transaction { db in
-                    let checkout = try await Self.check(request, in: store, on: db)
+                    let checkout = try await Self.check(request, in: store, reads: SQLCheckoutReads(db: db))
                     return try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
                 }
                 return PlacedOrder(order: order, replayed: false)
@@ -72,7 +72,7 @@ public struct SQLOrderRepository: OrderRepository {
     /// itself. (A held place goes the shared way: it is rare and its row is checked in the transaction.)
     private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
         try await self.database.postgresSession { session in
-            let checkout = try await Self.check(request, in: store, on: session.sql)
+            let checkout = try await Self.check(request, in: store, reads: PreparedCheckoutReads(session: session))
             var order = Self.newOrder(checkout, request: request, in: store)
             switch try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: session) {
             case .placed(let orderID):
@@ -111,15 +111,15 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     /// The checks before the writes: every refusal a customer can fix, from the catalog and tours as they are now.
-    private static func check(_ request: OrderRequest, in store: Store, on db: any SQLDatabase) async throws -> Checkout {
+    private static func check(_ request: OrderRequest, in store: Store, reads: some CheckoutReads) async throws -> Checkout {
         // 1. Price the cart against the catalog as it is now.
         let ids = request.items.map(\.product)
-        let products = try await SQLCatalogRepository.products(storeID: store.id, ids: ids, on: db)
+        let products = try await reads.products(storeID: store.id, ids: ids)
         let lines = try OrderLine.price(request.items, catalog: Dictionary(uniqueKeysWithValues: products.map { ($0.id, $0) }))
 
         // 2. The tour must be this store's, still taking orders (a held place is kept past the cut-off: it was
         // promised), and serve the address's zone.
-        guard let window = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.deliveryWindow, on: db) else {
+        guard let window = try await reads.window(storeID: store.id, id: request.deliveryWindow) else {
             throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
         }
         let local = LocalTime.now(in: store.timeZone)
@@ -130,7 +130,7 @@ public struct SQLOrderRepository: OrderRepository {
         }
         var zone: Zone?
         if !window.zoneIDs.isEmpty {
-            let zones = try await SQLTourRepository.zones(storeID: store.id, on: db)
+            let zones = try await reads.zones(storeID: store.id)
             zone = zones.zone(for: request.recipient.postcode)
             guard window.serves(zone: zone?.id) else {
                 let message = request.recipient.postcode.isEmpty

@@ -47,15 +47,22 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     }
 
     /// One window with the zones its tour serves, in one query (a row per zone): every checkout reads it.
-    /// Hand-written: built with SQLKit, the join cost a checkout on SQLite more than the query saved.
     static func window(storeID: Int, id: Int, on db: any SQLDatabase) async throws -> DeliveryWindow? {
-        let rows = try await db.raw(
-            """
-            SELECT delivery_windows.*, tour_zones.zone_id AS tour_zone_id FROM delivery_windows \
-            LEFT JOIN tour_zones ON tour_zones.window_id = delivery_windows.id \
-            WHERE delivery_windows.store_id = \(bind: storeID) AND delivery_windows.id = \(bind: id) ORDER BY tour_zones.zone_id
-            """
-        ).all()
+        try Self.window(rows: try await db.raw("\(Self.windowWithZones.binding([storeID, id]))").all())
+    }
+
+    /// Hand-written: built with SQLKit, the join cost a checkout on SQLite more than the query saved. `$1` is the
+    /// store, `$2` the window.
+    static let windowWithZones = NumberedSQL(
+        """
+        SELECT delivery_windows.*, tour_zones.zone_id AS tour_zone_id FROM delivery_windows \
+        LEFT JOIN tour_zones ON tour_zones.window_id = delivery_windows.id \
+        WHERE delivery_windows.store_id = $1 AND delivery_windows.id = $2 ORDER BY tour_zones.zone_id
+        """
+    )
+
+    /// The window in the rows of ``windowWithZones``, with its zones; nil without rows.
+    static func window(rows: [any SQLRow]) throws -> DeliveryWindow? {
         guard var window = try rows.first.map(DeliveryWindow.init(row:)) else { return nil }
         window.zoneIDs = try rows.compactMap { try $0.decode(column: "tour_zone_id", as: Int?.self) }
         return window
@@ -64,19 +71,13 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     /// Takes one free place in a tour if one is left: the single conditional update that makes overselling
     /// impossible. Places held for the waiting list are not free.
     static func reservePlace(windowID: Int, on db: any SQLDatabase) async throws -> Bool {
-        try await db.raw(
-            "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(bind: windowID) AND \(unsafeRaw: Self.hasFreePlace) RETURNING id"
-        ).first() != nil
+        try await db.raw("\(Self.reservePlaceStatement.binding([windowID]))").first() != nil
     }
 
-    /// ``reservePlace(windowID:on:)`` for a prepared statement, whose placeholder `windowID` is: it returns the
-    /// window's id, and no row when the window is full.
-    static func reservePlaceSQL(windowID placeholder: String) -> String {
-        "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(placeholder) AND \(Self.hasFreePlace) RETURNING id"
-    }
-
-    /// What a window's row meets while it has a free place.
-    private static let hasFreePlace = "reserved + held < capacity"
+    /// Takes one free place of the window `$1`; it returns the window's id, and no row when the window is full.
+    static let reservePlaceStatement = NumberedSQL(
+        "UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = $1 AND reserved + held < capacity RETURNING id"
+    )
 }
 
 extension DeliveryWindow {

@@ -1,0 +1,85 @@
+import FloodgateCore
+import PostgresKit
+import SQLKit
+
+/// What a checkout's checks read: the cart's products, the tour with the zones it serves, the store's zones.
+protocol CheckoutReads: Sendable {
+    func products(storeID: Int, ids: [Int]) async throws -> [Product]
+    func window(storeID: Int, id: Int) async throws -> DeliveryWindow?
+    func zones(storeID: Int) async throws -> [Zone]
+}
+
+/// The checks' reads through SQLKit, on either engine (inside the order's transaction on SQLite).
+struct SQLCheckoutReads: CheckoutReads {
+    let db: any SQLDatabase
+
+    func products(storeID: Int, ids: [Int]) async throws -> [Product] {
+        try await SQLCatalogRepository.products(storeID: storeID, ids: ids, on: self.db)
+    }
+
+    func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
+        try await SQLDeliveryWindowRepository.window(storeID: storeID, id: id, on: self.db)
+    }
+
+    func zones(storeID: Int) async throws -> [Zone] {
+        try await SQLTourRepository.zones(storeID: storeID, on: self.db)
+    }
+}
+
+/// The checks' reads in PostgreSQL's one-statement checkout: the products and the tour as statements each
+/// connection prepares once, like the order's write (``OneStatementOrder``). Sent as text, PostgreSQL planned
+/// them on every checkout, which cost it more than running them (BENCHMARKS, issue 4).
+struct PreparedCheckoutReads: CheckoutReads {
+    let session: PostgresSession
+
+    func products(storeID: Int, ids: [Int]) async throws -> [Product] {
+        try await self.session.run(Products(storeID: storeID, ids: ids))
+    }
+
+    func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
+        try SQLDeliveryWindowRepository.window(rows: try await self.session.run(WindowWithZones(storeID: storeID, id: id)))
+    }
+
+    /// Only tours that deliver to some zones read them.
+    func zones(storeID: Int) async throws -> [Zone] {
+        try await SQLTourRepository.zones(storeID: storeID, on: self.session.sql)
+    }
+
+    // Names of their own: PostgreSQL cuts a name at 63 bytes, and the default (the type's full name) of two
+    // private types cut there was the same name, refused as prepared already.
+    private struct Products: PostgresPreparedStatement {
+        static let name = "floodgate_checkout_products"
+        static let sql = "SELECT * FROM products WHERE store_id = $1 AND id = ANY($2)"
+        let storeID: Int
+        let ids: [Int]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(self.storeID)
+            bindings.append(self.ids)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Product {
+            try Product(row: row.sql())
+        }
+    }
+
+    private struct WindowWithZones: PostgresPreparedStatement {
+        static let name = "floodgate_checkout_window"
+        static let sql = SQLDeliveryWindowRepository.windowWithZones.text()
+        let storeID: Int
+        let id: Int
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(self.storeID)
+            bindings.append(self.id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> any SQLRow {
+            row.sql()
+        }
+    }
+}
