@@ -19,6 +19,24 @@ struct OrderRowsTests {
         #expect(postgres == sqlite)
     }
 
+    @Test("A column another instance adds while the shop runs does not break its prepared checkout", arguments: TestEngine.available)
+    func columnAddedWhileRunning(engine: TestEngine) async throws {
+        try await TestServer.run(engine, configure: { $0.role = .web }) { server in
+            // A few orders first, so the pool's connections have prepared the checkout's statements.
+            for index in 0..<4 {
+                #expect(try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(), key: "before-\(index)").status == 201)
+            }
+            for table in ["products", "delivery_windows", "tour_zones", "orders", "order_lines"] {
+                try await server.database.execute("ALTER TABLE \(table) ADD COLUMN added_later TEXT")
+            }
+            for index in 0..<4 {
+                let placed = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(), key: "after-\(index)")
+                #expect(placed.status == 201, "\(placed.body)")
+            }
+            #expect(try await server.orderCount == 8)
+        }
+    }
+
     /// Places the same orders (two lines and Cyrillic names and card message; one line, another window, no message;
     /// a line without a photo, to a tour with a zone)
     /// and reads back every row they wrote, with row ids, tokens and times put aside.

@@ -49,7 +49,11 @@ struct PreparedCheckoutReads: CheckoutReads {
     // private types cut there was the same name, refused as prepared already.
     private struct Products: PostgresPreparedStatement {
         static let name = "floodgate_checkout_products"
-        static let sql = "SELECT * FROM products WHERE store_id = $1 AND id = ANY($2)"
+        // The columns `Product(row:)` reads, named: see ``SQLDeliveryWindowRepository/windowWithZones``.
+        static let sql = """
+            SELECT id, store_id, name, description, price, currency, available, photos, composition FROM products \
+            WHERE store_id = $1 AND id = ANY($2)
+            """
         let storeID: Int
         let ids: [Int]
 

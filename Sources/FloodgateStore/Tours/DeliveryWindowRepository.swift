@@ -52,10 +52,13 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     }
 
     /// Hand-written: built with SQLKit, the join cost a checkout on SQLite more than the query saved. `$1` is the
-    /// store, `$2` the window.
+    /// store, `$2` the window. Its columns are named, not `*`: PostgreSQL refuses to run a prepared statement
+    /// whose columns changed, as they would for every running instance when another one adds a column.
     static let windowWithZones = NumberedSQL(
         """
-        SELECT delivery_windows.*, tour_zones.zone_id AS tour_zone_id FROM delivery_windows \
+        SELECT delivery_windows.id, delivery_windows.store_id, delivery_windows.date, delivery_windows.time_from, \
+        delivery_windows.time_to, delivery_windows.capacity, delivery_windows.reserved, delivery_windows.held, \
+        delivery_windows.cutoff, delivery_windows.template_id, tour_zones.zone_id AS tour_zone_id FROM delivery_windows \
         LEFT JOIN tour_zones ON tour_zones.window_id = delivery_windows.id \
         WHERE delivery_windows.store_id = $1 AND delivery_windows.id = $2 ORDER BY tour_zones.zone_id
         """
@@ -81,6 +84,7 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
 }
 
 extension DeliveryWindow {
+    /// The window in a row with these columns (``SQLDeliveryWindowRepository/windowWithZones`` names them).
     init(row: any SQLRow) throws {
         self.init(
             id: try row.decode(column: "id", as: Int.self),
