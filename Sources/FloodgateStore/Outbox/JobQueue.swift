@@ -20,18 +20,18 @@ public struct JobQueue: Sendable {
         let now = Clock.nowMillis
         // Hand-written rather than built: this runs inside every checkout, and building the statement (quoting
         // ten identifiers, a bind per constant) cost more than executing it. Same SQL on both engines.
-        let rows = SQLList(jobs.map { Self.values($0, payload: SQLBind($0.payload), dedupeKey: SQLBind($0.dedupeKey), now: now) })
+        let rows = SQLList(jobs.map { Self.values($0, now: now) })
         try await db.raw("INSERT INTO jobs (\(Self.columns)) VALUES \(rows) ON CONFLICT (dedupe_key) DO NOTHING").run()
     }
 
-    /// The columns a new job's row fills, in the order of ``values(_:payload:dedupeKey:now:)``.
+    /// The columns a new job's row fills, in the order of ``values(_:now:)`` (and of PostgreSQL's one-statement
+    /// checkout, ``OneStatementOrder``, which fills them from arrays).
     static let columns = SQLRaw("kind, payload, dedupe_key, priority, run_at, attempts, max_attempts, state, created_at, updated_at")
 
-    /// A new job's row as a VALUES tuple. Payload and dedupe key are expressions: binds of the job's own, or
-    /// (in PostgreSQL's one-statement checkout) texts built around an order id the same statement draws.
-    static func values(_ job: NewJob, payload: any SQLExpression, dedupeKey: any SQLExpression, now: Int64) -> SQLQueryString {
+    /// A new job's row as a VALUES tuple.
+    static func values(_ job: NewJob, now: Int64) -> SQLQueryString {
         """
-        (\(bind: job.kind), \(payload), \(dedupeKey), \(literal: job.priority), \(literal: Int(job.runAt ?? now)), 0, \
+        (\(bind: job.kind), \(bind: job.payload), \(bind: job.dedupeKey), \(literal: job.priority), \(literal: Int(job.runAt ?? now)), 0, \
         \(literal: job.maxAttempts), \(literal: JobState.queued.rawValue), \(literal: Int(now)), \(literal: Int(now)))
         """
     }

@@ -141,8 +141,7 @@ extension SQLOrderRepository {
     /// The columns of an order line's row, in the order of ``lineRows(_:orderID:)``.
     static let lineColumns = SQLRaw("order_id, position, product_id, name, unit_price, quantity, composition, photo")
 
-    /// An order's lines as VALUES tuples. `orderID` is the order's id as SQL: a literal, or in PostgreSQL's
-    /// one-statement checkout the id its insert has just drawn.
+    /// An order's lines as VALUES tuples, with the order's id as SQL.
     static func lineRows(_ order: Order, orderID: any SQLExpression) throws -> [SQLQueryString] {
         try order.lines.enumerated().map { position, line in
             """
