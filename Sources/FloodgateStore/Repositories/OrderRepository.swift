@@ -67,9 +67,10 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     /// PostgreSQL, no held place: the checks' reads (``PreparedCheckoutReads``), then ``OneStatementOrder`` — no
-    /// `BEGIN`, no `COMMIT`, one statement for the writes instead of six, and all of them prepared. Under PostgreSQL's read committed isolation a check in a
-    /// transaction sees no more than the same check before it, and the place is taken by the writing statement
-    /// itself. (A held place goes the shared way: it is rare and its row is checked in the transaction.)
+    /// `BEGIN`, no `COMMIT`, one statement for the writes instead of six, and all of them prepared. Under
+    /// PostgreSQL's read committed isolation a check in a transaction sees no more than the same check before it,
+    /// and the place is taken by the writing statement itself. (A held place goes the shared way: it is rare and
+    /// its row is checked in the transaction.)
     private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
         try await self.database.postgresSession { session in
             let checkout = try await Self.check(request, in: store, reads: PreparedCheckoutReads(session: session))
