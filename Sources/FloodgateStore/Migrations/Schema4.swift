@@ -121,7 +121,7 @@ enum Schema4 {
             for row in rows {
                 let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
                 values += SQLOrderRepository.searchRows(
-                    storeID: store, orderID: SQLQueryString("\(literal: id)"),
+                    storeID: store, orderID: id,
                     tokens: SQLOrderRepository.searchTokens(
                         names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
                         phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]

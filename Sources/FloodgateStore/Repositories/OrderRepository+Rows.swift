@@ -87,9 +87,8 @@ extension SQLOrderRepository {
     static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
         let row = try await db.raw("INSERT INTO orders (\(Self.orderColumns)) VALUES (\(Self.orderValues(order))) RETURNING id").first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
-        let id = SQLQueryString("\(literal: orderID)")
-        try await db.raw("INSERT INTO order_lines (\(Self.lineColumns)) VALUES \(SQLList(try Self.lineRows(order, orderID: id)))").run()
-        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(Self.searchRows(order, orderID: id)))").run()
+        try await db.raw("INSERT INTO order_lines (\(Self.lineColumns)) VALUES \(SQLList(try Self.lineRows(order, orderID: orderID)))").run()
+        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(Self.searchRows(order, orderID: orderID)))").run()
         return orderID
     }
 
@@ -141,24 +140,24 @@ extension SQLOrderRepository {
     /// The columns of an order line's row, in the order of ``lineRows(_:orderID:)``.
     static let lineColumns = SQLRaw("order_id, position, product_id, name, unit_price, quantity, composition, photo")
 
-    /// An order's lines as VALUES tuples, with the order's id as SQL.
-    static func lineRows(_ order: Order, orderID: any SQLExpression) throws -> [SQLQueryString] {
+    /// An order's lines as VALUES tuples.
+    static func lineRows(_ order: Order, orderID: Int) throws -> [SQLQueryString] {
         try order.lines.enumerated().map { position, line in
             """
-            (\(orderID), \(literal: position), \(bind: line.product), \(bind: line.name), \(bind: line.unitPrice), \
+            (\(literal: orderID), \(literal: position), \(bind: line.product), \(bind: line.name), \(bind: line.unitPrice), \
             \(bind: line.quantity), \(bind: try JSONColumn.encode(line.composition)), \(bind: line.photo))
             """
         }
     }
 
     /// The `order_search` rows of an order (``OrderSearch`` tokens of its names and phones), as VALUES tuples.
-    static func searchRows(_ order: Order, orderID: any SQLExpression) -> [SQLQueryString] {
+    static func searchRows(_ order: Order, orderID: Int) -> [SQLQueryString] {
         Self.searchRows(storeID: order.storeID, orderID: orderID, tokens: Self.searchTokens(order))
     }
 
     /// `order_search` rows as VALUES tuples.
-    static func searchRows(storeID: Int, orderID: any SQLExpression, tokens: [String]) -> [SQLQueryString] {
-        tokens.map { "(\(literal: storeID), \(bind: $0), \(orderID))" }
+    static func searchRows(storeID: Int, orderID: Int, tokens: [String]) -> [SQLQueryString] {
+        tokens.map { "(\(literal: storeID), \(bind: $0), \(literal: orderID))" }
     }
 
     /// The ``OrderSearch`` tokens of an order's names and phones.
