@@ -37,19 +37,29 @@ struct AdmissionMiddleware: RouterMiddleware {
         guard let gate = self.gates?.gate(for: requestClass) else {
             return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
         }
+        guard requestClass == .checkout else {
+            return try await self.pass(gate, requestClass, now: now, deadline: deadline, request, context, next: next)
+        }
+        // A checkout waits for its door, runs and leaves it on threads of its own, at a raised priority: never
+        // queued behind pages on Swift's shared pool, first to a core when both are busy. Waiting here also means
+        // an admitted checkout resumes on these threads; woken on the shared pool, it held its place at the door
+        // while it waited there for a thread, before its work and again after it (BENCHMARKS, issue 4).
+        return try await withTaskExecutorPreference(Self.checkoutLane) {
+            try await self.pass(gate, requestClass, now: now, deadline: deadline, request, context, next: next)
+        }
+    }
+
+    /// Through `gate`: refused by the waiting room, or admitted, run with its deadline and out again.
+    private func pass(
+        _ gate: AdmissionGate, _ requestClass: RequestClass, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        _ request: Request, _ context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         switch await gate.enter(requestClass, now: now) {
         case .shed(let retryAfter):
             return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         case .admitted(let ticket):
             defer { gate.leave(ticket) }
-            guard requestClass == .checkout else {
-                return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
-            }
-            // A checkout runs on threads of its own, at a raised priority: never queued behind pages on Swift's
-            // shared pool, first to a core when both are busy.
-            return try await withTaskExecutorPreference(Self.checkoutLane) {
-                try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
-            }
+            return try await RequestDeadline.$current.withValue(deadline) { try await next(request, context) }
         }
     }
 }
