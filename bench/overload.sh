@@ -69,10 +69,11 @@ before, after = json.loads(os.environ['STATS_BEFORE']), json.loads(os.environ['S
 a, b = dict(before['gate'], inShop=before['inShop']), dict(after['gate'], inShop=after['inShop'])
 def pct(kind, cls, p):
     counts = [y - x for x, y in zip(a[kind][cls]['counts'], b[kind][cls]['counts'])]
+    per_octave = b[kind][cls]['bucketsPerOctave']
     total, seen = sum(counts), 0
     for i, c in enumerate(counts):
         seen += c
-        if total and seen >= max(1, -(-total * p // 100)): return round(2 ** ((i + 1) / 4) / 1000, 2)
+        if total and seen >= max(1, -(-total * p // 100)): return round(2 ** ((i + 1) / per_octave) / 1000, 2)
     return None
 for l in sys.stdin:
     d = json.loads(l); d['multiple'] = $k; d['round'] = $round; d['engine'] = '$engine'

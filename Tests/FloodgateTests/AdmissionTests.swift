@@ -1,5 +1,6 @@
 @testable import FloodgateStore
 @testable import FloodgateWeb
+import Foundation
 import Synchronization
 import Testing
 
@@ -184,6 +185,28 @@ extension AdmissionTests {
         #expect(gate.stats().inFlight == 0)
     }
 }
+
+    @Test("A latency percentile is the upper edge of its bucket: never below the true value, at most 4.4 % above")
+    func latencyBuckets() throws {
+        var buckets = LatencyBuckets()
+        #expect(buckets.percentile(99) == nil)
+        // 1..1000 ms, one each: the true p50 is 500 ms, the true p99 990 ms.
+        for millis in 1...1_000 { buckets.record(seconds: Double(millis) / 1_000) }
+        let p50 = try #require(buckets.percentile(50))
+        let p99 = try #require(buckets.percentile(99))
+        #expect(p50 >= 500 && p50 <= 500 * 1.045, "p50 \(p50)")
+        #expect(p99 >= 990 && p99 <= 990 * 1.045, "p99 \(p99)")
+        // Either side of 250 ms is told apart (buckets of 19 % put 221 and 262 ms together).
+        var under = LatencyBuckets(), over = LatencyBuckets()
+        under.record(seconds: 0.238)
+        over.record(seconds: 0.262)
+        #expect(try #require(under.percentile(99)) <= 250)
+        #expect(try #require(over.percentile(99)) > 250)
+        // A reader outside the shop gets the bucket width with the counts.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(under)) as? [String: Any]
+        #expect(json?["bucketsPerOctave"] as? Int == 16)
+        #expect((json?["counts"] as? [Int])?.reduce(0, +) == 1)
+    }
 
 @Suite("Per-client rate limits")
 struct ClientRateLimiterTests {
