@@ -20,9 +20,15 @@ final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var open: [(RequestClass?, ContinuousClock.Instant)] = []
     /// Whether the answer being written counts (below 400).
     private var counted = false
+    /// Where the connection's task runs; told when a checkout is read (``ConnectionTasks``).
+    private(set) var executor: ConnectionExecutor?
 
     init(times: ShopTimes) {
         self.times = times
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.executor = ConnectionExecutor(loop: context.eventLoop)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -33,6 +39,7 @@ final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             )
             // Before any rate decision: a client over its rate is still timed as what it asked for.
             self.open.append((requestClass, .now))
+            self.executor?.carriesCheckout = requestClass == .checkout
         }
         context.fireChannelRead(data)
     }

@@ -45,7 +45,7 @@ public func buildApplication(
         return Application(
             router: router,
             // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
-            server: .http1(
+            server: .http1CheckoutsOnTheirLoop(
                 configuration: .init(additionalChannelHandlers: [
                     CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"), ShopTimingHandler(times: times),
                 ])

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+@testable import FloodgateWeb
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Testing
+
+@Suite("A checkout runs on its connection's event loop, pages on the shared pool")
+struct ConnectionLoopTests {
+    /// A request context that keeps the connection's channel, so a handler can ask where it runs.
+    struct ChannelContext: RequestContext {
+        var coreContext: CoreRequestContextStorage
+        let channel: any Channel
+
+        init(source: ApplicationRequestContextSource) {
+            self.coreContext = .init(source: source)
+            self.channel = source.channel
+        }
+    }
+
+    @Test("A checkout's handler runs on its connection's loop, also after an await and after the lane; a page's on the shared pool")
+    func checkoutOnConnectionLoop() async throws {
+        let server = HTTPServerBuilder.http1CheckoutsOnTheirLoop(configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes())]))
+        // One client, one connection after another: the connection switches with each request's class.
+        let answers = try await Self.serve(server, paths: [Self.checkout, Self.page, Self.checkout])
+        #expect(answers[0] == "start=true slept=true lane=false back=true")
+        #expect(answers[1].hasPrefix("start=false slept=false"))
+        #expect(answers[2] == "start=true slept=true lane=false back=true")
+    }
+
+    @Test("Hummingbird's own HTTP/1 server runs a checkout's handler off the loop (what the change is measured against)")
+    func plainServerOffLoop() async throws {
+        let server = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes())]))
+        let answers = try await Self.serve(server, paths: [Self.checkout])
+        #expect(answers[0].hasPrefix("start=false"))
+    }
+
+    static let checkout = "/api/v1/stores/petals/orders/PE-1"
+    static let page = "/api/v1/stores/petals/products"
+
+    /// Serves `paths` on `server` and answers where each handler ran, asked in turn over a real connection.
+    private static func serve(_ server: HTTPServerBuilder, paths: [String]) async throws -> [String] {
+        let router = Router(context: ChannelContext.self)
+        router.get("**") { _, context -> String in
+            let loop = context.channel.eventLoop
+            let start = loop.inEventLoop
+            try await Task.sleep(for: .milliseconds(5))
+            let slept = loop.inEventLoop
+            let lane = await withTaskExecutorPreference(AdmissionMiddleware.checkoutLane) { loop.inEventLoop }
+            return "start=\(start) slept=\(slept) lane=\(lane) back=\(loop.inEventLoop)"
+        }
+        let port = PortBox()
+        let app = Application(
+            router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { port.set($0.localAddress?.port ?? 0) }, logger: Logger(label: "test-loop")
+        )
+        let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-loop")))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            defer { group.cancelAll() }
+            let bound = try await port.wait()
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                var answers: [String] = []
+                for path in paths {
+                    let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(bound)\(path)"), timeout: .seconds(10))
+                    answers.append(String(buffer: try await response.body.collect(upTo: 1 << 16)))
+                }
+                try await client.shutdown()
+                await services.triggerGracefulShutdown()
+                return answers
+            } catch {
+                try? await client.shutdown()
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+}
