@@ -147,8 +147,8 @@ public struct AppConfig: Sendable {
         if let flag = config.bool(forKey: key) { return flag }
         guard let text = config.string(forKey: key) else { return value }
         switch text.lowercased() {
-        case "1", "yes", "on": return true
-        case "0", "no", "off": return false
+        case "1", "yes", "on", "true": return true
+        case "0", "no", "off", "false": return false
         default: throw ConfigError.invalid(key: key.components.joined(separator: "."), value: text, hint: "true or false")
         }
     }
