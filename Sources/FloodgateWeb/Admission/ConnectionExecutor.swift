@@ -8,12 +8,14 @@ import Synchronization
 /// default runs on the shared pool: each request crosses threads once in (the loop wakes a pool thread) and
 /// once out (the answer goes back to the loop to be written). When pages keep both cores busy each crossing
 /// waits its turn: 8–13 ms in and 14–19 ms out on average for an admitted checkout, as long as the checkout
-/// itself (BENCHMARKS, issue 4). A checkout's task runs here on the loop that read it: resumed by the thread
-/// that read its head, its answer written without a hop. Its work still runs on the checkout lane
-/// (``AdmissionMiddleware/checkoutLane``), and comes back to the loop.
+/// itself (BENCHMARKS, issue 4). A checkout's task runs here on the loop that read it: resumed by that thread
+/// if it was waiting for the request (else moved there at its first wait), its answer written without a hop.
+/// Its work still runs on the checkout lane (``AdmissionMiddleware/checkoutLane``), and comes back to the loop.
 ///
 /// Pages stay on the shared pool. Run on the loops too, they took their share of the cores from the loops'
-/// own reading and writing: pages waited for their door up to 0.9 s and fewer were served (BENCHMARKS).
+/// own reading and writing: pages waited for their door up to 0.9 s and fewer were served (BENCHMARKS). On
+/// by default on PostgreSQL only (``AdmissionSettings/checkoutOnLoop``): on SQLite, whose checkouts take a
+/// few milliseconds, checkouts then reached their door in bursts and their p99 rose.
 ///
 /// ``ShopTimingHandler`` classifies each request's head on the loop and sets ``carriesCheckout``;
 /// ``ConnectionTasks`` makes the connection's task prefer this executor.

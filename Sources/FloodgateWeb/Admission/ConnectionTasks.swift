@@ -5,7 +5,7 @@ import NIOCore
 /// Hummingbird's HTTP/1.1 connections, each connection's task preferring its ``ConnectionExecutor``.
 ///
 /// The executor belongs to the connection's ``ShopTimingHandler`` (it classifies each request as it is
-/// read); a pipeline without one runs its task as Hummingbird does.
+/// read); without one (no such handler, or checkouts not run on their loop) the task runs as Hummingbird's.
 struct ConnectionTasks<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base

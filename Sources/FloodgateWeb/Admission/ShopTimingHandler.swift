@@ -20,15 +20,18 @@ final class ShopTimingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var open: [(RequestClass?, ContinuousClock.Instant)] = []
     /// Whether the answer being written counts (below 400).
     private var counted = false
-    /// Where the connection's task runs; told when a checkout is read (``ConnectionTasks``).
+    private let checkoutOnLoop: Bool
+    /// Where the connection's task runs, told when a checkout is read (``ConnectionTasks``); nil when checkouts
+    /// are not run on their loop.
     private(set) var executor: ConnectionExecutor?
 
-    init(times: ShopTimes) {
+    init(times: ShopTimes, checkoutOnLoop: Bool = false) {
         self.times = times
+        self.checkoutOnLoop = checkoutOnLoop
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.executor = ConnectionExecutor(loop: context.eventLoop)
+        if self.checkoutOnLoop { self.executor = ConnectionExecutor(loop: context.eventLoop) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

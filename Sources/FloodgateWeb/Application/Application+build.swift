@@ -42,12 +42,13 @@ public func buildApplication(
         if let gates { services.append(AdmissionReporter(gates: gates, logger: logger)) }
         if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
         let pages = views.pages
+        let checkoutOnLoop = admission.checkoutOnLoop ?? (database.engine == .postgres)
         return Application(
             router: router,
             // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
             server: .http1CheckoutsOnTheirLoop(
                 configuration: .init(additionalChannelHandlers: [
-                    CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"), ShopTimingHandler(times: times),
+                    CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"), ShopTimingHandler(times: times, checkoutOnLoop: checkoutOnLoop),
                 ])
             ),
             // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
