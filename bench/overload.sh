@@ -42,11 +42,7 @@ products=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | pyth
 windows=$(bench_windows ",")
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
-# LOAD_NICE=-5 runs the generator ahead of the shop for a core (root only), so that its own late ticks
-# weigh less in the client-side latencies; the shop then gets what the generator leaves, as it would
-# from clients on other machines. Off by default: every run before it was made without.
-load_nice=${LOAD_NICE:-0}
-run_load() { nice -n "$load_nice" "$load" --port "$port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
+run_load() { "$load" --port "$port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
 
 # Warm-up, then capacity.
 run_load --closed 32 --label warmup >/dev/null
@@ -110,7 +106,7 @@ checkout = [l for l in levels if l['bench'] == 'overload' and l['class'] == 'che
 totals = [l for l in levels if l['bench'] == 'overload_total']
 odd = sum(n for l in levels if l['bench'] == 'overload' for s, n in l['statuses'].items() if not (200 <= int(s) < 400 or s in ('429', '503')))
 summary = {
-    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2, 'load_nice': $load_nice,
+    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
     'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human.get(20, 0) / peak, 3) if peak else None,
     'goodput_20x_over_peak_per_round': per_round if 20 in multiples else None,
     'achieved_offered_per_s': {m: statistics.median(l['achieved_offered_per_s'] for l in totals if l['multiple'] == m) for m in multiples},
