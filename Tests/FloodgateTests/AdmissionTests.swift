@@ -184,7 +184,6 @@ extension AdmissionTests {
         for ticket in bots + people { gate.leave(ticket) }
         #expect(gate.stats().inFlight == 0)
     }
-}
 
     @Test("A latency percentile is the upper edge of its bucket: never below the true value, at most 4.4 % above")
     func latencyBuckets() throws {
@@ -207,6 +206,7 @@ extension AdmissionTests {
         #expect(json?["bucketsPerOctave"] as? Int == 16)
         #expect((json?["counts"] as? [Int])?.reduce(0, +) == 1)
     }
+}
 
 @Suite("Per-client rate limits")
 struct ClientRateLimiterTests {
