@@ -4,6 +4,7 @@ import FloodgateJobs
 import FloodgateStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -43,14 +44,14 @@ public func buildApplication(
         if config.role.runsWorker { services += try await buildWorker(database: database, config: config, visitors: load, logger: logger) }
         let pages = views.pages
         let checkoutOnLoop = admission.checkoutOnLoop ?? (database.engine == .postgres)
+        // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
+            CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"),
+            ShopTimingHandler(times: times, checkoutOnLoop: checkoutOnLoop),
+        ])
         return Application(
             router: router,
-            // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
-            server: .http1CheckoutsOnTheirLoop(
-                configuration: .init(additionalChannelHandlers: [
-                    CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"), ShopTimingHandler(times: times, checkoutOnLoop: checkoutOnLoop),
-                ])
-            ),
+            server: checkoutOnLoop ? .http1CheckoutsOnTheirLoop(configuration: http1) : .http1(configuration: http1),
             // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
             // of the process spending its cores on accepting and refusing (the "too many connections" of the story).
             configuration: .init(
