@@ -55,9 +55,7 @@ public struct AdmissionSettings: Sendable {
         self.checkoutLimit = try AppConfig.integer(config, "admission.checkout.limit", default: 16, in: 1...10_000)
         self.checkoutQueue = try AppConfig.integer(config, "admission.checkout.queue", default: 2_048, in: 0...100_000)
         self.yieldLimit = try AppConfig.integer(config, "admission.checkout.yield", default: 0, in: 0...10_000)
-        if config.string(forKey: "admission.checkout.loop") != nil || config.bool(forKey: "admission.checkout.loop") != nil {
-            self.checkoutOnLoop = try AppConfig.flag(config, "admission.checkout.loop", default: false)
-        }
+        self.checkoutOnLoop = try AppConfig.flag(config, "admission.checkout.loop")
         for requestClass in RequestClass.allCases {
             let wait = self.maxWait[requestClass]! / .milliseconds(1)
             self.maxWait[requestClass] = .milliseconds(

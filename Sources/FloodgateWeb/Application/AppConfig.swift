@@ -144,8 +144,13 @@ public struct AppConfig: Sendable {
 
     /// `true`/`false` (also `1`/`0`, `yes`/`no`), the default when absent; anything else is an error.
     static func flag(_ config: ConfigReader, _ key: ConfigKey, default value: Bool) throws -> Bool {
+        try Self.flag(config, key) ?? value
+    }
+
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`), nil when absent; anything else is an error.
+    static func flag(_ config: ConfigReader, _ key: ConfigKey) throws -> Bool? {
         if let flag = config.bool(forKey: key) { return flag }
-        guard let text = config.string(forKey: key) else { return value }
+        guard let text = config.string(forKey: key) else { return nil }
         switch text.lowercased() {
         case "1", "yes", "on", "true": return true
         case "0", "no", "off", "false": return false
