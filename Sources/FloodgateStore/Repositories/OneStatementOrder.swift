@@ -23,6 +23,9 @@ struct OneStatementOrder: PostgresPreparedStatement {
         case placed(orderID: Int)
         /// The window had no free place; nothing was written.
         case windowFull
+        /// Priced from memory (``ConfirmingOrder``): the window was full, or the catalog or the tour was no longer
+        /// as remembered; nothing was written.
+        case notConfirmed
         /// Another order holds the idempotency key (or a twin holding it committed meanwhile); nothing was written.
         case keyTaken
     }
@@ -34,10 +37,17 @@ struct OneStatementOrder: PostgresPreparedStatement {
     let jobs: [NewJob]
 
     /// Writes `order` with its lines, search tokens, the store's order jobs and the key, taking a free place
-    /// of the order's window.
-    static func write(_ order: Order, idempotency: IdempotencyKey, jobKinds: [String], on session: PostgresSession) async throws -> Outcome {
+    /// of the order's window. With `confirming`, the order was priced from a remembered catalog and this
+    /// remembered `window`: it is written only if both are still so (``ConfirmingOrder``).
+    static func write(
+        _ order: Order, idempotency: IdempotencyKey, jobKinds: [String], confirming window: DeliveryWindow? = nil, on session: PostgresSession
+    ) async throws -> Outcome {
         let statement = OneStatementOrder(order: order, idempotency: idempotency, jobs: jobKinds.map { NewJob(kind: $0) })
         do {
+            if let window {
+                guard let id = try await session.run(ConfirmingOrder(base: statement, window: window)).first else { return .notConfirmed }
+                return .placed(orderID: id)
+            }
             guard let id = try await session.run(statement).first else { return .windowFull }
             return .placed(orderID: id)
         } catch let error as PSQLError
@@ -47,17 +57,24 @@ struct OneStatementOrder: PostgresPreparedStatement {
         }
     }
 
-    static let sql: String = {
-        // Placeholders are handed out in the order ``makeBindings()`` appends their values.
+    static let sql = Self.statement(confirming: false)
+
+    /// The statement's text; `confirming` adds the checks of ``ConfirmingOrder`` to the place it takes.
+    static func statement(confirming: Bool) -> String {
+        // Placeholders are handed out in the order ``bindings(confirming:)`` appends their values.
         var count = 0
         func placeholders(_ n: Int) -> String {
             defer { count += n }
             return (count + 1...count + n).map { "$\($0)" }.joined(separator: ", ")
         }
         let order = placeholders(SQLOrderRepository.orderRowCount)
-        let takePlace = SQLDeliveryWindowRepository.reservePlaceStatement.text(firstPlaceholder: count + 1)
+        let takePlace =
+            confirming
+            ? ConfirmingOrder.takeConfirmedPlace.text(firstPlaceholder: count + 1)
+            : SQLDeliveryWindowRepository.reservePlaceStatement.text(firstPlaceholder: count + 1)
         _ = placeholders(1)  // the window
         let lines = placeholders(7)  // product, name, unit price, quantity, composition, photo, has a photo
+        if confirming { _ = placeholders(ConfirmingOrder.rememberedCount) }
         let tokens = placeholders(1)
         let key = placeholders(2)  // key, request hash
         let jobs = placeholders(5)  // kind, dedupe key before the id, priority, run at, attempts allowed
@@ -83,10 +100,15 @@ struct OneStatementOrder: PostgresPreparedStatement {
             ON CONFLICT (dedupe_key) DO NOTHING) \
             SELECT id FROM new_order
             """
-    }()
+    }
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 40)
+        try self.bindings(confirming: nil)
+    }
+
+    /// The values of the statement's placeholders; with `confirming`, the remembered window's after the lines.
+    func bindings(confirming window: DeliveryWindow?) throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 45)
         for value in SQLOrderRepository.orderRow(self.order) {
             switch value {
             case .int(let int): bindings.append(int)
@@ -103,6 +125,7 @@ struct OneStatementOrder: PostgresPreparedStatement {
         bindings.append(try lines.map { try JSONColumn.encode($0.composition) })
         bindings.append(lines.map { $0.photo ?? "" })
         bindings.append(lines.map { $0.photo != nil })
+        if let window { ConfirmingOrder.appendRemembered(window, to: &bindings) }
         bindings.append(SQLOrderRepository.searchTokens(self.order))
         bindings.append(self.idempotency.key)
         bindings.append(self.idempotency.requestHash)

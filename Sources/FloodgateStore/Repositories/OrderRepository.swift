@@ -34,9 +34,12 @@ public protocol OrderRepository: Sendable {
 /// ``OrderRepository`` on the shop's database.
 public struct SQLOrderRepository: OrderRepository {
     let database: Database
+    /// Where PostgreSQL's checkouts are priced and checked first, confirmed by their write; nil: always read.
+    let memory: CheckoutMemory?
 
-    public init(database: Database) {
+    public init(database: Database, memory: CheckoutMemory? = nil) {
         self.database = database
+        self.memory = memory
     }
 
     /// Marks a transaction that found its key taken; it has been rolled back and the first answer is read instead.
@@ -71,22 +74,45 @@ public struct SQLOrderRepository: OrderRepository {
     /// PostgreSQL's read committed isolation a check in a transaction sees no more than the same check before it,
     /// and the place is taken by the writing statement itself. (A held place goes the shared way: it is rare and
     /// its row is checked in the transaction.)
+    ///
+    /// With a ``CheckoutMemory``, the checks run on it first, and the write confirms what they relied on
+    /// (``ConfirmingOrder``): one round trip instead of three. Whatever the memory cannot vouch for — a refusal
+    /// it would give, a tour with zones, a full window, a change since it was read — goes the careful way, so
+    /// every answer is the one the database gives.
     private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
-        try await self.database.postgresSession { session in
-            let checkout = try await Self.check(request, in: store, reads: PreparedCheckoutReads(session: session))
-            var order = Self.newOrder(checkout, request: request, in: store)
-            switch try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: session) {
-            case .placed(let orderID):
-                order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
-                return PlacedOrder(order: order, replayed: false)
-            case .keyTaken:
-                throw KeyAlreadyUsed()
-            case .windowFull:
-                // The shared path records the key before taking the place, so a retry of an order placed earlier
-                // gets its first answer even once the window has filled; so must this one.
-                if let earlier = try await Self.replay(storeID: store.id, idempotency: idempotency, on: session.sql) { return earlier }
-                throw CheckoutError.windowFull(windowID: checkout.window.id)
+        // Checked before a connection is taken: a memory being refreshed must not hold one.
+        var memoryCheck: Checkout?
+        if let memory = self.memory { memoryCheck = try? await Self.check(request, in: store, reads: memory.reads(for: store)) }
+        return try await self.database.postgresSession { [remembered = memoryCheck] session in
+            if let remembered {
+                let order = Self.newOrder(remembered, request: request, in: store)
+                let outcome = try await OneStatementOrder.write(
+                    order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), confirming: remembered.window, on: session
+                )
+                if let placed = try Self.placed(order, outcome, store: store) { return placed }
             }
+            let checkout = try await Self.check(request, in: store, reads: PreparedCheckoutReads(session: session))
+            let order = Self.newOrder(checkout, request: request, in: store)
+            let outcome = try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: session)
+            if let placed = try Self.placed(order, outcome, store: store) { return placed }
+            // The shared path records the key before taking the place, so a retry of an order placed earlier
+            // gets its first answer even once the window has filled; so must this one.
+            if let earlier = try await Self.replay(storeID: store.id, idempotency: idempotency, on: session.sql) { return earlier }
+            throw CheckoutError.windowFull(windowID: checkout.window.id)
+        }
+    }
+
+    /// The order `outcome` placed; nil when nothing was written for want of a place (or of a confirmed memory).
+    private static func placed(_ order: Order, _ outcome: OneStatementOrder.Outcome, store: Store) throws -> PlacedOrder? {
+        switch outcome {
+        case .placed(let orderID):
+            var order = order
+            order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
+            return PlacedOrder(order: order, replayed: false)
+        case .keyTaken:
+            throw KeyAlreadyUsed()
+        case .windowFull, .notConfirmed:
+            return nil
         }
     }
 

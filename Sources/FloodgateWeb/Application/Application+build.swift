@@ -76,12 +76,12 @@ func buildRouter(
     let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: config.catalogCacheTTL)
     let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: config.catalogCacheTTL)
     let windows = SQLDeliveryWindowRepository(database: database)
-    let orders = SQLOrderRepository(database: database)
+    // The catalog's "next free delivery" line may lag by the cache time. A checkout may be checked against
+    // these caches too, but its write confirms them (``CheckoutMemory``): no order is taken on a stale one.
+    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
+    let orders = SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: bannerWindows))
     let tours = SQLTourRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
     let waitlists = SQLWaitlistRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
-
-    // The catalog's "next free delivery" line may lag by the cache time; checkout always reads live windows.
-    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
 
     let router = Router(context: AppRequestContext.self)
     let waitingRoom = WaitingRoom(stores: stores, windows: bannerWindows, views: views)
