@@ -2,8 +2,9 @@ import FloodgateCore
 
 /// Serves a store's catalog from memory for up to `ttl`, so catalog and product pages cost no query.
 ///
-/// A price or availability change shows on pages within `ttl`; an order is always priced and checked
-/// against the database inside its transaction, so a stale page can never sell at a stale price.
+/// A price or availability change shows on pages within `ttl`. An order is priced and checked against the
+/// database, or against this cache and then confirmed by its write (``CheckoutMemory``), so a stale page can
+/// never sell at a stale price.
 public struct CachingCatalogRepository: CatalogRepository {
     let base: any CatalogRepository
     private let cache: TTLCache<Int, [Product]>
@@ -58,7 +59,8 @@ public struct CachingStoreRepository: StoreRepository {
     }
 }
 
-/// Delivery windows as they were up to `ttl` ago: for banners like "next free delivery", never for checkout.
+/// Delivery windows as they were up to `ttl` ago: for banners like "next free delivery", and for a checkout
+/// only through a ``CheckoutMemory``, whose write confirms them.
 public struct CachingDeliveryWindowRepository: DeliveryWindowRepository {
     let base: any DeliveryWindowRepository
     private let cache: TTLCache<WindowsKey, [DeliveryWindow]>
