@@ -18,9 +18,9 @@ public struct CheckoutMemory: Sendable {
         self.windows = windows
     }
 
-    /// The checks' reads from memory, for `store`.
-    func reads(for store: Store) -> Reads {
-        Reads(memory: self, today: LocalTime.now(in: store.timeZone).date)
+    /// The checks' reads from memory, on the store's local date `today`.
+    func reads(today: String) -> Reads {
+        Reads(memory: self, today: today)
     }
 
     /// ``CheckoutReads`` served from memory; zones are not remembered.

@@ -56,7 +56,7 @@ public struct SQLOrderRepository: OrderRepository {
                 // the writer steps them itself (a few µs each, no thread hop); reading on a reader first took
                 // two more hops, each waiting for a core under load (BENCHMARKS, issue 4).
                 let order = try await self.database.transaction { db in
-                    let checkout = try await Self.check(request, in: store, reads: SQLCheckoutReads(db: db))
+                    let checkout = try await Self.check(request, in: store, at: LocalTime.now(in: store.timeZone), reads: SQLCheckoutReads(db: db))
                     return try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
                 }
                 return PlacedOrder(order: order, replayed: false)
@@ -81,8 +81,9 @@ public struct SQLOrderRepository: OrderRepository {
     /// every answer is the one the database gives.
     private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
         // Checked before a connection is taken: a memory being refreshed must not hold one.
+        let local = LocalTime.now(in: store.timeZone)
         var memoryCheck: Checkout?
-        if let memory = self.memory { memoryCheck = try? await Self.check(request, in: store, reads: memory.reads(for: store)) }
+        if let memory = self.memory { memoryCheck = try? await Self.check(request, in: store, at: local, reads: memory.reads(today: local.date)) }
         return try await self.database.postgresSession { [remembered = memoryCheck] session in
             if let remembered {
                 let order = Self.newOrder(remembered, request: request, in: store)
@@ -91,7 +92,7 @@ public struct SQLOrderRepository: OrderRepository {
                 )
                 if let placed = try Self.placed(order, outcome, store: store) { return placed }
             }
-            let checkout = try await Self.check(request, in: store, reads: PreparedCheckoutReads(session: session))
+            let checkout = try await Self.check(request, in: store, at: local, reads: PreparedCheckoutReads(session: session))
             let order = Self.newOrder(checkout, request: request, in: store)
             let outcome = try await OneStatementOrder.write(order, idempotency: idempotency, jobKinds: JobKind.forOrder(in: store), on: session)
             if let placed = try Self.placed(order, outcome, store: store) { return placed }
@@ -138,7 +139,8 @@ public struct SQLOrderRepository: OrderRepository {
     }
 
     /// The checks before the writes: every refusal a customer can fix, from the catalog and tours as they are now.
-    private static func check(_ request: OrderRequest, in store: Store, reads: some CheckoutReads) async throws -> Checkout {
+    /// `local` is the store's wall clock now, which decides whether the tour still takes orders.
+    private static func check(_ request: OrderRequest, in store: Store, at local: LocalTime, reads: some CheckoutReads) async throws -> Checkout {
         // 1. Price the cart against the catalog as it is now.
         let ids = request.items.map(\.product)
         let products = try await reads.products(storeID: store.id, ids: ids)
@@ -149,7 +151,6 @@ public struct SQLOrderRepository: OrderRepository {
         guard let window = try await reads.window(storeID: store.id, id: request.deliveryWindow) else {
             throw CheckoutError.validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
         }
-        let local = LocalTime.now(in: store.timeZone)
         guard request.hold != nil || window.isOpen(atLocalDate: local.date, time: local.time) else {
             throw CheckoutError.validation([
                 FieldError(field: "deliveryWindow", message: "This delivery window takes no more orders; choose a later one.")

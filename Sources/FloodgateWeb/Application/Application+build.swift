@@ -78,13 +78,13 @@ func buildRouter(
     let windows = SQLDeliveryWindowRepository(database: database)
     // The catalog's "next free delivery" line may lag by the cache time. A checkout may be checked against
     // these caches too, but its write confirms them (``CheckoutMemory``): no order is taken on a stale one.
-    let bannerWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
-    let orders = SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: bannerWindows))
+    let cachedWindows = CachingDeliveryWindowRepository(windows, ttl: config.catalogCacheTTL)
+    let orders = SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: cachedWindows))
     let tours = SQLTourRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
     let waitlists = SQLWaitlistRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
 
     let router = Router(context: AppRequestContext.self)
-    let waitingRoom = WaitingRoom(stores: stores, windows: bannerWindows, views: views)
+    let waitingRoom = WaitingRoom(stores: stores, windows: cachedWindows, views: views)
     router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
@@ -112,7 +112,7 @@ func buildRouter(
     AdminCatalogController(stores: stores, catalog: catalog, views: views).addRoutes(to: admin)
     AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times).addRoutes(to: admin)
 
-    StorefrontController(stores: stores, catalog: catalog, windows: bannerWindows, views: views).addRoutes(to: router)
+    StorefrontController(stores: stores, catalog: catalog, windows: cachedWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
     let checkout = CheckoutController(
