@@ -24,7 +24,9 @@ struct CheckoutMemoryTests {
 
             // The memory is filled by the first checkout that needs it; count from the second.
             _ = try await remembering.place(request, in: store, idempotency: Self.key("warm"))
-            let (fromMemory, fromMemoryStatements) = try await Self.counted { try await remembering.place(request, in: store, idempotency: Self.key("memory")) }
+            let (fromMemory, fromMemoryStatements) = try await Self.counted {
+                try await remembering.place(request, in: store, idempotency: Self.key("memory"))
+            }
             let (read, readStatements) = try await Self.counted { try await reading.place(request, in: store, idempotency: Self.key("read")) }
             #expect(fromMemoryStatements == 1)
             #expect(readStatements == 3)  // the products, the tour, the write
@@ -56,10 +58,11 @@ struct CheckoutMemoryTests {
             let (product, window) = (try await server.firstAvailableProduct(), try await server.firstOpenWindow())
             let database = server.database
             func order(_ key: String, postcode: String? = nil) async throws -> TestResponse {
-                var body = try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: window, product: product).utf8)) as! [String: Any]
+                let text = try await server.orderBody(window: window, product: product)
+                var body = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
                 if let postcode { body["recipient"] = ["name": "Oleg", "phone": "+7 903 000-11-22", "address": "Lenina 1", "postcode": postcode] }
-                let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-                return try await server.postJSON("/api/v1/stores/petals/orders", text, key: key)
+                let changed = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+                return try await server.postJSON("/api/v1/stores/petals/orders", changed, key: key)
             }
             func line(_ placed: TestResponse) -> [String: Any] { (placed.object["lines"] as? [[String: Any]])?.first ?? [:] }
             let price = try await database.scalar("SELECT price FROM products WHERE id = \(product)")
@@ -87,7 +90,8 @@ struct CheckoutMemoryTests {
                 let changed = try await order("changed-\(column)")
                 #expect(changed.status == 201, "\(changed.body)")
                 #expect("\(line(changed)[column] ?? "none")" == "\(shown)", "\(changed.body)")
-                try await database.execute("UPDATE products SET \(column) = '\(before.replacingOccurrences(of: "'", with: "''"))' WHERE id = \(product)")
+                let quoted = before.replacingOccurrences(of: "'", with: "''")
+                try await database.execute("UPDATE products SET \(column) = '\(quoted)' WHERE id = \(product)")
             }
 
             // A tour moved to another day, or given other hours: the order's snapshot is the tour as it is now.
@@ -100,7 +104,8 @@ struct CheckoutMemoryTests {
             #expect((longer.object["deliveryWindow"] as? [String: Any])?["to"] as? String == to, "\(longer.body)")
 
             // Every refusal below writes nothing: no order, no place taken.
-            let (orders, reserved) = (try await server.orderCount, try await database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(window)"))
+            let reservedQuery = "SELECT reserved FROM delivery_windows WHERE id = \(window)"
+            let (orders, reserved) = (try await server.orderCount, try await database.scalar(reservedQuery))
             try await database.execute("UPDATE products SET available = 0 WHERE id = \(product)")
             #expect(try await order("sold-out").status == 409)
             try await database.execute("UPDATE products SET available = 1 WHERE id = \(product)")
@@ -113,10 +118,11 @@ struct CheckoutMemoryTests {
             try await database.execute("UPDATE delivery_windows SET capacity = reserved + held WHERE id = \(window)")
             #expect(try await order("full").status == 409)
             #expect(try await server.orderCount == orders)
-            #expect(try await database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(window)") == reserved)
+            #expect(try await database.scalar(reservedQuery) == reserved)
             try await database.execute("UPDATE delivery_windows SET capacity = capacity + 1 WHERE id = \(window)")
 
-            let north = try await SQLTourRepository(database: database).saveZone(Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
+            let tours = SQLTourRepository(database: database)
+            let north = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
             try await database.execute("INSERT INTO tour_zones (window_id, zone_id) VALUES (\(window), \(north.id))")
             let elsewhere = try await order("elsewhere", postcode: "8620")
             #expect(elsewhere.status == 422, "\(elsewhere.body)")
