@@ -8,30 +8,23 @@ import Synchronization
 ///
 /// One load per key at a time: when a value expires under load, the requests that miss it wait for the one
 /// load already under way instead of each reading the database (checkouts and pages read the same values).
+/// The same shape as the storefront's `PageCache`, whose renders are shared the same way.
 final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Entry {
+    private struct Entry: Sendable {
         let value: Value
         let expires: ContinuousClock.Instant
     }
 
-    private struct Loading {
-        let id: Int
-        let task: Task<Value, any Error>
+    private enum Lookup {
+        case hit(Value)
+        /// Waits for the key's load under way; `started` when this request started it.
+        case wait(Task<Entry, any Error>, started: Bool)
     }
 
     private struct State {
         var entries: [Key: Entry] = [:]
-        var loading: [Key: Loading] = [:]
-        var loads = 0
-        /// Counts ``remove(_:)`` calls: a load that began before one does not store what it read.
-        var removals = 0
-    }
-
-    /// What a request that looked the key up does next.
-    private enum Next {
-        case cached(Value)
-        /// Waits for the load under way; `started` when this request started it.
-        case wait(Task<Value, any Error>, started: Bool)
+        /// The load under way per key. Only the load still listed here when it ends is kept.
+        var loading: [Key: Task<Entry, any Error>] = [:]
     }
 
     private let state = Mutex(State())
@@ -45,44 +38,41 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// The cached value, or the one being loaded, or a freshly loaded one.
     func value(for key: Key, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let next = self.state.withLock { state -> Next in
-            if let entry = state.entries[key], entry.expires > .now { return .cached(entry.value) }
-            if let loading = state.loading[key] { return .wait(loading.task, started: false) }
-            state.loads += 1
-            let (id, removals) = (state.loads, state.removals)
-            let task = Task { try await self.load(key, id: id, removals: removals, load) }
-            state.loading[key] = Loading(id: id, task: task)
-            return .wait(task, started: true)
-        }
-        switch next {
-        case .cached(let value):
-            return value
-        case .wait(let loading, let started):
-            do {
-                return try await loading.value
-            } catch where !started {
-                // The load failed for the request that started it (its deadline, say), not for this one.
-                return try await self.load(key, id: nil, removals: self.state.withLock { $0.removals }, load)
-            }
-        }
+        try await self.value(for: key, load: load, mayRetry: true)
     }
 
-    /// Loads the value and keeps it, unless it was removed meanwhile; `id` is the load others wait for, if any.
-    private func load(_ key: Key, id: Int?, removals: Int, _ load: () async throws -> Value) async throws -> Value {
-        let started = ContinuousClock.now
-        defer {
-            self.state.withLock { state in
-                if let id, state.loading[key]?.id == id { state.loading.removeValue(forKey: key) }
+    private func value(for key: Key, load: @escaping @Sendable () async throws -> Value, mayRetry: Bool) async throws -> Value {
+        let now = ContinuousClock.now
+        let found: Lookup = self.state.withLock { state in
+            if let entry = state.entries[key], entry.expires > now { return .hit(entry.value) }
+            if let running = state.loading[key] { return .wait(running, started: false) }
+            let running = Task { [ttl] in
+                let started = ContinuousClock.now
+                return Entry(value: try await load(), expires: started.advanced(by: ttl))
             }
+            state.loading[key] = running
+            return .wait(running, started: true)
         }
-        let value = try await load()
+        let (task, started): (Task<Entry, any Error>, Bool)
+        switch found {
+        case .hit(let value): return value
+        case .wait(let running, let starter): (task, started) = (running, starter)
+        }
+        let result = await task.result
         self.state.withLock { state in
-            guard state.removals == removals else { return }
+            // The first to see it end files it; a load that ``remove(_:)`` took off the list is not kept.
+            guard state.loading[key] == task else { return }
+            state.loading[key] = nil
+            guard case .success(let entry) = result else { return }
             // A bound on memory whatever the keys: past capacity, start over.
             if state.entries.count >= self.capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = Entry(value: value, expires: started.advanced(by: self.ttl))
+            state.entries[key] = entry
         }
-        return value
+        if case .failure = result, !started, mayRetry {
+            // The load failed for the request that started it (its deadline, say), not for this one: once more.
+            return try await self.value(for: key, load: load, mayRetry: false)
+        }
+        return try result.get().value
     }
 
     func remove(_ key: Key) {
@@ -90,7 +80,6 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             state.entries.removeValue(forKey: key)
             // A load under way may have read what the change replaced: nobody new waits for it, nor keeps it.
             state.loading.removeValue(forKey: key)
-            state.removals += 1
         }
     }
 }
