@@ -20,7 +20,9 @@ struct CheckoutMemoryTests {
             let windows = CachingDeliveryWindowRepository(SQLDeliveryWindowRepository(database: database), ttl: .seconds(60))
             let remembering = SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: windows))
             let reading = SQLOrderRepository(database: database)
-            let request = try Self.request(product: product, window: window)
+            // The order the API would take: the test server's own order body, read as the API reads it.
+            let body = try await server.orderBody(window: window, product: product, quantity: 2)
+            let request = try JSONDecoder().decode(OrderRequest.Draft.self, from: Data(body.utf8)).validated()
 
             // The memory is filled by the first checkout that needs it; count from the second.
             _ = try await remembering.place(request, in: store, idempotency: Self.key("warm"))
@@ -133,15 +135,6 @@ struct CheckoutMemoryTests {
             #expect(zoned.status == 201, "\(zoned.body)")
             #expect(zoned.object["total"] as? Int == price + 30_000)
         }
-    }
-
-    private static func request(product: Int, window: Int) throws -> OrderRequest {
-        let json = """
-            {"items":[{"product":\(product),"quantity":2}],"customer":{"name":"Anna Petrova","phone":"+7 495 123-45-67","email":"anna@example.com"},
-            "recipient":{"name":"Olga Ivanova","phone":"+7 916 555-12-34","address":"Tverskaya 7, flat 12, Moscow","postcode":""},
-            "deliveryWindow":\(window),"cardMessage":"Happy birthday!"}
-            """
-        return try JSONDecoder().decode(OrderRequest.self, from: Data(json.utf8))
     }
 
     private static func key(_ key: String) -> IdempotencyKey {
