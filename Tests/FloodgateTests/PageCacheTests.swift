@@ -48,6 +48,43 @@ struct PageCacheTests {
         #expect(calls.withLock { $0 } == before)
     }
 
+    @Test("A render that fails for the request that started it is rendered once more for those waiting on it")
+    func failedRenderTriedOnceMore() async throws {
+        struct Refused: Error {}
+        let cache = PageCache(ttl: .seconds(60), marker: "<!--m-->")
+        let key = PageCache.Key(store: "petals", page: "catalog")
+        let calls = Mutex(0)
+        let failing = Mutex(1)  // how many renders fail before one succeeds
+        let render: @Sendable () async throws -> String = {
+            calls.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(100))
+            if failing.withLock({ state in defer { state -= 1 }; return state > 0 }) { throw Refused() }
+            return "<p>catalog<!--m--></p>"
+        }
+        // The starter's render fails (as its deadline would); the nine waiting get the page from one more render.
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await cache.entry(for: key, render: render)) != nil }
+            try? await Task.sleep(for: .milliseconds(20))
+            for _ in 0..<9 { group.addTask { (try? await cache.entry(for: key, render: render)) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 9 && outcomes.filter { !$0 }.count == 1)
+        #expect(calls.withLock { $0 } == 2, "one render more for all nine, not one each")
+
+        // A render that keeps failing fails them all, after one more try: no loop, no stampede.
+        let other = PageCache.Key(store: "petals", page: "product/1")
+        failing.withLock { $0 = 100 }
+        calls.withLock { $0 = 0 }
+        let failures = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await cache.entry(for: other, render: render)) == nil }
+            try? await Task.sleep(for: .milliseconds(20))
+            for _ in 0..<9 { group.addTask { (try? await cache.entry(for: other, render: render)) == nil } }
+            return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(failures == 10)
+        #expect(calls.withLock { $0 } == 2)
+    }
+
     @Test("Pages carry an ETag and Cache-Control, answer 304 when unchanged, and change at once with the product", arguments: TestEngine.available)
     func etagsAndInvalidation(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.catalogCacheTTL = .seconds(60) }) { server in

@@ -1,9 +1,11 @@
 import FloodgateCore
+import FloodgateStore
 import NIOCore
 import Synchronization
 
 /// Rendered catalog and product pages, kept in memory for a short time and rendered once per key.
 ///
+/// The keeping is a ``TTLCache`` of rendered pages, with what that promises:
 /// - **Fresh for `ttl`**: a hit costs a dictionary look-up and two copies (the page is kept as the bytes
 ///   before and after its per-visitor part, the cart badge). Across several instances that is the bound on
 ///   staleness, with no messaging between them.
@@ -26,10 +28,8 @@ final class PageCache: Sendable {
         /// The page with an empty badge (most visitors), ready to send without a copy.
         let whole: ByteBuffer
         let etag: String
-        fileprivate let expires: ContinuousClock.Instant
-        fileprivate let epoch: Int
 
-        init(html: String, marker: String, expires: ContinuousClock.Instant, epoch: Int) {
+        init(html: String, marker: String) {
             if let range = html.range(of: marker) {
                 self.head = ByteBuffer(string: String(html[..<range.lowerBound]))
                 self.tail = ByteBuffer(string: String(html[range.upperBound...]))
@@ -42,8 +42,6 @@ final class PageCache: Sendable {
             whole.writeImmutableBuffer(self.tail)
             self.whole = whole
             self.etag = Self.hash(html)
-            self.expires = expires
-            self.epoch = epoch
         }
 
         /// The page with `middle` where the marker was.
@@ -68,41 +66,21 @@ final class PageCache: Sendable {
         }
     }
 
-    private enum Lookup {
-        case hit(Entry)
-        case wait(Task<Entry, any Error>)
-    }
-
-    private struct State {
-        var entries: [Key: Entry] = [:]
-        var rendering: [Key: Task<Entry, any Error>] = [:]
-        /// Bumped by every invalidation of a store: an entry or render from an older epoch is outdated.
-        var epochs: [String: Int] = [:]
-        var renders = 0
-
-        /// The entry for `key` if it has not expired and no invalidation of its store came after it.
-        func fresh(_ key: Key, now: ContinuousClock.Instant) -> Entry? {
-            guard let entry = self.entries[key], entry.expires > now, entry.epoch == self.epochs[key.store, default: 0] else { return nil }
-            return entry
-        }
-    }
-
-    private let state = Mutex(State())
+    private let cache: TTLCache<Key, Entry>
     let ttl: Duration
     /// `Cache-Control` of a page a CDN may keep: for the cache's time, never in browsers (they revalidate).
     let sharedCacheControl: String
-    private let capacity: Int
     private let marker: String
 
     init(ttl: Duration, marker: String, capacity: Int = 2_000) {
+        self.cache = TTLCache(ttl: ttl, capacity: capacity)
         self.ttl = ttl
         self.sharedCacheControl = "public, max-age=0, s-maxage=\(max(1, Int((ttl / .seconds(1)).rounded(.down))))"
         self.marker = marker
-        self.capacity = capacity
     }
 
-    /// How many renders have run since start (for tests and stats).
-    var renders: Int { self.state.withLock { $0.renders } }
+    /// How many renders have started since start (for tests and stats).
+    var renders: Int { self.cache.loads }
 
     /// How many pages were answered from memory at the connection (``CachedPageHandler``) since start.
     var answeredAtConnection: Int { self.early.load(ordering: .relaxed) }
@@ -110,8 +88,7 @@ final class PageCache: Sendable {
 
     /// The page for `key` if it is in memory and fresh — never rendering, never waiting.
     func fresh(_ key: Key) -> Entry? {
-        let now = ContinuousClock.now
-        return self.state.withLock { $0.fresh(key, now: now) }
+        self.cache.fresh(key)
     }
 
     /// Counts a page answered from memory on the connection.
@@ -121,42 +98,11 @@ final class PageCache: Sendable {
 
     /// The page for `key`: from memory while fresh, else rendered by `render` — once, however many ask at once.
     func entry(for key: Key, render: @escaping @Sendable () async throws -> String) async throws -> Entry {
-        let now = ContinuousClock.now
-        let found: Lookup = self.state.withLock { state in
-            let epoch = state.epochs[key.store, default: 0]
-            if let entry = state.fresh(key, now: now) { return .hit(entry) }
-            if let running = state.rendering[key] { return .wait(running) }
-            state.renders += 1
-            let running = Task { [marker, ttl] in
-                let html = try await render()
-                return Entry(html: html, marker: marker, expires: .now + ttl, epoch: epoch)
-            }
-            state.rendering[key] = running
-            return .wait(running)
-        }
-        let task: Task<Entry, any Error>
-        switch found {
-        case .hit(let entry): return entry
-        case .wait(let running): task = running
-        }
-        let result = await task.result
-        self.state.withLock { state in
-            // Only the render that is still the current one for the key files its result.
-            guard let running = state.rendering[key], running == task else { return }
-            state.rendering[key] = nil
-            guard case .success(let entry) = result, entry.epoch == state.epochs[key.store, default: 0] else { return }
-            if state.entries.count >= self.capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = entry
-        }
-        return try result.get()
+        try await self.cache.value(for: key) { [marker] in Entry(html: try await render(), marker: marker) }
     }
 
     /// Forgets every page of `store` now, including a render already under way.
     func invalidate(store: String) {
-        self.state.withLock { state in
-            state.epochs[store, default: 0] += 1
-            state.entries = state.entries.filter { $0.key.store != store }
-            state.rendering = state.rendering.filter { $0.key.store != store }
-        }
+        self.cache.remove { $0.store == store }
     }
 }

@@ -84,7 +84,7 @@ struct Views: Sendable {
 }
 
 /// A view model that knows which template draws it.
-protocol PageModel {
+protocol PageModel: SendableMetatype {
     static var template: String { get }
 }
 
