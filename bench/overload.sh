@@ -12,6 +12,8 @@
 #   bench/overload.sh                     SQLite
 #   bench/overload.sh --engine postgres
 #   DURATION=10 LEVELS="1 2 5 10 20" ROUNDS=1 bench/overload.sh
+#   CAPACITY=9000 LEVELS=1 bench/overload.sh --engine postgres   one level at a fixed 9,000 human requests/s
+#                                        (no capacity run): the quick probe for an A/B of one change
 # ROUNDS > 1 runs the whole sequence of levels that many times; the summary then takes each level's median
 # goodput over the rounds (these 2 cores are shared and noisy: single 10 s levels of the same run differ by
 # ±10 %, and the peak of five noisy levels is biased upwards against any one of them).
@@ -44,14 +46,17 @@ cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
 run_load() { "$load" --port "$port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
 
-# Warm-up, then capacity.
+# Warm-up, then capacity (unless given).
 run_load --closed 32 --label warmup >/dev/null
-capacity_lines=$(run_load --closed 64 --label capacity)
-echo "$capacity_lines"
-capacity=$(echo "$capacity_lines" | python3 -c '
+capacity_lines="" capacity=${CAPACITY:-}
+if [ -z "$capacity" ]; then
+  capacity_lines=$(run_load --closed 64 --label capacity)
+  echo "$capacity_lines"
+  capacity=$(echo "$capacity_lines" | python3 -c '
 import json, sys
 lines = [json.loads(l) for l in sys.stdin if l.strip()]
 print(sum(l["goodput_per_s"] for l in lines if l.get("bench") == "overload" and l["class"] != "bot"))')
+fi
 
 all_lines="$capacity_lines"
 for round in $(seq 1 "$rounds"); do for k in $levels; do
@@ -107,7 +112,7 @@ totals = [l for l in levels if l['bench'] == 'overload_total']
 odd = sum(n for l in levels if l['bench'] == 'overload' for s, n in l['statuses'].items() if not (200 <= int(s) < 400 or s in ('429', '503')))
 summary = {
     'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
-    'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human.get(20, 0) / peak, 3) if peak else None,
+    'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human[20] / peak, 3) if peak and 20 in human else None,
     'goodput_20x_over_peak_per_round': per_round if 20 in multiples else None,
     'achieved_offered_per_s': {m: statistics.median(l['achieved_offered_per_s'] for l in totals if l['multiple'] == m) for m in multiples},
     'checkout_success_min': min(l['success_ratio'] for l in checkout), 'checkout_p99_ms_max': max(l['p99_ms'] for l in checkout),
