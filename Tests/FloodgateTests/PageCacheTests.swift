@@ -57,7 +57,8 @@ struct PageCacheTests {
         let failing = Mutex(1)  // how many renders fail before one succeeds
         let render: @Sendable () async throws -> String = {
             calls.withLock { $0 += 1 }
-            try await Task.sleep(for: .milliseconds(100))
+            // Long enough for the nine to join a render under way, even on a busy machine.
+            try await Task.sleep(for: .milliseconds(300))
             if failing.withLock({ state in defer { state -= 1 }; return state > 0 }) { throw Refused() }
             return "<p>catalog<!--m--></p>"
         }

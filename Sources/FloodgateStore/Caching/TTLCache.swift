@@ -65,7 +65,10 @@ public final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
 
     /// Forgets `key` now, and any load of it under way.
     public func remove(_ key: Key) {
-        self.remove { $0 == key }
+        self.state.withLock { state in
+            state.entries.removeValue(forKey: key)
+            state.loading.removeValue(forKey: key)
+        }
     }
 
     /// Forgets every key that `matches` now (a store's pages, say), and any load of them under way.
@@ -100,10 +103,12 @@ public final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
             guard state.loading[key] == task else { return }
             state.loading[key] = nil
             guard case .success(let entry) = result else { return }
+            // A bound on memory whatever the keys: past capacity, start over.
             if state.entries.count >= self.capacity { state.entries.removeAll(keepingCapacity: true) }
             state.entries[key] = entry
         }
         if case .failure = result, !started, mayRetry {
+            // The load failed for the request that started it (its deadline, say), not for this one: once more.
             return try await self.value(for: key, load: load, mayRetry: false)
         }
         return try result.get().value

@@ -79,7 +79,7 @@ final class PageCache: Sendable {
         self.marker = marker
     }
 
-    /// How many renders have started since start (for tests and stats).
+    /// How many renders have begun since the process started (for tests and stats).
     var renders: Int { self.cache.loads }
 
     /// How many pages were answered from memory at the connection (``CachedPageHandler``) since start.
