@@ -27,6 +27,17 @@ struct WorkerTests {
         func run(_ job: Job, logger: Logger) async throws { throw ProbeFailure(attempt: job.attempts) }
     }
 
+    /// Calls an integration that is down.
+    struct RegisterDown: JobHandler {
+        let kind = "test.register"
+        let recorder: Recorder
+        var integration: String? { "register" }
+        func run(_ job: Job, logger: Logger) async throws {
+            self.recorder.record(job)
+            throw ProbeFailure(attempt: job.attempts)
+        }
+    }
+
     struct Slow: JobHandler {
         let kind = "test.slow"
         func run(_ job: Job, logger: Logger) async throws { try await Task.sleep(for: .seconds(60)) }
@@ -69,6 +80,36 @@ struct WorkerTests {
             #expect(recorder.contexts.allSatisfy { $0 != nil && ["a", "b"].contains($0!.worker) })
             #expect(Set(recorder.contexts.compactMap { $0?.worker }).count == 2, "both workers took a share")
             #expect(try await queue.stats().count(.done) == 200)
+        }
+    }
+
+    @Test("While an integration is down its jobs wait unwritten; due for its probe, one job is claimed, not all", arguments: TestEngine.available)
+    func probeClaimsOneJob(engine: TestEngine) async throws {
+        try await JobQueueTests.withQueue(engine) { database, queue in
+            let recorder = Recorder()
+            let worker = Worker(
+                queue: queue, handlers: [RegisterDown(recorder: recorder), Probe(recorder: recorder)],
+                config: WorkerConfiguration(
+                    name: "w", retry: RetryPolicy(base: .zero, cap: .zero), breakerThreshold: 1, breakerCooldown: .milliseconds(300)
+                ),
+                logger: Logger(label: "test-worker")
+            )
+            // Each register job's row as it stands: any write to it changes its attempts, run_at or updated_at.
+            let registerRows = { try await Set(database.strings(
+                "SELECT id || ':' || attempts || ':' || run_at || ':' || updated_at FROM jobs WHERE kind = 'test.register'"
+            )) }
+            try await queue.enqueue([NewJob(kind: "test.register", dedupeKey: "first")])
+            #expect(try await worker.runOnce() == 1, "it fails, and the breaker opens")
+            try await queue.enqueue((0..<9).map { NewJob(kind: "test.register", dedupeKey: "waiting-\($0)") } + [NewJob(kind: "test.probe")])
+            let waiting = try await registerRows()
+            #expect(try await worker.runOnce() == 1, "open: only the other kind's job is taken")
+            #expect(try await registerRows() == waiting)
+
+            try await Task.sleep(for: .milliseconds(350))
+            #expect(try await worker.runOnce() == 1, "due for its probe: one register job, not ten")
+            let written = try await registerRows().subtracting(waiting)
+            #expect(written.count == 1, "the nine others were not claimed and given back")
+            #expect(recorder.jobIDs.count == 3)
         }
     }
 

@@ -35,10 +35,19 @@ public actor CircuitBreaker {
         self.logger = logger
     }
 
-    /// Whether jobs for this integration should be taken from the queue at all.
-    public func acceptsWork(now: ContinuousClock.Instant = .now) -> Bool {
-        guard let openUntil else { return true }
-        return now >= openUntil && !self.probing
+    /// How many of this integration's jobs a worker should take from the queue now.
+    public enum Intake: Sendable, Equatable {
+        /// Closed: as many as the batch holds.
+        case all
+        /// The cool-down has passed: the one job that will be the probe.
+        case one
+        /// Open, or its probe is running: none.
+        case nothing
+    }
+
+    public func intake(now: ContinuousClock.Instant = .now) -> Intake {
+        guard let openUntil else { return .all }
+        return now >= openUntil && !self.probing ? .one : .nothing
     }
 
     public func admit(now: ContinuousClock.Instant = .now) -> Admission {

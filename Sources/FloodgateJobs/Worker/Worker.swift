@@ -69,9 +69,13 @@ public struct Worker: Service {
     /// Claims one batch of due jobs, runs it to the end, records the outcomes. Returns how many ran.
     @discardableResult
     public func runOnce(limit: Int? = nil) async throws -> Int {
-        let batch = try await self.queue.claim(
-            limit: limit ?? self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: await self.claimableKinds()
-        )
+        let kinds = await self.claimableKinds()
+        var batch = try await self.queue.claim(limit: limit ?? self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: kinds.all)
+        // An integration due for its probe gets one job. Claiming all its due jobs to run one and give the rest
+        // back wrote every waiting job twice per probe: during a long outage, writes for nothing.
+        for probeKinds in kinds.probes {
+            batch += try await self.queue.claim(limit: 1, worker: self.config.name, lease: self.config.lease, kinds: probeKinds)
+        }
         guard !batch.isEmpty else { return 0 }
         let outcomes = await withTaskGroup(of: (Job, Outcome).self) { group -> [(Job, Outcome)] in
             var next = batch.makeIterator()
@@ -122,14 +126,23 @@ public struct Worker: Service {
         case waiting(Duration)
     }
 
-    /// The kinds worth claiming now: those with a handler whose integration is not switched off.
-    func claimableKinds() async -> [String] {
-        var kinds: [String] = []
+    /// The kinds worth claiming now: `all`, those whose integration's breaker is closed (or that call none), as
+    /// many as a batch holds; and per integration due for its probe, its kinds, to take one job of.
+    func claimableKinds() async -> (all: [String], probes: [[String]]) {
+        var all: [String] = []
+        var probes: [String: [String]] = [:]
         for (kind, handler) in self.handlers {
-            if let integration = handler.integration, let breaker = self.breakers[integration], await !breaker.acceptsWork() { continue }
-            kinds.append(kind)
+            guard let integration = handler.integration, let breaker = self.breakers[integration] else {
+                all.append(kind)
+                continue
+            }
+            switch await breaker.intake() {
+            case .all: all.append(kind)
+            case .one: probes[integration, default: []].append(kind)
+            case .nothing: break
+            }
         }
-        return kinds
+        return (all, Array(probes.values))
     }
 
     /// Runs a job through its integration's breaker.
