@@ -4,6 +4,7 @@ import socket
 import time
 import uuid
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -30,6 +31,37 @@ def stats(fg):
     return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer e2e-admin"}).json
 
 
+def hold_the_place(fg):
+    """A PlaceHolder the gate admitted: its own admission is waited for, not just any request in flight, since
+    another request may hold the one place for a moment and a holder arriving then is refused. Then it tries again."""
+    for _ in range(20):
+        before = stats(fg)["gate"]
+        holder = PlaceHolder(fg.port)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            now = stats(fg)["gate"]
+            if now["admitted"]["cart"] > before["admitted"]["cart"] and now["inFlight"] >= 1:
+                return holder
+            if now["shed"]["cart"] > before["shed"]["cart"]:
+                break
+            time.sleep(0.05)
+        holder.close()
+        time.sleep(0.2)
+    raise AssertionError(f"the place-holding request was never admitted: {stats(fg)['gate']}")
+
+
+def wait_for_waiting_room(browser, fg):
+    """The waiting room on screen, or a failure that says what the browser and the gate saw instead."""
+    try:
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=waiting-room]"))
+    except TimeoutException:
+        gate = stats(fg)["gate"]
+        raise AssertionError(
+            f"no waiting room at {browser.current_url} ({browser.title!r}); gate: limit {gate['limit']}, in flight "
+            f"{gate['inFlight']}, admitted {gate['admitted']}, shed {gate['shed']}; log: {fg.log_path.read_text()[-1500:]}"
+        ) from None
+
+
 def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(data_dir, browser, artifacts):
     # One place, no queue: a second visitor at the same moment is sent to the waiting room.
     fg = Floodgate(data_dir, env={
@@ -52,9 +84,8 @@ def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(
             assert placed.status == 201, placed.body
         time.sleep(0.5)
 
-        holder = PlaceHolder(fg.port)
+        holder = hold_the_place(fg)
         try:
-            WebDriverWait(browser, 10, poll_frequency=0.05).until(lambda _: stats(fg)["gate"]["inFlight"] >= 1)
             # An API client is told the same, as problem+json.
             api = call(fg.base, "GET", "/api/v1/stores/petals/products")
             assert api.status == 503 and api.content_type == "application/problem+json"
@@ -99,11 +130,10 @@ def test_a_refused_form_is_posted_again_by_itself(data_dir, browser, artifacts):
     try:
         product = next(p for p in call(fg.base, "GET", "/api/v1/stores/petals/products").json if p["available"])
         browser.get(f"{fg.base}/s/petals/products/{product['id']}")
-        holder = PlaceHolder(fg.port)
+        holder = hold_the_place(fg)
         try:
-            WebDriverWait(browser, 10, poll_frequency=0.05).until(lambda _: stats(fg)["gate"]["inFlight"] >= 1)
             browser.find_element(By.CSS_SELECTOR, "form.add-form button").click()
-            WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=waiting-room]"))
+            wait_for_waiting_room(browser, fg)
             assert browser.find_element(By.ID, "retry-form").get_attribute("action").endswith("/s/petals/cart/items")
             snapshot(browser, artifacts, "waiting-room-form")
         finally:
