@@ -5,8 +5,11 @@
 # Prints one JSON line per class and level, a total per level, and a summary with the goals. Latency is
 # given twice: as the client saw it (queue included), and as the shop's admin API reports it for the
 # level — from admission to answer (`admitted_service_*`), in the queue (`queue_wait_p99_ms`), and from the
-# request's head read on the connection to the answer written back (`in_shop_*`). The generator shares the
-# cores: `generator_late_*` is how late its own 1 ms tick ran, a wait every client-side latency includes.
+# request's head read on the connection to the answer written back (`in_shop_*`). The client's latency runs
+# from the request's write to its answer's read; an arrival that finds every connection busy is counted as
+# not offered, not queued. The generator shares the cores: `generator_late_*` is how late its own 1 ms tick
+# ran, i.e. how long it waits for a core, while answers wait unread in its sockets (a wait the client's
+# latency includes).
 # Loopback only; every level bounded in time (DURATION s + at most 10 s for answers still out).
 #
 #   bench/overload.sh                     SQLite
