@@ -74,8 +74,8 @@ struct FiscalReceiptTests {
                 try await Task.sleep(for: .seconds(3))
                 let receiptJobs = "FROM jobs WHERE kind = 'fiscal.receipt'"
                 #expect(try await server.database.scalar("SELECT COUNT(*) \(receiptJobs) AND state = 'dead'") == 0)
-                // A probe's batch claims every due receipt job, each claim counting an attempt, and gives back all
-                // but the probe: read the counts together, at a moment when no receipt job is claimed.
+                // A claim counts an attempt as it is taken, and a job given back untried has it returned: read the
+                // counts together, at a moment when no receipt job is claimed.
                 var (attempts, untried) = (Int.max, 0)
                 for _ in 0..<100 {
                     let counts = try await server.database.strings(
