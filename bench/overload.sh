@@ -17,6 +17,8 @@
 #   DURATION=10 LEVELS="1 2 5 10 20" ROUNDS=1 bench/overload.sh
 #   CAPACITY=9000 LEVELS=1 bench/overload.sh --engine postgres   one level at a fixed 9,000 human requests/s
 #                                        (no capacity run): the quick probe for an A/B of one change
+#   MAX_CONNECTIONS=256 bench/overload.sh  the generator's pool for the levels (default 1,024): how deep the
+#                                        queue in front of the shop may grow, which the client's latency includes
 # ROUNDS > 1 runs the whole sequence of levels that many times; the summary then takes each level's median
 # goodput over the rounds (these 2 cores are shared and noisy: single 10 s levels of the same run differ by
 # ±10 %, and the peak of five noisy levels is biased upwards against any one of them).
@@ -66,7 +68,7 @@ for round in $(seq 1 "$rounds"); do for k in $levels; do
   before=$(sql "SELECT COUNT(*) FROM orders")
   stats_before=$(gate_stats)
   rate=$(python3 -c "print($capacity * $k)")
-  lines=$(run_load --rate "$rate" --label "${k}x")
+  lines=$(run_load --rate "$rate" --label "${k}x" ${MAX_CONNECTIONS:+--max-connections "$MAX_CONNECTIONS"})
   sleep 1
   after=$(sql "SELECT COUNT(*) FROM orders")
   stats_after=$(gate_stats)
@@ -84,7 +86,7 @@ def pct(kind, cls, p):
         if total and seen >= max(1, -(-total * p // 100)): return round(2 ** ((i + 1) / per_octave) / 1000, 2)
     return None
 for l in sys.stdin:
-    d = json.loads(l); d['multiple'] = $k; d['round'] = $round; d['engine'] = '$engine'
+    d = json.loads(l); d['multiple'] = $k; d['round'] = $round; d['engine'] = '$engine'; d['max_connections'] = ${MAX_CONNECTIONS:-1024}
     if d['bench'] == 'overload_total': d['orders_stored'] = $after - $before
     if d['bench'] == 'overload':
         d['admitted_service_p50_ms'] = pct('service', d['class'], 50)
@@ -114,7 +116,7 @@ checkout = [l for l in levels if l['bench'] == 'overload' and l['class'] == 'che
 totals = [l for l in levels if l['bench'] == 'overload_total']
 odd = sum(n for l in levels if l['bench'] == 'overload' for s, n in l['statuses'].items() if not (200 <= int(s) < 400 or s in ('429', '503')))
 summary = {
-    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
+    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'max_connections': ${MAX_CONNECTIONS:-1024}, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
     'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human[20] / peak, 3) if peak and 20 in human else None,
     'goodput_20x_over_peak_per_round': per_round if 20 in multiples else None,
     'achieved_offered_per_s': {m: statistics.median(l['achieved_offered_per_s'] for l in totals if l['multiple'] == m) for m in multiples},
