@@ -19,6 +19,8 @@
 #                                        (no capacity run): the quick probe for an A/B of one change
 #   MAX_CONNECTIONS=256 bench/overload.sh  the generator's pool for the levels (default 1,024): how deep the
 #                                        queue in front of the shop may grow, which the client's latency includes
+#   PROXY=haproxy bench/overload.sh       through HAProxy (bench/haproxy.cfg; apt-get install haproxy): at most
+#                                        SHOP_MAXCONN (64) requests at the shop, the rest queued there by class
 # ROUNDS > 1 runs the whole sequence of levels that many times; the summary then takes each level's median
 # goodput over the rounds (these 2 cores are shared and noisy: single 10 s levels of the same run differ by
 # ±10 %, and the peak of five noisy levels is biased upwards against any one of them).
@@ -49,7 +51,19 @@ products=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | pyth
 windows=$(bench_windows ",")
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 
-run_load() { "$load" --port "$port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
+# With PROXY=haproxy the load goes through HAProxy (bench/haproxy.cfg): at most SHOP_MAXCONN requests at the
+# shop, the rest queued there by class. The shop's own figures are read from the shop as before.
+load_port=$port
+if [ "${PROXY:-}" = haproxy ]; then
+  load_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  FRONT_PORT=$load_port SHOP_PORT=$port SHOP_MAXCONN=${SHOP_MAXCONN:-64} ROBOT_MAXCONN=${ROBOT_MAXCONN:-6} HAPROXY_THREADS=${HAPROXY_THREADS:-1} \
+    haproxy -db -f bench/haproxy.cfg >"$data/haproxy.log" 2>&1 &
+  proxy_pid=$!
+  trap 'kill $proxy_pid 2>/dev/null; bench_cleanup' EXIT
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$load_port/healthz" >/dev/null && break; sleep 0.1; done
+fi
+
+run_load() { "$load" --port "$load_port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
 
 # Warm-up, then capacity (unless given).
 run_load --closed 32 --label warmup >/dev/null
@@ -87,6 +101,7 @@ def pct(kind, cls, p):
     return None
 for l in sys.stdin:
     d = json.loads(l); d['multiple'] = $k; d['round'] = $round; d['engine'] = '$engine'; d['max_connections'] = ${MAX_CONNECTIONS:-1024}
+    d['proxy'] = '${PROXY:-none}'
     if d['bench'] == 'overload_total': d['orders_stored'] = $after - $before
     if d['bench'] == 'overload':
         d['admitted_service_p50_ms'] = pct('service', d['class'], 50)
@@ -116,7 +131,7 @@ checkout = [l for l in levels if l['bench'] == 'overload' and l['class'] == 'che
 totals = [l for l in levels if l['bench'] == 'overload_total']
 odd = sum(n for l in levels if l['bench'] == 'overload' for s, n in l['statuses'].items() if not (200 <= int(s) < 400 or s in ('429', '503')))
 summary = {
-    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'max_connections': ${MAX_CONNECTIONS:-1024}, 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
+    'bench': 'overload_summary', 'engine': '$engine', 'capacity_per_s': $capacity, 'max_connections': ${MAX_CONNECTIONS:-1024}, 'proxy': '${PROXY:-none}', 'duration_s': $duration, 'rounds': $rounds, 'cpu': '$cpu', 'cores': 2,
     'human_goodput_per_s': human, 'peak_goodput_per_s': peak, 'goodput_20x_over_peak': round(human[20] / peak, 3) if peak and 20 in human else None,
     'goodput_20x_over_peak_per_round': per_round if 20 in multiples else None,
     'achieved_offered_per_s': {m: statistics.median(l['achieved_offered_per_s'] for l in totals if l['multiple'] == m) for m in multiples},
