@@ -55,12 +55,14 @@ cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 # shop, the rest queued there by class. The shop's own figures are read from the shop as before.
 load_port=$port
 if [ "${PROXY:-}" = haproxy ]; then
+  command -v haproxy >/dev/null || { echo "haproxy is missing: apt-get install haproxy" >&2; exit 1; }
   load_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   FRONT_PORT=$load_port SHOP_PORT=$port SHOP_MAXCONN=${SHOP_MAXCONN:-64} ROBOT_MAXCONN=${ROBOT_MAXCONN:-6} HAPROXY_THREADS=${HAPROXY_THREADS:-1} \
     haproxy -db -f bench/haproxy.cfg >"$data/haproxy.log" 2>&1 &
   proxy_pid=$!
   trap 'kill $proxy_pid 2>/dev/null; bench_cleanup' EXIT
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$load_port/healthz" >/dev/null && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$load_port/healthz" >/dev/null || { echo "HAProxy did not start:" >&2; cat "$data/haproxy.log" >&2; exit 1; }
 fi
 
 run_load() { "$load" --port "$load_port" --products "$products" --windows "$windows" --duration "$duration" "$@"; }
