@@ -3,7 +3,10 @@
 #                               PostgreSQL cluster for `postgres`), removed with the server on exit
 #   bench_serve ARGS…           starts `$bin serve` on a free loopback port ($port, $server_pid) and waits for it
 #   bench_windows SEPARATOR     twelve delivery-window ids of the demo shop, joined by SEPARATOR
+#   free_port                   prints a free loopback port
 . scripts/lib/postgres.sh
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 server_pid=""
 bench_cleanup() {
@@ -30,7 +33,7 @@ bench_scratch() { # engine, name
 bench_serve() { # extra serve arguments
   # The load comes from one address (loopback): per-client limits would measure the limiter, not the shop.
   export FLOODGATE_ADMISSION_CLIENT_RATE="${FLOODGATE_ADMISSION_CLIENT_RATE:-100000}" FLOODGATE_ADMISSION_CLIENT_BURST="${FLOODGATE_ADMISSION_CLIENT_BURST:-1000000}"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$bin" serve --port "$port" "$@" --log-level warning >"$data/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

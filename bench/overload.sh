@@ -56,7 +56,7 @@ cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 load_port=$port
 if [ "${PROXY:-}" = haproxy ]; then
   command -v haproxy >/dev/null || { echo "haproxy is missing: apt-get install haproxy" >&2; exit 1; }
-  load_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  load_port=$(free_port)
   FRONT_PORT=$load_port SHOP_PORT=$port SHOP_MAXCONN=${SHOP_MAXCONN:-64} ROBOT_MAXCONN=${ROBOT_MAXCONN:-6} HAPROXY_THREADS=${HAPROXY_THREADS:-1} \
     haproxy -db -f bench/haproxy.cfg >"$data/haproxy.log" 2>&1 &
   proxy_pid=$!

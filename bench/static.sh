@@ -24,7 +24,7 @@ mkdir -p "$data/www/s/petals/products"
 curl -sf -A "$ua" "$base/s/petals/products/$product" -o "$data/www/s/petals/products/$product"
 chmod -R a+rX "$data/www" && chmod a+x "$data"  # nginx's workers run as nobody
 
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nginx_port=$(free_port)
 cat > "$data/nginx.conf" <<CONF
 worker_processes 2;
 pid $data/nginx.pid;
