@@ -168,6 +168,11 @@ public final class AdmissionGate: Sendable {
         }
     }
 
+    /// Counts a refusal made before this door, by a proxy in front (``ProxyShed``), with the door's own.
+    public func recordShed(_ requestClass: RequestClass) {
+        self.state.withLock { $0.shed[requestClass.rawValue] += 1 }
+    }
+
     /// Gives the place back and lets the next waiters in, highest class first.
     public func leave(_ ticket: Ticket, now: ContinuousClock.Instant = .now) {
         let wakeups: Wakeups = self.state.withLock { state in

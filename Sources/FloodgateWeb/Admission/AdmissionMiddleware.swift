@@ -6,7 +6,7 @@ import Hummingbird
 /// ``AdmissionGate`` (or refused cheaply by the ``WaitingRoom``), and given its ``RequestDeadline``.
 ///
 /// A client over its rate is served as a robot would be (shed first); past its debt it gets `429`. Checkouts
-/// are never demoted. `/healthz` and static assets are not held back.
+/// are never demoted. A request a proxy in front has refused (``ProxyShed``) gets the waiting room at once. `/healthz` and static assets are not held back.
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let gates: AdmissionGates?
@@ -32,6 +32,10 @@ struct AdmissionMiddleware: RouterMiddleware {
             if requestClass != .checkout { requestClass = .bot }
         case .refused(let retryAfter):
             return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
+        }
+        if let retryAfter = ProxyShed.retryAfter(request.headers) {
+            self.gates?.gate(for: requestClass).recordShed(requestClass)
+            return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         }
         let deadline = now + (self.settings.deadline[requestClass] ?? .seconds(5))
         guard let gate = self.gates?.gate(for: requestClass) else {
