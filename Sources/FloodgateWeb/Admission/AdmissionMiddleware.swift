@@ -6,7 +6,8 @@ import Hummingbird
 /// ``AdmissionGate`` (or refused cheaply by the ``WaitingRoom``), and given its ``RequestDeadline``.
 ///
 /// A client over its rate is served as a robot would be (shed first); past its debt it gets `429`. Checkouts
-/// are never demoted. A request a proxy in front has refused (``ProxyShed``) gets the waiting room at once. `/healthz` and static assets are not held back.
+/// are never demoted. A request a proxy in front has refused (``ProxyShed``) gets the waiting room at once.
+/// `/healthz` and static assets are not held back.
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let gates: AdmissionGates?
