@@ -22,8 +22,8 @@ def start_haproxy(shop_port, data_dir, **settings):
     binary = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
     assert binary, "HAProxy is missing: apt-get install haproxy (.ci/run installs it)"
     port = free_port()
-    env = {"FRONT_PORT": str(port), "SHOP_PORT": str(shop_port), "HAPROXY_THREADS": "1", "SHOP_MAXCONN": "64",
-           "ROBOT_MAXCONN": "6", "BROWSE_QUEUE_MAX": "4000", "CART_QUEUE_MAX": "6000", **settings}
+    # The settings not given keep their defaults in bench/haproxy.cfg.
+    env = {"FRONT_PORT": str(port), "SHOP_PORT": str(shop_port), **settings}
     log = open(data_dir / "haproxy.log", "ab")
     process = subprocess.Popen([binary, "-db", "-f", str(ROOT / "bench" / "haproxy.cfg")], stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 10
@@ -36,16 +36,6 @@ def start_haproxy(shop_port, data_dir, **settings):
             time.sleep(0.1)
     process.kill()
     raise AssertionError("HAProxy did not answer: " + (data_dir / "haproxy.log").read_text())
-
-
-def until(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def test_behind_haproxy_a_deep_crowd_gets_the_shops_waiting_room_and_checkouts_go_first(data_dir, browser, artifacts):
@@ -62,10 +52,13 @@ def test_behind_haproxy_a_deep_crowd_gets_the_shops_waiting_room_and_checkouts_g
         # The crowd: one form post holds the shop's only place, a second one waits at the proxy.
         admitted = stats(fg)["gate"]["admitted"]["cart"]
         holders.append(PlaceHolder(front_port))
-        until(lambda: stats(fg)["gate"]["admitted"]["cart"] > admitted, 10, "the first holder reached the shop")
+        polling = WebDriverWait(browser, 10, poll_frequency=0.05)
+        polling.until(lambda _: stats(fg)["gate"]["admitted"]["cart"] > admitted, "the first holder reached the shop")
         holders.append(PlaceHolder(front_port))
-        refused = until(lambda: (lambda a: a if a.status == 503 else None)(call(front, "GET", page, headers=BROWSER)), 10,
-                        "a new browser is refused once one request waits at the proxy")
+        def refused_now(_):
+            answer = call(front, "GET", page, headers=BROWSER)
+            return answer if answer.status == 503 else None
+        refused = polling.until(refused_now, "a new browser is refused once one request waits at the proxy")
         assert refused.headers["Retry-After"] == "5" and refused.headers["Cache-Control"] == "no-store"
         assert b'data-testid="waiting-room"' in refused.body, "the shop's waiting room, not HAProxy's page"
         assert stats(fg)["gate"]["shed"]["browse"] >= 1, "the shop counts the proxy's refusals with its own"
@@ -86,7 +79,7 @@ def test_behind_haproxy_a_deep_crowd_gets_the_shops_waiting_room_and_checkouts_g
         order.join(timeout=15)
         assert "order" in answers, "the checkout was not let in before the holder queued ahead of it"
         assert answers["order"].status == 201, answers["order"].body
-        until(lambda: stats(fg)["gate"]["admitted"]["cart"] >= admitted + 2, 10, "the second holder reached the shop after the checkout")
+        polling.until(lambda _: stats(fg)["gate"]["admitted"]["cart"] >= admitted + 2, "the second holder reached the shop after the checkout")
 
         # The crowd goes; the waiting room gets the visitor in by itself.
         holders.pop(0).close()
