@@ -43,9 +43,9 @@ bench_scratch "$engine" overload
 sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
 [ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
 
-export FLOODGATE_ADMIN_TOKEN=bench-admin
+export FLOODGATE_ADMIN_TOKEN=bench-admin-token-0123456789abcdef0123456
 bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
-gate_stats() { curl -s -H "Authorization: Bearer bench-admin" "http://127.0.0.1:$port/api/v1/admin/admission"; }
+gate_stats() { curl -s -H "Authorization: Bearer bench-admin-token-0123456789abcdef0123456" "http://127.0.0.1:$port/api/v1/admin/admission"; }
 sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null
 products=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | python3 -c 'import json,sys; print(",".join(str(p["id"]) for p in json.load(sys.stdin) if p["available"]))')
 windows=$(bench_windows ",")

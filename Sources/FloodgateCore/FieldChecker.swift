@@ -15,10 +15,40 @@ struct FieldChecker {
             self.fail(field, "This looks too short: at least \(min) characters.")
         } else if trimmed.count > max {
             self.fail(field, "At most \(max) characters.")
-        } else if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+        } else if Self.isOverBytes(trimmed, max: max) {
+            self.fail(field, Self.overBytes(max))
+        } else if Self.hasControl(trimmed, lines: false) {
             self.fail(field, "Contains characters that cannot be printed.")
         }
         return trimmed
+    }
+
+    /// A field that may be left empty (a card message, a postcode): trimmed, at most `max` characters (and
+    /// bytes, see ``OrderRequest/Limits``), nothing that cannot be printed; `lines`: line breaks and tabs allowed.
+    mutating func optionalText(_ value: String?, _ field: String, max: Int, tooLong: String, lines: Bool = false) -> String {
+        let trimmed = (value ?? "").replacing("\r\n", with: "\n").trimmingSpaces
+        if trimmed.count > max {
+            self.fail(field, tooLong)
+        } else if Self.isOverBytes(trimmed, max: max) {
+            self.fail(field, Self.overBytes(max))
+        } else if Self.hasControl(trimmed, lines: lines) {
+            self.fail(field, "Contains characters that cannot be printed.")
+        }
+        return trimmed
+    }
+
+    /// Past its length in bytes, though not in characters: characters that carry many combining marks.
+    private static func isOverBytes(_ text: String, max: Int) -> Bool {
+        text.utf8.count > max * OrderRequest.Limits.bytesPerCharacter
+    }
+
+    private static func overBytes(_ max: Int) -> String {
+        "At most \(max) characters; letters with several accents and joined emoji count as more than one."
+    }
+
+    /// Control characters (NUL among them, which PostgreSQL cannot store); `lines`: but for line feed and tab.
+    private static func hasControl(_ text: String, lines: Bool) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control && !($0 == "\n" || (lines && $0 == "\t")) }
     }
 
     mutating func phone(_ value: String?, _ field: String) -> String {
@@ -27,21 +57,18 @@ struct FieldChecker {
         let allowed = trimmed.allSatisfy { $0.isASCIIDigit || " +-()".contains($0) }
         if trimmed.isEmpty {
             self.fail(field, "Enter a phone number.")
-        } else if !allowed || digits < 7 || digits > 15 {
+        } else if !allowed || digits < 7 || digits > 15 || trimmed.utf8.count > OrderRequest.Limits.phoneLength {
             self.fail(field, "Enter a phone number of 7 to 15 digits, like +7 495 123-45-67.")
         }
         return trimmed
     }
 
+    /// An email address, trimmed, as ``EmailAddress/isValid(_:)`` accepts it (the same check the mailers make).
     mutating func email(_ value: String?, _ field: String) -> String {
         let trimmed = (value ?? "").trimmingSpaces
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        let valid =
-            parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
-            && !parts[1].hasSuffix(".") && !trimmed.contains(" ") && trimmed.count <= OrderRequest.Limits.emailLength
         if trimmed.isEmpty {
             self.fail(field, "Enter an email address for the confirmation.")
-        } else if !valid {
+        } else if !EmailAddress.isValid(trimmed) {
             self.fail(field, "Enter an email address like name@example.com.")
         }
         return trimmed

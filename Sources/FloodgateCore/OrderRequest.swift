@@ -46,13 +46,31 @@ public struct OrderRequest: Hashable, Sendable, Codable {
     public var hold: String?
 
     /// Limits a real shop needs and no customer reaches.
+    ///
+    /// Lengths are in characters as people count them, and hold in UTF-8 bytes too, at ``bytesPerCharacter``
+    /// a character: one `Character` may carry any number of combining marks, and names become index entries
+    /// (``OrderSearch``), which PostgreSQL refuses past about 2,700 bytes.
     public enum Limits {
         public static let nameLength = 100
         public static let addressLength = 300
         public static let cardMessageLength = 500
+        /// In bytes, as mail servers count (RFC 5321).
         public static let emailLength = 254
+        public static let phoneLength = 40
         public static let postcodeLength = 20
+        /// The digits of a waiting-list offer's token (``RandomToken``) at most.
+        public static let holdLength = 64
         public static let items = Cart.maxLines
+        /// The most UTF-8 bytes a scalar takes: a text within its length in scalars is within this many bytes a
+        /// character.
+        public static let bytesPerCharacter = 4
+    }
+
+    /// Whether `token` could be a waiting-list offer's: hex digits, at most ``Limits/holdLength``. Anything else
+    /// is refused before it is looked up.
+    public static func isWellFormedHold(_ token: String) -> Bool {
+        !token.isEmpty && token.utf8.count <= Limits.holdLength
+            && token.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
     }
 }
 
@@ -113,13 +131,13 @@ extension OrderRequest {
                 address: check.text(
                     self.recipient?.address, "recipient.address", "Enter the delivery address.", min: 5, max: Limits.addressLength
                 ),
-                postcode: (self.recipient?.postcode ?? "").trimmingSpaces
+                postcode: check.optionalText(
+                    self.recipient?.postcode, "recipient.postcode", max: Limits.postcodeLength,
+                    tooLong: "A postcode holds at most \(Limits.postcodeLength) characters."
+                )
             )
-            if recipient.postcode.count > Limits.postcodeLength {
-                check.fail("recipient.postcode", "A postcode holds at most \(Limits.postcodeLength) characters.")
-            }
             let hold = self.hold.flatMap { $0.isEmpty ? nil : $0 }
-            if let hold, hold.count > 64 || !hold.allSatisfy({ $0.isHexDigit }) {
+            if let hold, !OrderRequest.isWellFormedHold(hold) {
                 check.fail("hold", "This waiting-list link is not valid.")
             }
             var window = 0
@@ -128,10 +146,10 @@ extension OrderRequest {
             } else {
                 check.fail("deliveryWindow", "Choose a delivery window.")
             }
-            let message = (self.cardMessage ?? "").replacing("\r\n", with: "\n").trimmingSpaces
-            if message.count > Limits.cardMessageLength {
-                check.fail("cardMessage", "A card message holds at most \(Limits.cardMessageLength) characters.")
-            }
+            let message = check.optionalText(
+                self.cardMessage, "cardMessage", max: Limits.cardMessageLength,
+                tooLong: "A card message holds at most \(Limits.cardMessageLength) characters.", lines: true
+            )
             guard check.errors.isEmpty else { throw .validation(check.errors) }
             return OrderRequest(items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message, hold: hold)
         }

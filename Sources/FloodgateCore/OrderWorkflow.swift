@@ -29,6 +29,24 @@ public enum StatusChangeError: Error, Hashable, Sendable {
     case notAllowed(from: OrderStatus, to: OrderStatus)
     /// A cancellation needs a reason the shop can tell the customer.
     case reasonRequired
+    /// The reason is longer than ``reasonLength`` characters, or holds characters that cannot be printed.
+    case reasonInvalid
+}
+
+extension StatusChangeError {
+    /// The longest reason, in characters; it holds in UTF-8 bytes too, at four a character (one character may
+    /// carry any number of combining marks).
+    public static let reasonLength = 300
+
+    /// `reason` trimmed, or ``reasonInvalid``: too long, or holding control characters (NUL, which PostgreSQL
+    /// cannot store, among them). An empty reason is left to the caller: only a cancellation needs one.
+    public static func checked(reason: String) throws(StatusChangeError) -> String {
+        let trimmed = reason.trimmingSpaces
+        guard trimmed.count <= Self.reasonLength, trimmed.utf8.count <= Self.reasonLength * OrderRequest.Limits.bytesPerCharacter,
+            !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw .reasonInvalid }
+        return trimmed
+    }
 }
 
 /// What a member of staff may do.

@@ -83,25 +83,50 @@ struct BackOfficeTests {
         }
     }
 
-    @Test("Five failed sign-ins make the account wait, even with the right password")
-    func loginThrottle() async throws {
-        try await TestServer.run(.sqlite) { server in
+    /// One sign-in post from the client at `address` (the shop trusts X-Forwarded-For in these tests).
+    static func signInAttempt(_ server: TestServer, email: String, password: String, from address: String) async throws -> TestResponse {
+        let form = try await server.get("/admin/login", headers: [("X-Forwarded-For", address)])
+        let fields = [("csrf", TestServer.csrf(in: form.body)), ("email", email), ("password", password)]
+        return try await server.request(
+            .POST, "/admin/login",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", "fg_login=\(form.cookies["fg_login"] ?? "")"),
+                ("X-Forwarded-For", address),
+            ],
+            body: fields.map { "\(TestServer.formEncode($0.0))=\(TestServer.formEncode($0.1))" }.joined(separator: "&")
+        )
+    }
+
+    @Test("Five failed sign-ins make that client wait, even with the right password; the owner still signs in from another", arguments: TestEngine.available)
+    func loginThrottle(engine: TestEngine) async throws {
+        try await TestServer.run(engine, configure: { $0.admission.trustForwarded = true }) { server in
             try await server.addStaff("olga@shop.example", role: .owner)
             for _ in 0..<5 {
-                let form = try await server.get("/admin/login")
-                let answer = try await server.postForm(
-                    "/admin/login", [("csrf", TestServer.csrf(in: form.body)), ("email", "olga@shop.example"), ("password", "guess")],
-                    cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
-                )
+                let answer = try await Self.signInAttempt(server, email: "olga@shop.example", password: "guess", from: "203.0.113.9")
                 #expect(answer.status == 401)
             }
-            let form = try await server.get("/admin/login")
-            let answer = try await server.postForm(
-                "/admin/login", [("csrf", TestServer.csrf(in: form.body)), ("email", "olga@shop.example"), ("password", "correct horse battery")],
-                cookie: "fg_login=\(form.cookies["fg_login"] ?? "")"
-            )
+            let answer = try await Self.signInAttempt(server, email: "olga@shop.example", password: "correct horse battery", from: "203.0.113.9")
             #expect(answer.status == 429)
+            #expect(Int(answer.header("Retry-After") ?? "") ?? 0 >= 1)
+            #expect(answer.body.contains("Too many sign-in attempts"))
             #expect(answer.cookies["fg_staff"] == nil)
+            let owner = try await Self.signInAttempt(server, email: "olga@shop.example", password: "correct horse battery", from: "192.0.2.44")
+            #expect(owner.status == 303 && owner.cookies["fg_staff"] != nil, "the owner, from a client that has not failed")
+        }
+    }
+
+    @Test("A parallel burst of guesses gets no more tries than guesses one by one")
+    func parallelGuessesAreCountedFirst() async throws {
+        try await TestServer.run(.sqlite, configure: { $0.admission.trustForwarded = true }) { server in
+            try await server.addStaff("olga@shop.example", role: .owner)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await Self.signInAttempt(server, email: "olga@shop.example", password: "guess", from: "203.0.113.10").status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count <= 5, "\(statuses)")
+            #expect(statuses.allSatisfy { [401, 429].contains($0) }, "\(statuses)")
         }
     }
 

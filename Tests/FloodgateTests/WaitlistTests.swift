@@ -26,6 +26,21 @@ struct WaitlistTests {
         )
     }
 
+    /// The tokens of a tour's line, first joined first. The answer to joining never holds one (only the email
+    /// does, see ``WaitlistPrivacyTests``), so tests read them where the shop keeps them.
+    static func tokens(_ server: TestServer, tour: Int) async throws -> [String] {
+        try await SQLWaitlistRepository(database: server.database).entries(windowID: tour).map(\.token)
+    }
+
+    /// `count` people join the tour's line, one after another; returns their tokens in line order.
+    static func joinInTurn(_ server: TestServer, tour: Int, count: Int) async throws -> [String] {
+        for index in 0..<count {
+            let joined = try await Self.join(server, tour: tour, index)
+            try #require(joined.status == 201, "\(joined.body)")
+        }
+        return try await Self.tokens(server, tour: tour)
+    }
+
     /// An order body for the tour, taking the place held for `hold` if given.
     static func order(_ server: TestServer, tour: Int, hold: String? = nil) async throws -> TestResponse {
         var body = try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour).utf8)) as! [String: Any]
@@ -37,13 +52,11 @@ struct WaitlistTests {
     func cancellationsGiveOneHoldEach(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 6)
-            var tokens: [String] = []
-            for index in 0..<10 {
-                let joined = try await Self.join(server, tour: tour, index)
-                try #require(joined.status == 201, "\(joined.body)")
-                #expect(joined.object["position"] as? Int == index + 1)
-                tokens.append(joined.object["token"] as? String ?? "")
-            }
+            let tokens = try await Self.joinInTurn(server, tour: tour, count: 10)
+            let waitlists = SQLWaitlistRepository(database: server.database)
+            let line = try await waitlists.entries(windowID: tour)
+            #expect(line.map(\.email) == (0..<10).map { "wait\($0)@example.com" })
+            #expect(try await line.asyncMap { try await waitlists.position(of: $0) } == Array(1...10), "in line in the order they joined")
             let admin = SQLOrderAdminRepository(database: server.database)
             let staff = Actor(staffID: nil, name: "test")
             enum Outcome: Sendable { case cancelled, order(Int), joined(Int) }
@@ -64,7 +77,7 @@ struct WaitlistTests {
 
             #expect(try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(tour)") == 3)
             #expect(try await server.database.scalar("SELECT held FROM delivery_windows WHERE id = \(tour)") == 3)
-            let offered = try await SQLWaitlistRepository(database: server.database).entries(windowID: tour).filter { $0.status == .offered }
+            let offered = try await waitlists.entries(windowID: tour).filter { $0.status == .offered }
             #expect(offered.map(\.token) == Array(tokens.prefix(3)), "the first three in line hold the three places")
             #expect(offered.allSatisfy { ($0.holdUntil ?? 0) > Clock.nowMillis + 25 * 60_000 })
             #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-offer'") == 3)
@@ -78,7 +91,7 @@ struct WaitlistTests {
         // Web only: the worker's `release-holds` task (every 15 s) would otherwise race this test's own call.
         try await TestServer.run(engine, configure: { $0.role = .web }) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 2)
-            let tokens = try await (0..<3).asyncMap { try await Self.join(server, tour: tour, $0).object["token"] as? String ?? "" }
+            let tokens = try await Self.joinInTurn(server, tour: tour, count: 3)
             _ = try await SQLOrderAdminRepository(database: server.database)
                 .changeStatus(storeID: 1, orderID: orders[0], to: .cancelled, reason: "wrong address", by: Actor(staffID: nil, name: "test"))
             let waitlists = SQLWaitlistRepository(database: server.database)
@@ -114,7 +127,7 @@ struct WaitlistTests {
     func leavingAndCapacity(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 1)
-            let tokens = try await (0..<3).asyncMap { try await Self.join(server, tour: tour, $0).object["token"] as? String ?? "" }
+            let tokens = try await Self.joinInTurn(server, tour: tour, count: 3)
             _ = try await SQLOrderAdminRepository(database: server.database)
                 .changeStatus(storeID: 1, orderID: orders[0], to: .cancelled, reason: "duplicate", by: Actor(staffID: nil, name: "test"))
             let leave = try await server.postForm("/s/petals/waitlist/\(tokens[0])/leave", [])

@@ -27,10 +27,23 @@ def browser():
     options.binary_location = chromium_binary()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=412,915"):
         options.add_argument(flag)
+    # The console, for console_errors(): a script, style or image the Content-Security-Policy refused is an error there.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+def console_errors(driver, statuses=()):
+    """The errors in the browser's console since the last call: a script, style or image refused by the
+    Content-Security-Policy, a script that failed, a resource that did not load. A page the shop answers on purpose
+    with one of `statuses` (422: a form to correct; 503: the waiting room) has its own status logged as an error:
+    that one is not counted."""
+    return [
+        entry["message"] for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and not any(f"status of {status} " in entry["message"] for status in statuses)
+    ]
 
 
 def snapshot(driver, folder, name):

@@ -56,10 +56,10 @@ def test_pipelined_requests_come_back_in_order(server):
 def test_one_connection_changing_its_user_agent_is_classed_each_time(data_dir):
     """The connection remembers its last user agent's verdict; a different agent on the same connection is
     judged anew: a crawler or no agent goes to the router (admission's budget), a browser is answered here."""
-    fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "s3cret-admin"}).start()
+    fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "s3cret-admin-token-0123456789abcdef0123"}).start()
     try:
         def early():
-            return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer s3cret-admin"}).json["pagesAnsweredAtConnection"]
+            return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer s3cret-admin-token-0123456789abcdef0123"}).json["pagesAnsweredAtConnection"]
 
         products = call(fg.base, "GET", "/api/v1/stores/petals/products").json
         page = f"/s/petals/products/{next(p['id'] for p in products if p['available'])}"

@@ -139,7 +139,7 @@ def test_two_worker_processes_run_each_tick_once(data_dir):
 
 
 def test_runaway_task_is_cancelled_paused_and_logged(data_dir):
-    fg = start(data_dir, "--faults", "runaway-task", "--admin-token", "drill-token")
+    fg = start(data_dir, "--faults", "runaway-task", "--admin-token", "drill-admin-token-0123456789abcdef01234567")
     try:
         binary = fg.binary
 
@@ -158,7 +158,7 @@ def test_runaway_task_is_cancelled_paused_and_logged(data_dir):
         # The owner sees it: in the operator table and the admin API; the shop kept serving.
         table = subprocess.run([binary, "tasks", "--data", str(data_dir)], capture_output=True, text=True, timeout=60).stdout
         assert "runaway" in table and "paused" in table and "Quarantined" in table
-        admin = call(fg.base, "GET", "/api/v1/admin/tasks", headers={"Authorization": "Bearer drill-token"})
+        admin = call(fg.base, "GET", "/api/v1/admin/tasks", headers={"Authorization": "Bearer drill-admin-token-0123456789abcdef01234567"})
         assert next(t for t in admin.json if t["name"] == "runaway")["status"] == "paused"
         assert call(fg.base, "GET", "/s/petals/").status == 200
         time.sleep(3)

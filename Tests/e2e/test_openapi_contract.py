@@ -119,9 +119,13 @@ def test_answers_match_the_document(server):
 
     person = {"name": "Irina", "email": "irina@example.com", "phone": "+7 495 111-22-33"}
     joined = join(last["id"], person)
-    assert joined.status == 201 and joined.json["position"] == 1 and joined.json["status"] == "waiting"
-    assert join(last["id"], person).json["token"] == joined.json["token"]  # the same person, the same place
+    assert joined.status == 201 and joined.json["email"] == "irina@example.com" and "token" not in joined.json
+    # The same address again: the same answer, and still no token (the link goes again by email only).
+    again = join(last["id"], {**person, "name": "Someone else"})
+    assert again.status == 201 and again.json == joined.json
     assert join(last["id"], {"name": "", "email": "x", "phone": "1"}).status == 422
+    assert join(last["id"], {**person, "email": "irina@example.com\r\nBcc: all@example.com"}).status == 422
+    assert join(last["id"], {**person, "email": "irina @example.com"}).status == 422
     assert join(windows[2]["id"], person).status == 409  # places left: order instead
     assert join(999999, person).status == 404
     # An order with a hold that is not (or no longer) held is refused as gone.
@@ -134,10 +138,10 @@ def test_answers_match_the_document(server):
 def test_admin_answers_match_the_document(data_dir):
     from conftest import Floodgate
 
-    fg = Floodgate(data_dir, ["--admin-token", "contract-admin"]).start()
+    fg = Floodgate(data_dir, ["--admin-token", "contract-admin-token-0123456789abcdef012345"]).start()
     try:
         spec = load_spec()
-        auth = {"Authorization": "Bearer contract-admin"}
+        auth = {"Authorization": "Bearer contract-admin-token-0123456789abcdef012345"}
 
         def ask(method, path, body=None, headers=auth):
             answer = call(fg.base, method, path, body, headers=headers)

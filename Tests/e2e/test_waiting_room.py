@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from api import call, order_body
 from conftest import Floodgate
-from test_browser_purchase import arrive, browser, snapshot  # noqa: F401  (fixture)
+from test_browser_purchase import arrive, browser, console_errors, snapshot  # noqa: F401  (fixture)
 
 
 class PlaceHolder:
@@ -28,7 +28,7 @@ class PlaceHolder:
 
 
 def stats(fg):
-    return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer e2e-admin"}).json
+    return call(fg.base, "GET", "/api/v1/admin/admission", headers={"Authorization": "Bearer e2e-admin-token-0123456789abcdef012345"}).json
 
 
 def hold_the_place(fg):
@@ -65,7 +65,7 @@ def wait_for_waiting_room(browser, fg):
 def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(data_dir, browser, artifacts):
     # One place, no queue: a second visitor at the same moment is sent to the waiting room.
     fg = Floodgate(data_dir, env={
-        "FLOODGATE_ADMISSION_LIMIT_MAX": "1", "FLOODGATE_ADMISSION_QUEUE": "0", "FLOODGATE_ADMIN_TOKEN": "e2e-admin",
+        "FLOODGATE_ADMISSION_LIMIT_MAX": "1", "FLOODGATE_ADMISSION_QUEUE": "0", "FLOODGATE_ADMIN_TOKEN": "e2e-admin-token-0123456789abcdef012345",
         "FLOODGATE_CATALOG_CACHE_MS": "200",
     }).start()
     try:
@@ -117,6 +117,8 @@ def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(
         assert product["name"] in browser.find_element(By.TAG_NAME, "h1").text
         assert browser.find_element(By.CSS_SELECTOR, "[data-testid=cart-count]").text == "1"
         snapshot(browser, artifacts, "waiting-room-let-in")
+        # Its countdown is a script file the Content-Security-Policy allows: nothing was refused on the way.
+        assert not console_errors(browser, statuses=(503,))
         cart = call(fg.base, "GET", "/s/petals/cart", headers={"User-Agent": "Mozilla/5.0 Chrome/120"})
         assert cart.status == 200
     finally:
@@ -125,7 +127,7 @@ def test_waiting_room_keeps_the_cart_names_full_windows_and_lets_the_visitor_in(
 
 def test_a_refused_form_is_posted_again_by_itself(data_dir, browser, artifacts):
     fg = Floodgate(data_dir, env={
-        "FLOODGATE_ADMISSION_LIMIT_MAX": "1", "FLOODGATE_ADMISSION_QUEUE": "0", "FLOODGATE_ADMIN_TOKEN": "e2e-admin",
+        "FLOODGATE_ADMISSION_LIMIT_MAX": "1", "FLOODGATE_ADMISSION_QUEUE": "0", "FLOODGATE_ADMIN_TOKEN": "e2e-admin-token-0123456789abcdef012345",
     }).start()
     try:
         product = next(p for p in call(fg.base, "GET", "/api/v1/stores/petals/products").json if p["available"])
@@ -143,5 +145,6 @@ def test_a_refused_form_is_posted_again_by_itself(data_dir, browser, artifacts):
         assert browser.current_url.endswith("/s/petals/cart")
         assert browser.find_element(By.CSS_SELECTOR, "[data-testid=cart-count]").text == "1"
         assert product["name"] in browser.find_element(By.TAG_NAME, "main").text
+        assert not console_errors(browser, statuses=(503,))
     finally:
         fg.stop()

@@ -72,16 +72,45 @@ public enum CSV {
         return records
     }
 
+    /// The first scalars that make a spreadsheet read a cell as a formula: `=`, `+`, `-`, `@`, and TAB and CR,
+    /// which spreadsheets skip before they look for one of the others.
+    public static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Whether a spreadsheet could run `value` as a formula.
+    ///
+    /// It looks at the first Unicode scalar, not the first `Character`: `=` followed by a combining mark, or CR
+    /// followed by LF, is one character that is neither `=` nor CR, yet a spreadsheet still sees the `=` or CR.
+    public static func looksLikeFormula(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first else { return false }
+        return Self.formulaStarts.contains(first)
+    }
+
+    /// A field as the export wrote it, with the apostrophe that protected a formula-like value taken off again.
+    public static func unprotected(_ field: String) -> String {
+        guard field.unicodeScalars.first == "'" else { return field }
+        let rest = String(field.unicodeScalars.dropFirst())
+        return Self.looksLikeFormula(rest) ? rest : field
+    }
+
     /// One line of CSV (with CRLF) for these fields, quoted where needed.
     ///
-    /// `protectFormulas`: a field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a
+    /// `protectFormulas`: a field a spreadsheet would run as a formula (``looksLikeFormula(_:)``) gets a
     /// leading apostrophe — customers type these fields, and an export is opened in a spreadsheet.
     public static func line(_ fields: [String], protectFormulas: Bool = true) -> String {
         fields.map { raw in
             var value = raw
-            if protectFormulas, let first = value.first, "=+-@".contains(first) { value = "'" + value }
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacing("\"", with: "\"\"") + "\""
+            if protectFormulas, Self.looksLikeFormula(value) { value = "'" + value }
+            // By scalar, as a spreadsheet reads: a quote with a combining mark after it is one `Character` that is not
+            // a quote, and left undoubled it would end the field early (and start a cell of the customer's choosing).
+            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in value.unicodeScalars {
+                if scalar == "\"" { quoted.append("\"") }
+                quoted.append(scalar)
+            }
+            quoted.append("\"")
+            return String(quoted)
         }.joined(separator: ",") + "\r\n"
     }
 }

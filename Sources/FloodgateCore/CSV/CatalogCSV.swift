@@ -64,8 +64,7 @@ public enum CatalogCSV {
                 let position = index[column]!
                 let raw = position < record.fields.count ? record.fields[position] : ""
                 // Undo the export's protection of formula-like text.
-                if raw.hasPrefix("'"), let second = raw.dropFirst().first, "=+-@".contains(second) { return String(raw.dropFirst()).trimmingSpaces }
-                return raw.trimmingSpaces
+                return CSV.unprotected(raw).trimmingSpaces
             }
             func fail(_ column: String, _ message: String) { errors.append(RowError(line: record.line, column: column, message: message)) }
             if record.fields.count > names.count { fail("", "This row has \(record.fields.count) fields; the header has \(names.count).") }

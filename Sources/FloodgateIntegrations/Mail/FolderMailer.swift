@@ -9,7 +9,10 @@ public struct FolderMailer: Mailer {
         self.folder = URL(fileURLWithPath: folder)
     }
 
+    /// Writes `message`; one with an address the SMTP client would refuse is refused here too
+    /// (``MailError/invalidAddress(_:)``), so a shop without a mail server behaves as one with it.
     public func send(_ message: MailMessage, messageID: String) async throws {
+        try message.checkAddresses()
         let name = messageID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
         let file = self.folder.appendingPathComponent(String(name) + ".eml")
         let data = Data(message.mime(messageID: messageID).utf8)

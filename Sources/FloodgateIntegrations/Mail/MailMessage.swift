@@ -1,3 +1,4 @@
+import FloodgateCore
 import Foundation
 
 /// An email with a plain-text and an HTML part, as Floodgate sends them.
@@ -40,5 +41,40 @@ public struct MailMessage: Hashable, Sendable {
         }
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", self.text) + part("text/html", self.html)
             + "--\(boundary)--\r\n"
+    }
+}
+
+extension MailMessage {
+    /// Refuses a message that names a sender or recipient no mail server should be given (see
+    /// ``isValidMailbox(_:)``). Both mailers ask before anything is written or sent.
+    public func checkAddresses() throws(MailError) {
+        for mailbox in [self.from] + self.to where !Self.isValidMailbox(mailbox) {
+            throw .invalidAddress(mailbox)
+        }
+    }
+
+    /// `orders@petals.example`, or `Petals <orders@petals.example>`: the address as ``EmailAddress/isValid(_:)``
+    /// accepts it, and a display name without a control character or line break (it is written into a header
+    /// as it is, so a line break there would start a header of its own).
+    public static func isValidMailbox(_ mailbox: String) -> Bool {
+        guard let open = mailbox.lastIndex(of: "<") else { return EmailAddress.isValid(mailbox) }
+        guard mailbox.hasSuffix(">") else { return false }
+        let address = mailbox[mailbox.index(after: open)..<mailbox.index(before: mailbox.endIndex)]
+        return EmailAddress.isValid(String(address)) && !mailbox[..<open].unicodeScalars.contains(where: Self.breaksHeader)
+    }
+
+    /// `Petals <orders@petals.example>` → `orders@petals.example`; a bare address as it is.
+    static func address(in mailbox: String) -> String {
+        if let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close {
+            return String(mailbox[mailbox.index(after: open)..<close])
+        }
+        return mailbox
+    }
+
+    private static func breaksHeader(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
     }
 }

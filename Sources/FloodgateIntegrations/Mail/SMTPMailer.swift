@@ -24,7 +24,13 @@ public struct SMTPMailer: Mailer {
         self.timeout = timeout
     }
 
+    /// Sends `message`, or throws: ``MailError/invalidAddress(_:)`` before connecting when an address could be
+    /// read as more than one address or command (see ``MailMessage/isValidMailbox(_:)``);
+    /// ``MailError/recipientRefused(address:reply:)`` when the server refuses a recipient for good (5xx), and
+    /// then nothing is sent to any of them.
     public func send(_ message: MailMessage, messageID: String) async throws {
+        // Nothing reaches the server unchecked: an address holding CR LF would be a command of its own.
+        try message.checkAddresses()
         let deadline = self.timeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.converse(message, messageID: messageID) }
@@ -64,8 +70,17 @@ public struct SMTPMailer: Mailer {
             }
             try await expect("220", after: "connect")
             try await say("EHLO \(self.heloName)", expecting: "250")
-            try await say("MAIL FROM:<\(Self.address(message.from))>", expecting: "250")
-            for recipient in message.to { try await say("RCPT TO:<\(Self.address(recipient))>", expecting: "250") }
+            try await say("MAIL FROM:<\(MailMessage.address(in: message.from))>", expecting: "250")
+            for recipient in message.to {
+                let address = MailMessage.address(in: recipient)
+                do {
+                    // 250, or 251 "not local, will forward".
+                    try await say("RCPT TO:<\(address)>", expecting: "25")
+                } catch MailError.refused(command: _, reply: let reply) where reply.hasPrefix("5") {
+                    // This address, not the server: the job fails for good, and the mail breaker stays closed.
+                    throw MailError.recipientRefused(address: address, reply: reply)
+                }
+            }
             try await say("DATA", expecting: "354")
             // Dot-stuffing: a line that starts with "." gets another one (RFC 5321 §4.5.2).
             let body = message.mime(messageID: messageID).replacingOccurrences(of: "\r\n.", with: "\r\n..")
@@ -73,13 +88,5 @@ public struct SMTPMailer: Mailer {
             try await expect("250", after: "DATA (message)")
             try? await say("QUIT", expecting: "221")
         }
-    }
-
-    /// `Petals <orders@petals.example>` → `orders@petals.example`.
-    static func address(_ mailbox: String) -> String {
-        if let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close {
-            return String(mailbox[mailbox.index(after: open)..<close])
-        }
-        return mailbox.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -30,7 +30,7 @@ public struct OrderEmailHandler: JobHandler {
         let url = "\(self.publicURL)/s/\(store.slug)/orders/\(order.number)?token=\(order.token)"
         let message = OrderEmail.message(self.audience, order: order, store: store, orderURL: url)
         let audience = self.audience == .customer ? "confirmation" : "shop"
-        try await self.mailer.send(message, messageID: "order-\(order.number)-\(audience)@\(store.slug).floodgate")
+        try await self.mailer.deliver(message, messageID: "order-\(order.number)-\(audience)@\(store.slug).floodgate")
         logger.info("email sent", metadata: ["order": "\(order.number)", "to": "\(audience)"])
     }
 }

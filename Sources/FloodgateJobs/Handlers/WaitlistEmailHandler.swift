@@ -6,8 +6,9 @@ import Logging
 
 /// Emails to people on a waiting list: the confirmation of their place in line, and the offer of a held place.
 ///
-/// Idempotent like the order emails (the message ID names the entry and the email). An offer whose hold has
-/// already ended (used, left, run out) by the time the job runs is not sent: the link would lead nowhere.
+/// Idempotent like the order emails (the message ID names the entry and the email, and for a joined email
+/// the job, as the same person may ask for it again). An offer whose hold has already ended (used, left, run
+/// out) by the time the job runs is not sent: the link would lead nowhere.
 public struct WaitlistEmailHandler: JobHandler {
     public let kind: String
     public var integration: String? { "mail" }
@@ -58,8 +59,11 @@ public struct WaitlistEmailHandler: JobHandler {
                     + "<p><a href=\"\(OrderEmail.escape(url))\">Your place in line, or leave the list</a></p>"
             )
         }
-        let what = self.kind == JobKind.waitlistOfferEmail ? "offer" : "joined"
-        try await self.mailer.send(message, messageID: "waitlist-\(entry.id)-\(what)@\(store.slug).floodgate")
+        // One offer per entry; the joined email again each time the same person joins again (see
+        // ``SQLWaitlistRepository/join(_:store:)``), each a message of its own: a mailbox drops a message whose
+        // Message-ID it has already seen.
+        let what = self.kind == JobKind.waitlistOfferEmail ? "offer" : "joined-\(job.id)"
+        try await self.mailer.deliver(message, messageID: "waitlist-\(entry.id)-\(what)@\(store.slug).floodgate")
         logger.info("email sent", metadata: ["waitlist_entry": "\(entry.id)", "email": "\(what)"])
     }
 }

@@ -18,7 +18,16 @@ extension JobHandler {
 
 /// A failure that says nothing about the integration's health (the job itself is wrong): it does not
 /// count towards opening a circuit breaker.
-public protocol PermanentJobFailure: Error {}
+public protocol PermanentJobFailure: Error {
+    /// Whether trying again cannot help, so the job is dead at once with this error as its reason (an operator
+    /// may still retry it). `false` by default: the job is retried until its attempts run out, as after any
+    /// other failure.
+    var isFinal: Bool { get }
+}
+
+extension PermanentJobFailure {
+    public var isFinal: Bool { false }
+}
 
 /// Which worker is running which job, visible to any code the job calls.
 ///

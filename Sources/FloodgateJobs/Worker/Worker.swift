@@ -8,8 +8,9 @@ import ServiceLifecycle
 /// A worker never runs on a visitor's request: it is a service of its own, with its own concurrency cap
 /// (and, on PostgreSQL, its own connection pool), so a saturated worker cannot take what visitors need.
 /// Each job runs with a timeout under ``JobContext/current``; a failure is retried with back-off until
-/// its attempts are used up, then the job is kept as dead with its last error. Handlers that call an
-/// integration sit behind its ``CircuitBreaker``: while it is open their jobs stay queued, untried.
+/// its attempts are used up, then the job is kept as dead with its last error (after a final
+/// ``PermanentJobFailure``, at once). Handlers that call an integration sit behind its ``CircuitBreaker``:
+/// while it is open their jobs stay queued, untried.
 public struct Worker: Service {
     let queue: JobQueue
     let handlers: [String: any JobHandler]
@@ -109,11 +110,19 @@ public struct Worker: Service {
         try await self.queue.release(waiting, worker: self.config.name, until: waitUntil)
         for (job, error) in failures {
             let delay = self.config.retry.delay(afterAttempt: job.attempts)
+            let deadNow = (error as? any PermanentJobFailure)?.isFinal == true
             self.logger.warning(
                 "job failed",
-                metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)/\(job.maxAttempts)", "error": "\(error)"]
+                metadata: [
+                    "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)/\(job.maxAttempts)", "error": "\(error)",
+                    "final": "\(deadNow)",
+                ]
             )
-            try await self.queue.fail(job, worker: self.config.name, error: "\(error)", retryAfter: delay)
+            // A final failure is not tried again: the queue is told this attempt was the last one (the row keeps
+            // its real counts), so the job is dead now, with its reason.
+            var failed = job
+            if deadNow { failed.maxAttempts = job.attempts }
+            try await self.queue.fail(failed, worker: self.config.name, error: "\(error)", retryAfter: delay)
         }
         return batch.count
     }

@@ -66,7 +66,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
     }
 
     public func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus? {
-        let reason = reason.trimmingSpaces
+        let reason = try StatusChangeError.checked(reason: reason)
         if target == .cancelled, reason.isEmpty { throw StatusChangeError.reasonRequired }
         return try await self.database.transaction { db in
             guard

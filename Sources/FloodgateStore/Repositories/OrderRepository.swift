@@ -18,6 +18,16 @@ public struct IdempotencyKey: Sendable, Hashable {
         self.key = key
         self.requestHash = requestHash
     }
+
+    /// The longest key a client may send, in bytes: keys are a primary key's column, and PostgreSQL refuses an
+    /// index entry past about 2,700 bytes.
+    public static let maxLength = 200
+
+    /// Whether a client's key may be used: 1 to ``maxLength`` visible ASCII characters, like a UUID or the
+    /// checkout form's random hex.
+    public static func isWellFormed(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= Self.maxLength && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
 }
 
 /// Orders: placing them (the one durable transaction) and reading them back.

@@ -3,8 +3,10 @@ import SQLKit
 
 /// Waiting lists of full tours: joining, leaving, offers that hold a place, holds that run out.
 public protocol WaitlistRepository: Sendable {
-    /// Puts a person in line for a full tour (or returns their place if the same email already waits there).
-    func join(_ request: WaitlistRequest, store: Store) async throws -> WaitlistEntry
+    /// Puts a person in line for a full tour and emails them their link; if the same email already waits there,
+    /// emails that place's link again. Tells the caller nothing about the entry: its link is a secret that only
+    /// the email carries, so whoever types someone else's address learns nothing and takes over nothing.
+    func join(_ request: WaitlistRequest, store: Store) async throws
     /// The entry behind a customer's link.
     func entry(store: Store, token: String) async throws -> WaitlistEntry?
     /// The entry with this row id (as outbox jobs name it).
@@ -27,30 +29,41 @@ public struct SQLWaitlistRepository: WaitlistRepository {
     /// How long an offer holds a place, in milliseconds.
     let hold: Int64
 
+    /// Someone who joins again is sent the joined email again at most once in each period of the clock this
+    /// many milliseconds long: joining in a loop cannot turn the shop into a mail cannon aimed at an inbox.
+    public static let resendEvery: Int64 = 5 * 60_000
+
     public init(database: Database, holdMinutes: Int = 30) {
         self.database = database
         self.hold = Int64(holdMinutes) * 60_000
     }
 
-    public func join(_ request: WaitlistRequest, store: Store) async throws -> WaitlistEntry {
+    public func join(_ request: WaitlistRequest, store: Store) async throws {
         let local = LocalTime.now(in: store.timeZone)
-        return try await self.database.transaction { db in
+        try await self.database.transaction { db -> Void in
             guard let tour = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.windowID, on: db) else {
                 throw WaitlistError.tourNotFound
             }
             guard tour.isOpen(atLocalDate: local.date, time: local.time) else { throw WaitlistError.tourClosed }
-            if let existing = try await db.select().column("*").from("waitlist_entries")
-                .where("window_id", .equal, tour.id).where("email", .equal, request.email)
-                .where("status", .in, [WaitlistEntry.Status.waiting.rawValue, WaitlistEntry.Status.offered.rawValue]).first()
-            {
-                return try WaitlistEntry(row: existing)
-            }
-            // Nobody waits for a tour with free places — unless others already wait (the places are theirs).
+            // Nobody waits for a tour with free places — unless others already wait (the places are theirs). Asked
+            // before looking for the person's own place, so that no answer depends on whether they are in line.
             let waiting = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("waitlist_entries")
                 .where("window_id", .equal, tour.id).where("status", .equal, WaitlistEntry.Status.waiting.rawValue).first()
                 .map { try $0.decode(column: "n", as: Int.self) } ?? 0
             guard tour.remaining == 0 || waiting > 0 else { throw WaitlistError.placesLeft(tour.remaining) }
             let now = Clock.nowMillis
+            if let existing = try await db.select().column("id").from("waitlist_entries")
+                .where("window_id", .equal, tour.id).where("email", .equal, request.email)
+                .where("status", .in, [WaitlistEntry.Status.waiting.rawValue, WaitlistEntry.Status.offered.rawValue]).first()
+            {
+                // Already in line: the link goes again to the address, never to whoever asks; the entry (its name,
+                // phone and cart) stays as its owner left it.
+                let id = try existing.decode(column: "id", as: Int.self)
+                let again = "\(JobKind.waitlistJoinedEmail):entry:\(id):again:\(now / Self.resendEvery)"
+                let email = NewJob(kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: again)
+                try await JobQueue.enqueue([email], on: db)
+                return
+            }
             let token = RandomToken.hex()
             let row = try await db.raw(
                 """
@@ -66,7 +79,6 @@ public struct SQLWaitlistRepository: WaitlistRepository {
             )
             // Joining a line behind places nobody was offered yet (a free place racing the join) takes them now.
             try await WaitlistLine.offerFreePlaces(windowID: tour.id, hold: self.hold, now: now, on: db)
-            return try await Self.entry(id: id, on: db)!
         }
     }
 

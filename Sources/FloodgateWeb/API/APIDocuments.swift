@@ -66,21 +66,20 @@ struct ZoneDocument: ResponseEncodable {
     }
 }
 
-/// A place in a waiting list as the API shows it to the person in line.
-struct WaitlistEntryDocument: ResponseEncodable {
-    var token: String
+/// The answer to joining a waiting list: the address is in line and its link is on its way there by email.
+///
+/// The same for a new place and for an address already in line, and never the entry's token or link: those
+/// reach only the mailbox, so nobody can take over a place by typing someone else's address.
+struct WaitlistJoinDocument: ResponseEncodable {
     var deliveryWindow: Int
-    var status: String
-    var position: Int
-    /// The page that shows the place in line (and, once offered, the checkout for the held place).
-    var url: String
+    /// The address the link was sent to, as it was taken (trimmed).
+    var email: String
+    var detail: String
 
-    init(_ entry: WaitlistEntry, store: Store, position: Int) {
-        self.token = entry.token
-        self.deliveryWindow = entry.windowID
-        self.status = entry.status.rawValue
-        self.position = position
-        self.url = "/s/\(store.slug)/waitlist/\(entry.token)"
+    init(windowID: Int, email: String) {
+        self.deliveryWindow = windowID
+        self.email = email
+        self.detail = "We have emailed the link to your place in line to \(email). Joining again with the same address sends it again."
     }
 }
 

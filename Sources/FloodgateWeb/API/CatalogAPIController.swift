@@ -55,16 +55,18 @@ struct CatalogAPIController: Sendable {
         return try await self.tours.zones(storeID: store.id).map(ZoneDocument.init)
     }
 
-    /// Joins a full tour's waiting list: `201` with the entry's secret link; `409` while the tour has places.
-    @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WaitlistEntryDocument> {
+    /// Joins a full tour's waiting list: `201` once the address is in line, the link on its way to it by email
+    /// (the same answer when it already was: the entry's link and token are never in the answer); `409` while the
+    /// tour has places.
+    @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WaitlistJoinDocument> {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let id = try context.id("id", "delivery window")
         let body = try await request.body.collect(upTo: 64 * 1024)
         let draft = try OrderBodyDecoder.decode(WaitlistRequest.Draft.self, Data(buffer: body))
         do {
-            let entry = try await self.waitlists.join(try draft.validated(windowID: id), store: store)
-            let position = try await self.waitlists.position(of: entry)
-            return EditedResponse(status: .created, response: WaitlistEntryDocument(entry, store: store, position: position))
+            let joining = try draft.validated(windowID: id)
+            try await self.waitlists.join(joining, store: store)
+            return EditedResponse(status: .created, response: WaitlistJoinDocument(windowID: id, email: joining.email))
         } catch let error as WaitlistError {
             switch error {
             case .tourNotFound: throw Problem.notFound("There is no delivery window \(id) in \(store.name).")

@@ -63,10 +63,10 @@ enum IdempotencyHeader {
                 detail: "Send a unique Idempotency-Key header (e.g. a UUID) with every new order, and the same key when you retry it."
             )
         }
-        guard key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+        guard IdempotencyKey.isWellFormed(key) else {
             throw Problem(
                 "idempotency-key-invalid", status: .badRequest, title: "Idempotency-Key header is not valid",
-                detail: "Use at most 200 visible ASCII characters, e.g. a UUID."
+                detail: "Use at most \(IdempotencyKey.maxLength) visible ASCII characters, e.g. a UUID."
             )
         }
         return key

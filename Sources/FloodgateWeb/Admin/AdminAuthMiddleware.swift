@@ -16,6 +16,12 @@ struct AdminAuthMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try self.check(request)
+        return try await next(request, context)
+    }
+
+    /// Throws unless the request carries the admin token.
+    func check(_ request: Request) throws {
         guard let expected = self.tokenDigest else {
             throw Problem("admin-closed", status: .unauthorized, title: "The admin API is closed", detail: "Start floodgate with --admin-token (env FLOODGATE_ADMIN_TOKEN) to open it.")
         }
@@ -23,6 +29,5 @@ struct AdminAuthMiddleware: RouterMiddleware {
         guard header.hasPrefix("Bearer "), Array(SHA256.hash(data: Data(header.dropFirst(7).utf8))) == expected else {
             throw Problem("unauthorized", status: .unauthorized, title: "Not authorised", detail: "Send Authorization: Bearer <admin token>.")
         }
-        return try await next(request, context)
     }
 }

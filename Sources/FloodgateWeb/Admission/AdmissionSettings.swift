@@ -4,7 +4,8 @@ import Configuration
 /// 2-core machine. Keys under `admission.` (`FLOODGATE_ADMISSION_…`):
 /// `enabled`, `limit.max`, `queue`, `checkout.limit`, `checkout.queue`, `checkout.yield`, `checkout.loop`, `wait.{checkout,cart,browse,bot}.ms`, `deadline.{class}.ms`,
 /// `bot.share` (percent of the limit), `client.rate`, `client.burst`, `client.debt`, `bot.rate`, `bot.burst`,
-/// `http.connections.max`, `http.backlog`, and `http.trust.forwarded` (take the client's address from `X-Forwarded-For`, behind HAProxy or nginx).
+/// `http.connections.max`, `http.backlog`, `http.idle-timeout` and `http.head-timeout` (seconds), and `http.trust.forwarded` (take the
+/// client's address from `X-Forwarded-For`, behind HAProxy or nginx).
 public struct AdmissionSettings: Sendable {
     /// The gate (limit, queue, shedding); deadlines and per-client limits apply either way.
     public var enabled = true
@@ -45,6 +46,12 @@ public struct AdmissionSettings: Sendable {
     /// accepted (`http.backlog`).
     public var maxConnections = 2_048
     public var backlog = 1_024
+    /// How long a connection may wait for its next request after an answer (`http.idle-timeout`), and how long a
+    /// request's head may take to arrive, from the connection's opening or its first byte (`http.head-timeout`):
+    /// idle and slow connections are closed, so they cannot hold the places of ``maxConnections``
+    /// (``ConnectionDeadlineHandler``).
+    public var idleTimeout: Duration = .seconds(30)
+    public var headTimeout: Duration = .seconds(10)
 
     public init() {}
 
@@ -75,5 +82,7 @@ public struct AdmissionSettings: Sendable {
         self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
         self.maxConnections = try AppConfig.integer(config, "http.connections.max", default: 2_048, in: 16...1_000_000)
         self.backlog = try AppConfig.integer(config, "http.backlog", default: 1_024, in: 16...65_535)
+        self.idleTimeout = try AppConfig.seconds(config, "http.idle-timeout", default: 30, in: 0.1...3_600)
+        self.headTimeout = try AppConfig.seconds(config, "http.head-timeout", default: 10, in: 0.1...600)
     }
 }

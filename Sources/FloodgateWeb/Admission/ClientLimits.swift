@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// Per-client rate limits, by address: one set of buckets for people's browsers and API clients, a
-/// smaller one for crawlers. Both bounded in memory (see ``ClientRateLimiter``).
+/// Per-client rate limits, by address (an IPv6 address by its /64, see ``ClientKey``): one set of buckets for
+/// people's browsers and API clients, a smaller one for crawlers. Both bounded in memory (see ``ClientRateLimiter``).
 final class ClientLimits: Sendable {
     private let people: Mutex<ClientRateLimiter>
     private let crawlers: Mutex<ClientRateLimiter>
@@ -36,15 +36,16 @@ final class ClientLimits: Sendable {
             : self.people.withLock { $0.take(client, now: now, onlyWithin: onlyWithin) }
     }
 
-    /// The client's address: the connection's peer, or behind a trusted proxy the last `X-Forwarded-For` entry
-    /// (the one the proxy itself added; earlier ones are whatever the client claimed).
+    /// The client's key (``ClientKey``: an IPv6 address by its /64): of the connection's peer, or behind a trusted
+    /// proxy of the last `X-Forwarded-For` entry (the one the proxy itself added; earlier ones are whatever the
+    /// client claimed).
     func address(_ headers: HTTPFields, peer: SocketAddress?) -> String {
         if self.trustForwarded, let forwarded = headers[Self.forwardedFor],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         {
-            return last
+            return ClientKey.key(for: last)
         }
-        return peer?.ipAddress ?? "unknown"
+        return peer.map { ClientKey.key(for: $0) } ?? "unknown"
     }
 
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!

@@ -8,7 +8,8 @@ import Logging
 ///
 /// Keys (scoped under `floodgate`, so the environment spells them `FLOODGATE_PORT`, …):
 /// `host`, `port`, `data`, `database.url`, `demo`, `log.level`, `catalog.cache.ms`, `role`, `jobs.concurrency`,
-/// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token`,
+/// `smtp.url`, `public.url`, `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`), `admin.token` or
+/// `admin.token.file`,
 /// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`,
 /// `waitlist.hold.minutes`, `tours.days.ahead`; `admission.…` (see ``AdmissionSettings``).
 public struct AppConfig: Sendable {
@@ -32,7 +33,8 @@ public struct AppConfig: Sendable {
     public var publicURL: String
     /// The online cash register; without it, receipt jobs wait in the queue until one is configured.
     public var cashier: CashierSettings?
-    /// Bearer token for `/api/v1/admin/…`; without one the admin API answers 401 to everyone.
+    /// Bearer token for `/api/v1/admin/…`; without one the admin API answers 401 to everyone. Read from
+    /// configuration it has at least ``adminTokenMinimumLength`` characters.
     public var adminToken: String?
     /// How long a claimed job stays its worker's before another may take it over.
     public var jobLease: Duration = .seconds(60)
@@ -110,7 +112,7 @@ public struct AppConfig: Sendable {
                 vat: config.string(forKey: "cashier.vat", default: defaults.vat)
             )
         }
-        self.adminToken = config.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        self.adminToken = try Self.adminToken(config)
         self.jobLease = .milliseconds(try Self.integer(config, "jobs.lease.ms", default: 60_000, in: 500...3_600_000))
         self.breakerThreshold = try Self.integer(config, "jobs.breaker.threshold", default: 5, in: 1...1_000)
         self.breakerCooldown = .milliseconds(try Self.integer(config, "jobs.breaker.cooldown.ms", default: 5_000, in: 100...600_000))
@@ -124,6 +126,40 @@ public struct AppConfig: Sendable {
         self.admission = try AdmissionSettings(config: config)
         self.waitlistHoldMinutes = try Self.integer(config, "waitlist.hold.minutes", default: 30, in: 1...10_080)
         self.tourDaysAhead = try Self.integer(config, "tours.days.ahead", default: 28, in: 1...366)
+    }
+
+    /// The fewest characters an admin token may have: a shorter one could be guessed.
+    public static let adminTokenMinimumLength = 32
+
+    /// The admin API's bearer token: `admin.token`, or what the file `admin.token.file` holds (without the line
+    /// break at its end), so that the token need not be on a command line, where `ps` shows it to everyone. A token
+    /// shorter than ``adminTokenMinimumLength`` or with anything but visible ASCII in it is an error.
+    static func adminToken(_ config: ConfigReader) throws -> String? {
+        let given = config.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        var token = given
+        var key = "admin.token"
+        if let path = config.string(forKey: "admin.token.file"), !path.isEmpty {
+            guard given == nil else {
+                throw ConfigError.invalid(key: "admin.token.file", value: path, hint: "either admin.token or admin.token.file, not both")
+            }
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError.invalid(key: "admin.token.file", value: path, hint: "a readable file holding the admin API's bearer token")
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            key = "admin.token.file"
+        }
+        guard let token else { return nil }
+        // The token itself is never printed, only what is wrong with it.
+        guard token.count >= Self.adminTokenMinimumLength, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ConfigError.invalid(
+                key: key, value: "a token of \(token.count) characters",
+                hint: "at least \(Self.adminTokenMinimumLength) visible ASCII characters without spaces, e.g. from `openssl rand -hex 32`"
+            )
+        }
+        return token
     }
 
     /// A whole number in range, the default when absent; a value that is there but wrong is an error
@@ -140,6 +176,23 @@ public struct AppConfig: Sendable {
             throw ConfigError.invalid(key: name, value: text, hint: "a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// A time in seconds (`30`, `2.5`) within range, the default when absent; anything else is an error.
+    static func seconds(_ config: ConfigReader, _ key: ConfigKey, default value: Double, in range: ClosedRange<Double>) throws -> Duration {
+        let name = key.components.joined(separator: ".")
+        let seconds: Double
+        if let number = config.double(forKey: key) ?? config.int(forKey: key).map({ Double($0) }) {
+            seconds = number
+        } else if let text = config.string(forKey: key) {
+            throw ConfigError.invalid(key: name, value: text, hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+        } else {
+            seconds = value
+        }
+        guard range.contains(seconds) else {
+            throw ConfigError.invalid(key: name, value: "\(seconds)", hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return .milliseconds(Int((seconds * 1_000).rounded()))
     }
 
     /// `true`/`false` (also `1`/`0`, `yes`/`no`), the default when absent; anything else is an error.

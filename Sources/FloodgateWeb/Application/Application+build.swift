@@ -45,7 +45,9 @@ public func buildApplication(
         let pages = views.pages
         let checkoutOnLoop = admission.checkoutOnLoop ?? (database.engine == .postgres)
         // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
+        // Idle and slow connections are closed first of all (ConnectionDeadlineHandler), so they cannot hold the connection cap.
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [
+            ConnectionDeadlineHandler(settings: config.admission),
             CachedPageHandler(pages: pages, clients: clients, times: times, serverName: "floodgate"),
             ShopTimingHandler(times: times, checkoutOnLoop: checkoutOnLoop),
         ])
@@ -85,28 +87,27 @@ func buildRouter(
 
     let router = Router(context: AppRequestContext.self)
     let waitingRoom = WaitingRoom(stores: stores, windows: cachedWindows, views: views)
+    // Outermost: every answer (the waiting room's and errors' too) carries the security headers.
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
     let staff = SQLStaffRepository(database: database)
-    router.add(middleware: StaffSessionMiddleware(staff: staff))
+    let adminToken = AdminAuthMiddleware(token: config.adminToken)
+    router.add(middleware: BackOfficeGate(staff: staff, adminToken: adminToken))
     router.add(
         middleware: FileMiddleware(
             views.staticDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
         )
     )
-    router.add(
-        middleware: FileMiddleware(
-            config.photosDirectory, urlBasePath: "/photos", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(604_800)])]), logger: logger
-        )
-    )
+    router.add(middleware: PhotoFilesMiddleware(directory: config.photosDirectory, logger: logger))
     router.get("healthz") { _, _ in "ok" }
 
     let api = router.group("api/v1")
     try OpenAPIDocument.addRoutes(to: api, resourcesDirectory: views.resourcesDirectory)
     CatalogAPIController(stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists).addRoutes(to: api)
     OrdersAPIController(stores: stores, orders: orders).addRoutes(to: api)
-    let admin = api.group("admin").add(middleware: AdminAuthMiddleware(token: config.adminToken))
+    let admin = api.group("admin").add(middleware: adminToken)
     AdminAPIController(jobs: JobQueue(database: database), tasks: TaskStore(database: database), receipts: ReceiptRepository(database: database))
         .addRoutes(to: admin)
     AdminCatalogController(stores: stores, catalog: catalog, views: views).addRoutes(to: admin)
@@ -123,16 +124,11 @@ func buildRouter(
         stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, checkout: checkout, views: views
     ).addRoutes(to: router)
 
-    // The back-office, for signed-in staff (StaffSessionMiddleware).
-    let shell = BackOfficeShell(stores: stores, views: views)
-    let orderAdmin = SQLOrderAdminRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
-    LoginController(shell: shell, staff: staff, secureCookies: config.publicURL.hasPrefix("https://")).addRoutes(to: router)
-    OrdersBackOfficeController(shell: shell, orders: orders, admin: orderAdmin, tours: tours, waitlists: waitlists).addRoutes(to: router)
-    PrintController(shell: shell, orders: orders, admin: orderAdmin, windows: windows, tours: tours).addRoutes(to: router)
-    DeliveryBackOfficeController(shell: shell, tours: tours, windows: windows, waitlists: waitlists, daysAhead: config.tourDaysAhead)
-        .addRoutes(to: router)
-    CatalogBackOfficeController(shell: shell, catalog: catalog, photosDirectory: config.photosDirectory).addRoutes(to: router)
-    ExportsController(shell: shell, catalog: catalog, admin: orderAdmin).addRoutes(to: router)
+    BackOfficeRoutes(
+        shell: BackOfficeShell(stores: stores, views: views), staff: staff, clients: clients, orders: orders,
+        admin: SQLOrderAdminRepository(database: database, holdMinutes: config.waitlistHoldMinutes), catalog: catalog, windows: windows,
+        tours: tours, waitlists: waitlists, config: config
+    ).addRoutes(to: router)
     return router
 }
 

@@ -6,7 +6,7 @@ import Hummingbird
 struct StoreLookup: Sendable {
     let stores: any StoreRepository
 
-    func store(for context: AppRequestContext) async throws -> Store {
+    func store(for context: some RequestContext) async throws -> Store {
         let slug = context.parameters.get("store") ?? ""
         guard let store = try await self.stores.find(slug: slug) else {
             throw Problem.notFound("There is no store called '\(slug)'.")
@@ -15,7 +15,7 @@ struct StoreLookup: Sendable {
     }
 }
 
-extension AppRequestContext {
+extension RequestContext {
     /// A positive integer path parameter; anything else means the thing does not exist.
     func id(_ name: String, _ what: String) throws -> Int {
         let raw = self.parameters.get(name) ?? ""

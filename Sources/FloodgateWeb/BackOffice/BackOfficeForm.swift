@@ -4,10 +4,9 @@ import Hummingbird
 
 /// A back-office form post, read and checked: it must carry the session's CSRF token.
 enum BackOfficeForm {
-    static func read(_ request: Request, context: AppRequestContext) async throws -> FormBody {
-        let session = try Self.session(context)
+    static func read(_ request: Request, context: StaffRequestContext) async throws -> FormBody {
         let form = try await FormBody.read(request, context: context)
-        try Self.check(token: form["csrf"], session: session)
+        try Self.check(token: form["csrf"], session: context.session)
         return form
     }
 
@@ -20,19 +19,11 @@ enum BackOfficeForm {
         }
     }
 
-    static func session(_ context: AppRequestContext) throws -> StaffSession {
-        guard let session = context.staff else {
-            throw Problem("unauthorized", status: .unauthorized, title: "Signed out", detail: "Sign in to the back-office.")
-        }
-        return session
-    }
-
     /// Only the shop's owners: the catalog, tours and zones, exports.
-    static func requireOwner(_ context: AppRequestContext) throws -> StaffSession {
-        let session = try Self.session(context)
-        guard session.staff.role == .owner else {
+    static func requireOwner(_ context: StaffRequestContext) throws -> StaffSession {
+        guard context.session.staff.role == .owner else {
             throw Problem("forbidden", status: .forbidden, title: "For owners only", detail: "Ask the shop's owner to do this.")
         }
-        return session
+        return context.session
     }
 }

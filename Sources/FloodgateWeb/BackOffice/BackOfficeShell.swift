@@ -8,13 +8,13 @@ struct BackOfficeShell: Sendable {
     let stores: any StoreRepository
     let views: Views
 
-    func store(_ context: AppRequestContext) async throws -> Store {
+    func store(_ context: StaffRequestContext) async throws -> Store {
         try await StoreLookup(stores: self.stores).store(for: context)
     }
 
-    func chrome(_ title: String, _ context: AppRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
+    func chrome(_ title: String, _ context: StaffRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
         AdminChrome(
-            title: title, session: context.staff, store: store, stores: try await self.stores.all(),
+            title: title, session: context.session, store: store, stores: try await self.stores.all(),
             flash: request?.uri.queryParameters.get("done")
         )
     }

@@ -14,14 +14,14 @@ struct CatalogBackOfficeController: Sendable {
 
     static let maxPhotoBytes = 5 * 1024 * 1024
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("admin/:store/products", use: self.list)
-        router.get("admin/:store/products/:id", use: self.edit)
-        router.post("admin/:store/products/:id", use: self.save)
-        router.post("admin/:store/products/:id/photo", use: self.uploadPhoto)
+    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
+        group.get(":store/products", use: self.list)
+        group.get(":store/products/:id", use: self.edit)
+        group.post(":store/products/:id", use: self.save)
+        group.post(":store/products/:id/photo", use: self.uploadPhoto)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let page = ProductListPage(
@@ -31,7 +31,7 @@ struct CatalogBackOfficeController: Sendable {
         return self.shell.render(page)
     }
 
-    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func edit(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let product = try await self.product(store: store, context: context)
@@ -42,7 +42,7 @@ struct CatalogBackOfficeController: Sendable {
         return self.shell.render(page)
     }
 
-    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func save(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let existing = try await self.product(store: store, context: context)
@@ -66,7 +66,7 @@ struct CatalogBackOfficeController: Sendable {
         }
     }
 
-    @Sendable func uploadPhoto(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func uploadPhoto(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         guard var product = try await self.product(store: store, context: context) else { throw Problem.notFound("There is no such product.") }
@@ -93,7 +93,7 @@ struct CatalogBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(product.id)", done: "Photo added to \(product.name).")
     }
 
-    private func product(store: Store, context: AppRequestContext) async throws -> Product? {
+    private func product(store: Store, context: StaffRequestContext) async throws -> Product? {
         let raw = context.parameters.get("id") ?? ""
         if raw == "new" { return nil }
         guard let id = Int(raw), let product = try await self.catalog.product(storeID: store.id, id: id) else {

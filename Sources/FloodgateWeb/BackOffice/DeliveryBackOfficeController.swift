@@ -11,23 +11,23 @@ struct DeliveryBackOfficeController: Sendable {
     let waitlists: any WaitlistRepository
     let daysAhead: Int
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("admin/:store/tours", use: self.list)
-        router.post("admin/:store/tours", use: self.create)
-        router.post("admin/:store/tours/generate", use: self.generate)
-        router.post("admin/:store/tours/:tour/capacity", use: self.capacity)
-        router.get("admin/:store/tours/:tour/waitlist", use: self.waitlist)
-        router.get("admin/:store/delivery", use: self.delivery)
-        router.post("admin/:store/zones", use: self.saveZone)
-        router.post("admin/:store/templates", use: self.saveTemplate)
+    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
+        group.get(":store/tours", use: self.list)
+        group.post(":store/tours", use: self.create)
+        group.post(":store/tours/generate", use: self.generate)
+        group.post(":store/tours/:tour/capacity", use: self.capacity)
+        group.get(":store/tours/:tour/waitlist", use: self.waitlist)
+        group.get(":store/delivery", use: self.delivery)
+        group.post(":store/zones", use: self.saveZone)
+        group.post(":store/templates", use: self.saveTemplate)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         return try await self.toursPage(store: store, context: context, request: request)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let form = try await BackOfficeForm.read(request, context: context)
@@ -54,7 +54,7 @@ struct DeliveryBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: "Added the tour \(WindowLabel.long(tour)).")
     }
 
-    @Sendable func capacity(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func capacity(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let form = try await BackOfficeForm.read(request, context: context)
@@ -68,7 +68,7 @@ struct DeliveryBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: "\(WindowLabel.long(tour)) takes \(capacity) orders; \(tour.held) held for the waiting list.")
     }
 
-    @Sendable func generate(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func generate(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         _ = try await BackOfficeForm.read(request, context: context)
@@ -76,7 +76,7 @@ struct DeliveryBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: "Added \(added) tours from the templates.")
     }
 
-    @Sendable func waitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func waitlist(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let id = try context.id("tour", "tour")
         guard let tour = try await self.windows.window(storeID: store.id, id: id) else { throw Problem.notFound("There is no tour \(id).") }
@@ -87,13 +87,13 @@ struct DeliveryBackOfficeController: Sendable {
         return self.shell.render(page)
     }
 
-    @Sendable func delivery(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func delivery(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         return try await self.deliveryPage(store: store, context: context, request: request)
     }
 
-    @Sendable func saveZone(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func saveZone(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let form = try await BackOfficeForm.read(request, context: context)
@@ -111,7 +111,7 @@ struct DeliveryBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: "Saved the zone \(zone.name).")
     }
 
-    @Sendable func saveTemplate(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func saveTemplate(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let form = try await BackOfficeForm.read(request, context: context)
@@ -134,7 +134,7 @@ struct DeliveryBackOfficeController: Sendable {
     }
 
     private func toursPage(
-        store: Store, context: AppRequestContext, request: Request? = nil, draft: ToursPage.Draft = .init(), errors: [String] = [],
+        store: Store, context: StaffRequestContext, request: Request? = nil, draft: ToursPage.Draft = .init(), errors: [String] = [],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let today = LocalTime.now(in: store.timeZone).date
@@ -150,7 +150,7 @@ struct DeliveryBackOfficeController: Sendable {
     }
 
     private func deliveryPage(
-        store: Store, context: AppRequestContext, request: Request? = nil, errors: [String] = [], status: HTTPResponse.Status = .ok
+        store: Store, context: StaffRequestContext, request: Request? = nil, errors: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         async let zones = self.tours.zones(storeID: store.id)
         async let templates = self.tours.templates(storeID: store.id)

@@ -12,21 +12,21 @@ struct ExportsController: Sendable {
 
     static let maxImportBytes = 2 * 1024 * 1024
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("admin/:store/exports", use: self.page)
-        router.get("admin/:store/exports/orders.csv", use: self.ordersCSV)
-        router.get("admin/:store/exports/catalog.csv", use: self.catalogCSV)
-        router.post("admin/:store/exports/catalog", use: self.importCatalog)
+    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
+        group.get(":store/exports", use: self.page)
+        group.get(":store/exports/orders.csv", use: self.ordersCSV)
+        group.get(":store/exports/catalog.csv", use: self.catalogCSV)
+        group.post(":store/exports/catalog", use: self.importCatalog)
     }
 
-    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func page(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         return self.shell.render(ExportsPage(chrome: try await self.shell.chrome("Import & export", context, store: store, request: request), store: store))
     }
 
     /// Streamed a page of orders at a time: a season's export never sits whole in memory.
-    @Sendable func ordersCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func ordersCSV(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let query = request.uri.queryParameters
@@ -61,14 +61,14 @@ struct ExportsController: Sendable {
         return Self.download(body, name: "\(store.slug)-orders-\(from)-\(to).csv")
     }
 
-    @Sendable func catalogCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func catalogCSV(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let text = CatalogCSV.export(try await self.catalog.products(storeID: store.id))
         return Self.download(ResponseBody(byteBuffer: ByteBuffer(string: text)), name: "\(store.slug)-catalog.csv")
     }
 
-    @Sendable func importCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func importCatalog(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         let form = try await MultipartForm.read(request, context: context, maxSize: Self.maxImportBytes)

@@ -19,15 +19,14 @@ struct MultipartForm: Sendable {
     subscript(_ name: String) -> String? { self.fields[name] }
 
     /// Reads and checks a back-office upload of at most `maxSize` bytes.
-    static func read(_ request: Request, context: AppRequestContext, maxSize: Int) async throws -> MultipartForm {
-        let session = try BackOfficeForm.session(context)
+    static func read(_ request: Request, context: StaffRequestContext, maxSize: Int) async throws -> MultipartForm {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType) else {
             throw Problem("unsupported-media-type", status: .unsupportedMediaType, title: "Unexpected form encoding", detail: "Send the form as multipart/form-data.")
         }
         let body = try await request.body.collect(upTo: maxSize)
         let form = try MultipartForm(bytes: Array(buffer: body), boundary: boundary)
-        try BackOfficeForm.check(token: form["csrf"], session: session)
+        try BackOfficeForm.check(token: form["csrf"], session: context.session)
         return form
     }
 

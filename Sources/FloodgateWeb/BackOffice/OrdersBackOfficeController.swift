@@ -10,14 +10,14 @@ struct OrdersBackOfficeController: Sendable {
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("admin/:store", use: self.dashboard)
-        router.get("admin/:store/orders", use: self.list)
-        router.get("admin/:store/orders/:number", use: self.detail)
-        router.post("admin/:store/orders/:number/status", use: self.changeStatus)
+    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
+        group.get(":store", use: self.dashboard)
+        group.get(":store/orders", use: self.list)
+        group.get(":store/orders/:number", use: self.detail)
+        group.post(":store/orders/:number/status", use: self.changeStatus)
     }
 
-    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func dashboard(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let today = LocalTime.now(in: store.timeZone).date
         let tomorrow = LocalTime.date(daysFromNow: 1, in: store.timeZone)
@@ -31,7 +31,7 @@ struct OrdersBackOfficeController: Sendable {
         return self.shell.render(page)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         // Read as a form is encoded (a GET form sends spaces as `+`).
         let query = FormBody(encoded: request.uri.query ?? "")
@@ -62,14 +62,14 @@ struct OrdersBackOfficeController: Sendable {
         return self.shell.render(page, status: errors.isEmpty ? .ok : .badRequest)
     }
 
-    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func detail(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let order = try await self.order(store: store, context: context)
         return try await self.detailPage(store: store, order: order, context: context, request: request)
     }
 
-    @Sendable func changeStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let session = try BackOfficeForm.session(context)
+    @Sendable func changeStatus(_ request: Request, context: StaffRequestContext) async throws -> Response {
+        let session = context.session
         let store = try await self.shell.store(context)
         let form = try await BackOfficeForm.read(request, context: context)
         let order = try await self.order(store: store, context: context)
@@ -90,6 +90,7 @@ struct OrdersBackOfficeController: Sendable {
             let alert: String
             switch error {
             case .reasonRequired: alert = "Say why the order is cancelled: the customer will ask."
+            case .reasonInvalid: alert = "Say why in at most \(StatusChangeError.reasonLength) characters, on one line."
             case .notAllowed(let from, let to): alert = "An order that is “\(from.label)” cannot become “\(to.label)”."
             }
             let current = try await self.order(store: store, context: context)
@@ -98,14 +99,14 @@ struct OrdersBackOfficeController: Sendable {
         return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: "Order \(order.number) is now \(target.label).")
     }
 
-    private func order(store: Store, context: AppRequestContext) async throws -> Order {
+    private func order(store: Store, context: StaffRequestContext) async throws -> Order {
         let number = context.parameters.get("number") ?? ""
         guard let order = try await self.orders.find(store: store, number: number) else { throw Problem.notFound("There is no order \(number).") }
         return order
     }
 
     private func detailPage(
-        store: Store, order: Order, context: AppRequestContext, request: Request? = nil, alerts: [String] = [], status: HTTPResponse.Status = .ok
+        store: Store, order: Order, context: StaffRequestContext, request: Request? = nil, alerts: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
         let page = OrderDetailPage(

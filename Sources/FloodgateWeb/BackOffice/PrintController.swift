@@ -10,33 +10,33 @@ struct PrintController: Sendable {
     let windows: any DeliveryWindowRepository
     let tours: any TourRepository
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("admin/:store/orders/:number/sheet", use: self.orderSheet)
-        router.get("admin/:store/tours/:tour/sheets", use: self.tourSheets)
-        router.get("admin/:store/days/:date/sheets", use: self.daySheets)
-        router.get("admin/:store/tours/:tour/manifest", use: self.manifest)
+    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
+        group.get(":store/orders/:number/sheet", use: self.orderSheet)
+        group.get(":store/tours/:tour/sheets", use: self.tourSheets)
+        group.get(":store/days/:date/sheets", use: self.daySheets)
+        group.get(":store/tours/:tour/manifest", use: self.manifest)
     }
 
-    @Sendable func orderSheet(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func orderSheet(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let number = context.parameters.get("number") ?? ""
         guard let order = try await self.orders.find(store: store, number: number) else { throw Problem.notFound("There is no order \(number).") }
         return try await self.sheets(title: "Order \(order.number)", orders: [order], store: store, context: context)
     }
 
-    @Sendable func tourSheets(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func tourSheets(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let tour = try await self.tour(store: store, context: context)
         return try await self.sheets(title: WindowLabel.long(tour), orders: try await self.admin.orders(windowID: tour.id), store: store, context: context)
     }
 
-    @Sendable func daySheets(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func daySheets(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         guard let date = context.parameters.get("date"), CivilDate(date) != nil else { throw Problem.notFound("That is not a date.") }
         return try await self.sheets(title: WindowLabel.day(date), orders: try await self.admin.orders(storeID: store.id, date: date), store: store, context: context)
     }
 
-    @Sendable func manifest(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func manifest(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try await self.shell.store(context)
         let tour = try await self.tour(store: store, context: context)
         async let orders = self.admin.orders(windowID: tour.id)
@@ -47,11 +47,11 @@ struct PrintController: Sendable {
         return self.shell.render(page)
     }
 
-    private func sheets(title: String, orders: [Order], store: Store, context: AppRequestContext) async throws -> Response {
+    private func sheets(title: String, orders: [Order], store: Store, context: StaffRequestContext) async throws -> Response {
         self.shell.render(SheetsPage(chrome: try await self.shell.chrome("Assembly sheets", context, store: store), title: title, orders: orders))
     }
 
-    private func tour(store: Store, context: AppRequestContext) async throws -> DeliveryWindow {
+    private func tour(store: Store, context: StaffRequestContext) async throws -> DeliveryWindow {
         let id = try context.id("tour", "tour")
         guard let tour = try await self.windows.window(storeID: store.id, id: id) else { throw Problem.notFound("There is no tour \(id).") }
         return tour

@@ -4,12 +4,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Guards the back-office: every page under `/admin` but the login needs a live staff session.
+/// Stands on the `/admin` route group: finds the staff session behind the cookie, refuses posts a browser marks
+/// as cross-site, and keeps back-office answers out of caches and frames.
 ///
+/// It does not turn anyone away by itself: the signed-in routes stand behind ``SignInRequired`` and take a
+/// ``StaffRequestContext``, which cannot exist without a session; the sign-in form does not need one.
 /// The session cookie is `HttpOnly`, `SameSite=Strict`, scoped to `/admin`, and `Secure` when the shop is
-/// served over HTTPS. A page without a session redirects to the login; a post without one is refused. Posts
-/// that a browser marks as cross-site are refused before any handler runs; every handler's form is then
-/// checked for the session's CSRF token (``BackOfficeForm``).
+/// served over HTTPS. Every form post is then checked for the session's CSRF token (``BackOfficeForm``).
 struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let staff: any StaffRepository
@@ -18,25 +19,27 @@ struct StaffSessionMiddleware: RouterMiddleware {
     static let loginPath = "/admin/login"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path == "/admin" || path.hasPrefix("/admin/") else { return try await next(request, context) }
         if request.method == .post, request.headers[.secFetchSite] == "cross-site" {
             throw Problem("forbidden", status: .forbidden, title: "Refused", detail: "A back-office form can only be sent from the back-office.")
         }
         var context = context
-        if let secret = Self.secret(in: request) { context.staff = try await self.staff.session(secret: secret) }
-        if context.staff == nil, path != Self.loginPath {
-            guard request.method == .get || request.method == .head else {
-                throw Problem("unauthorized", status: .unauthorized, title: "Signed out", detail: "Your session has ended. Sign in again.")
-            }
-            let next = path + (request.uri.query.map { "?\($0)" } ?? "")
-            return .redirect(to: "\(Self.loginPath)?next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")", type: .normal)
-        }
+        // ``BackOfficeGate`` has looked already when the path was plainly a back-office one.
+        if context.staff == nil { context.staff = try await Self.session(for: request, in: self.staff) }
         var response = try await next(request, context)
-        // Back-office pages hold customers' details: never cached, never framed.
-        response.headers[.cacheControl] = "no-store"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        Self.protect(&response)
         return response
+    }
+
+    /// The live session behind the request's cookie, if any.
+    static func session(for request: Request, in staff: any StaffRepository) async throws -> StaffSession? {
+        guard let secret = Self.secret(in: request), !secret.isEmpty else { return nil }
+        return try await staff.session(secret: secret)
+    }
+
+    /// Back-office answers hold customers' details: never cached. (Never framed, and no referrer leaves with them:
+    /// ``SecurityHeadersMiddleware`` says so for every answer.)
+    static func protect(_ response: inout Response) {
+        response.headers[.cacheControl] = "no-store"
     }
 
     static func secret(in request: Request) -> String? {

@@ -39,7 +39,15 @@ struct CheckoutController: Sendable {
             postcode: form["postcode"] ?? "", window: Int(form["window"] ?? "") ?? 0
         )
         let hold = form["hold"].flatMap { $0.isEmpty ? nil : $0 }
-        let key = form["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 } ?? RandomToken.hex(words: 2)
+        let sentKey = form["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 }
+        // The form's key is ours (random hex), but the post is the client's: anything else never reaches the keys' index.
+        if let sentKey, !IdempotencyKey.isWellFormed(sentKey) {
+            let alert = "This checkout form was changed on its way here. Check the details and place the order again."
+            return try await self.page(
+                store: store, cart: cart, values: values, key: RandomToken.hex(words: 2), alerts: [alert], status: .badRequest
+            )
+        }
+        let key = sentKey ?? RandomToken.hex(words: 2)
         let draft = OrderRequest.Draft(
             items: cart.lines.map { .init(product: $0.productID, quantity: $0.quantity) },
             customer: .init(name: values.customerName, phone: values.customerPhone, email: values.customerEmail),
@@ -55,7 +63,9 @@ struct CheckoutController: Sendable {
         } catch let error as CheckoutError {
             switch error {
             case .validation(let errors):
-                let entry: WaitlistEntry? = if let hold { try await self.waitlists.entry(store: store, token: hold) } else { nil }
+                // Only a token that could be one is looked up (PostgreSQL refuses text holding NUL, for one).
+                let entry: WaitlistEntry? =
+                    if let hold, OrderRequest.isWellFormedHold(hold) { try await self.waitlists.entry(store: store, token: hold) } else { nil }
                 return try await self.page(
                     store: store, cart: cart, values: values, key: key, hold: entry, errors: errors, status: .unprocessableContent
                 )

@@ -7,7 +7,7 @@ struct FormBody: Sendable {
 
     subscript(_ name: String) -> String? { self.fields[name] }
 
-    static func read(_ request: Request, context: AppRequestContext) async throws -> FormBody {
+    static func read(_ request: Request, context: some RequestContext) async throws -> FormBody {
         try await Self.read(request, maxSize: context.maxUploadSize)
     }
 

@@ -2,8 +2,11 @@ import FloodgateCore
 import FloodgateStore
 import Hummingbird
 
-/// Waiting lists on the storefront: joining a full tour's list, the link each person gets (their place in
-/// line, or — while a place is held for them — the checkout for it), and leaving.
+/// Waiting lists on the storefront: joining a full tour's list, the link each person gets by email (their place
+/// in line, or — while a place is held for them — the checkout for it), and leaving.
+///
+/// The link is a secret that only the email carries: joining answers everyone alike, whether their address
+/// was new to the line or already in it, with a page that says where the link went.
 struct WaitlistController: Sendable {
     let stores: any StoreRepository
     let catalog: any CatalogRepository
@@ -16,6 +19,7 @@ struct WaitlistController: Sendable {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("s/:store/tours/:tour/waitlist", use: self.form)
         router.post("s/:store/tours/:tour/waitlist", use: self.join)
+        router.get("s/:store/tours/:tour/waitlist/sent", use: self.sent)
         router.get("s/:store/waitlist/:token", use: self.entry)
         router.post("s/:store/waitlist/:token/leave", use: self.leave)
     }
@@ -33,8 +37,9 @@ struct WaitlistController: Sendable {
         let cart = form["items"].map(Cart.init(encoded:)) ?? CartCookie.read(request, store: store)
         let draft = WaitlistRequest.Draft(name: form["name"], email: form["email"], phone: form["phone"], cart: cart.encoded)
         do {
-            let entry = try await self.waitlists.join(try draft.validated(windowID: tour.id), store: store)
-            return .redirect(to: "/s/\(store.slug)/waitlist/\(entry.token)?joined=1", type: .normal)
+            try await self.waitlists.join(try draft.validated(windowID: tour.id), store: store)
+            // Never to the entry's own page: someone typing another person's address would take over their place.
+            return .redirect(to: "/s/\(store.slug)/tours/\(tour.id)/waitlist/sent", type: .normal)
         } catch CheckoutError.validation(let errors) {
             return try await self.joinPage(store: store, tour: tour, cart: cart, draft: draft, errors: errors, status: .unprocessableContent)
         } catch let error as WaitlistError {
@@ -48,6 +53,13 @@ struct WaitlistController: Sendable {
         }
     }
 
+    /// After joining: the link is on its way by email. The same page for everyone, as it names no entry.
+    @Sendable func sent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let tour = try await self.tour(store: store, context: context)
+        return self.views.render(WaitlistSentPage(store: store, tour: tour, cart: CartCookie.read(request, store: store)))
+    }
+
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let entry = try await self.entry(store: store, context: context)
@@ -58,11 +70,7 @@ struct WaitlistController: Sendable {
         }
         async let tour = self.windows.window(storeID: store.id, id: entry.windowID)
         async let position = self.waitlists.position(of: entry)
-        let page = WaitlistEntryPage(
-            store: store, entry: entry, tour: try await tour, position: try await position,
-            justJoined: request.uri.queryParameters.get("joined") == "1"
-        )
-        return self.views.render(page)
+        return self.views.render(WaitlistEntryPage(store: store, entry: entry, tour: try await tour, position: try await position))
     }
 
     @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> Response {

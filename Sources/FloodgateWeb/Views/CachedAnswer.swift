@@ -8,6 +8,9 @@ import NIOCore
 /// `304 Not Modified` when the visitor already has it (`If-None-Match`). The tag covers the shared bytes and
 /// the badge. Without cookies the page is the same for everyone and a CDN may keep it for the cache's time
 /// (`s-maxage`); browsers always revalidate, so availability is never older than that.
+///
+/// It carries the ``SecurityHeaders`` itself: an answer from the connection never passes the router's
+/// ``SecurityHeadersMiddleware``.
 struct CachedAnswer {
     var status: HTTPResponse.Status
     var headers: HTTPFields
@@ -17,6 +20,7 @@ struct CachedAnswer {
     init(entry: PageCache.Entry, cartCount: Int, shared: Bool, ifNoneMatch: String?, sharedCacheControl: String) {
         let etag = "\"\(entry.etag)-\(cartCount)\""
         self.headers = [.eTag: etag, .vary: "Cookie", .cacheControl: shared ? sharedCacheControl : "private, no-cache"]
+        self.headers.append(contentsOf: SecurityHeaders.fields)
         if let ifNoneMatch, Self.matches(ifNoneMatch, etag) {
             self.status = .notModified
             self.body = nil

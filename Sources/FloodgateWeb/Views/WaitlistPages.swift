@@ -46,6 +46,22 @@ struct WaitlistJoinPage: PageModel {
     }
 }
 
+/// `/s/{store}/tours/{id}/waitlist/sent`: after joining, where the link went. It names no entry, so it is the
+/// same for a new place in line and for an address that was already there.
+struct WaitlistSentPage: PageModel {
+    static let template = "waitlist-sent"
+
+    var chrome: Chrome
+    var tour: String
+    var storeURL: String
+
+    init(store: Store, tour: DeliveryWindow, cart: Cart) {
+        self.chrome = Chrome(title: "Waiting list — \(store.name)", store: store, cartCount: cart.itemCount)
+        self.tour = WindowLabel.long(tour)
+        self.storeURL = "/s/\(store.slug)/"
+    }
+}
+
 /// `/s/{store}/waitlist/{token}`: where a person in line stands (a held place shows the checkout instead).
 struct WaitlistEntryPage: PageModel {
     static let template = "waitlist-entry"
@@ -58,11 +74,10 @@ struct WaitlistEntryPage: PageModel {
     var isConverted: Bool
     var isExpired: Bool
     var hasLeft: Bool
-    var justJoined: Bool
     var leaveAction: String
     var storeURL: String
 
-    init(store: Store, entry: WaitlistEntry, tour: DeliveryWindow?, position: Int, justJoined: Bool) {
+    init(store: Store, entry: WaitlistEntry, tour: DeliveryWindow?, position: Int) {
         self.chrome = Chrome(title: "Waiting list — \(store.name)", store: store)
         self.tour = tour.map(WindowLabel.long) ?? ""
         self.name = entry.name
@@ -71,7 +86,6 @@ struct WaitlistEntryPage: PageModel {
         self.isConverted = entry.status == .converted
         self.isExpired = entry.status == .expired
         self.hasLeft = entry.status == .left
-        self.justJoined = justJoined
         self.leaveAction = "/s/\(store.slug)/waitlist/\(entry.token)/leave"
         self.storeURL = "/s/\(store.slug)/"
     }

@@ -7,20 +7,44 @@ final class SMTPPeer: @unchecked Sendable {
     let maildir: URL
     private let process: Process
 
-    init() throws {
+    /// `refusing`: recipients it answers `550` to at `RCPT TO` (case-insensitively), as a mail server does for a
+    /// mailbox that does not exist; everyone else's mail is stored.
+    init(refusing: [String] = []) throws {
         self.port = try FreePort.find()
         self.maildir = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-mail-\(UUID().uuidString)")
         self.process = Process()
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        self.process.arguments = [
-            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(self.port)", "-c", "aiosmtpd.handlers.Mailbox", self.maildir.path,
-        ]
+        self.process.arguments = ["python3", "-c", Self.server, String(self.port), self.maildir.path] + refusing
         self.process.standardOutput = FileHandle.nullDevice
         self.process.standardError = FileHandle.nullDevice
         try self.process.run()
     }
 
     var url: String { "smtp://127.0.0.1:\(self.port)" }
+
+    /// aiosmtpd's maildir handler, refusing some recipients: `python3 -c SERVER PORT MAILDIR [REFUSED…]`.
+    private static let server = """
+        import asyncio, sys
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import SMTP
+
+        class Refusing(Mailbox):
+            def __init__(self, folder, refused):
+                super().__init__(folder)
+                self.refused = refused
+
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if address.lower() in self.refused:
+                    return "550 5.1.1 <%s>: no such mailbox here" % address
+                envelope.rcpt_tos.append(address)
+                envelope.rcpt_options.extend(options)
+                return "250 OK"
+
+        port, folder, refused = int(sys.argv[1]), sys.argv[2], {a.lower() for a in sys.argv[3:]}
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(loop.create_server(lambda: SMTP(Refusing(folder, refused)), host="127.0.0.1", port=port))
+        loop.run_forever()
+        """
 
     /// Waits until the server accepts connections (bounded).
     func waitUntilReady() async throws {

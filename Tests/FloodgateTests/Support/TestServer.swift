@@ -17,6 +17,8 @@ struct TestServer: Sendable {
     let engine: TestEngine
     /// The server's data folder (photos, emails written as files).
     let dataDirectory: String
+    /// The configuration the server was built with.
+    let config: AppConfig
 
     /// Starts a server, runs `body` against it, and stops it.
     static func run(
@@ -50,7 +52,8 @@ struct TestServer: Sendable {
             do {
                 let bound = try await port.wait()
                 result = .success(try await body(TestServer(
-                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.dataDirectory
+                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.dataDirectory,
+                    config: config
                 )))
             } catch {
                 result = .failure(error)
