@@ -185,7 +185,11 @@ public struct AppConfig: Sendable {
         if let number = config.double(forKey: key) ?? config.int(forKey: key).map({ Double($0) }) {
             seconds = number
         } else if let text = config.string(forKey: key) {
-            throw ConfigError.invalid(key: name, value: text, hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            // Environment variables and `.env` lines arrive as text.
+            guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+                throw ConfigError.invalid(key: name, value: text, hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            }
+            seconds = number
         } else {
             seconds = value
         }

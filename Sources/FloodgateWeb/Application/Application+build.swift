@@ -115,14 +115,16 @@ func buildRouter(
 
     StorefrontController(stores: stores, catalog: catalog, windows: cachedWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)
-    CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: router)
+    // A store's forms: taken only from the shop's own pages.
+    let storefront = router.group("s/:store").add(middleware: SameOriginPosts(publicURL: config.publicURL))
+    CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: storefront)
     let checkout = CheckoutController(
         stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, orders: orders, views: views
     )
-    checkout.addRoutes(to: router)
+    checkout.addRoutes(to: storefront)
     WaitlistController(
         stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, checkout: checkout, views: views
-    ).addRoutes(to: router)
+    ).addRoutes(to: storefront)
 
     BackOfficeRoutes(
         shell: BackOfficeShell(stores: stores, views: views), staff: staff, clients: clients, orders: orders,

@@ -7,7 +7,7 @@ import Hummingbird
 ///
 /// The login form carries a token that must match a cookie set with it (login CSRF). Sign-ins are throttled per
 /// account and per client address (``LoginThrottle``) before any password is checked, and the checks themselves
-/// run apart from the shop's threads (``PasswordHasher``).
+/// run apart from the shop's threads, a few at a time (``PasswordChecks``).
 struct LoginController: Sendable {
     let shell: BackOfficeShell
     let staff: any StaffRepository
@@ -15,6 +15,7 @@ struct LoginController: Sendable {
     /// `Secure` cookies: the shop is served over HTTPS.
     let secureCookies: Bool
     var throttle = LoginThrottle()
+    var passwords = PasswordChecks()
 
     static let loginCookie = "fg_login"
     static let sessionLifetime: Int64 = 12 * 3_600_000
@@ -51,7 +52,7 @@ struct LoginController: Sendable {
         let account = try await self.staff.account(email: email)
         let valid: Bool
         do {
-            valid = try await PasswordHasher.verify(form["password"] ?? "", hash: account?.passwordHash)
+            valid = try await self.passwords.verify(form["password"] ?? "", hash: account?.passwordHash)
         } catch is PasswordCheckBusy {
             // Not the client's failure: the attempt is not held against it.
             self.throttle.succeeded(email: email, address: address)

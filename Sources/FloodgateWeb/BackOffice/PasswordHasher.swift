@@ -2,36 +2,44 @@ import FloodgateStore
 import HummingbirdBcrypt
 import Synchronization
 
-/// Staff passwords: bcrypt, on one thread of its own at the lowest priority, at most a few checks at a time.
+/// Staff passwords: bcrypt, on one thread of its own at a low priority.
 ///
 /// A sign-in costs a quarter of a second of a core. Left on the shared threads, a flood of sign-ins with random
-/// emails would take the cores from checkouts; here it takes at most one thread that yields to everything else,
-/// and past ``maxChecks`` waiting checks a sign-in is refused at once (``PasswordCheckBusy``) instead of queued.
+/// emails would take the cores from checkouts; here it takes at most one thread, which yields to the shop's
+/// threads when they have work (nice 10: about a tenth of a core against a busy one).
 public enum PasswordHasher {
     /// Shortest password accepted for a staff account.
     public static let minimumLength = 10
-    /// Checks running or waiting for the thread; one more is refused.
-    static let maxChecks = 4
 
-    /// Nice 19: lowering a thread's priority needs no privilege, so this holds wherever the shop runs.
-    private static let thread = ThreadExecutor(threads: 1, nice: 19)
-    private static let checks = Mutex(0)
+    /// Lowering a thread's priority needs no privilege, so this holds wherever the shop runs.
+    static let thread = ThreadExecutor(threads: 1, nice: 10)
 
     public static func hash(_ password: String, cost: UInt8 = 12) async throws -> String {
         await withTaskExecutorPreference(Self.thread) { Bcrypt.hash(password, cost: cost) }
     }
+}
+
+/// The shop's password checks, a few at a time: past ``limit`` checks running or waiting, a sign-in is refused
+/// at once (``PasswordCheckBusy``) instead of queued behind a flood.
+final class PasswordChecks: Sendable {
+    let limit: Int
+    private let running = Mutex(0)
+
+    init(limit: Int = 4) {
+        self.limit = limit
+    }
 
     /// Whether `password` matches `hash`. With no hash (an unknown email) a decoy is checked, so both answers
     /// take as long and the timing does not tell which emails exist.
-    static func verify(_ password: String, hash: String?) async throws -> Bool {
-        let admitted = Self.checks.withLock { checks in
-            guard checks < Self.maxChecks else { return false }
-            checks += 1
+    func verify(_ password: String, hash: String?) async throws -> Bool {
+        let admitted = self.running.withLock { running in
+            guard running < self.limit else { return false }
+            running += 1
             return true
         }
         guard admitted else { throw PasswordCheckBusy() }
-        defer { Self.checks.withLock { $0 -= 1 } }
-        return await withTaskExecutorPreference(Self.thread) { Bcrypt.verify(password, hash: hash ?? Self.decoy) }
+        defer { self.running.withLock { $0 -= 1 } }
+        return await withTaskExecutorPreference(PasswordHasher.thread) { Bcrypt.verify(password, hash: hash ?? Self.decoy) }
     }
 
     /// A hash no password matches; made on the bcrypt thread the first time it is needed.

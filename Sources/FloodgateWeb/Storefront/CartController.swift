@@ -8,11 +8,11 @@ struct CartController: Sendable {
     let catalog: any CatalogRepository
     let views: Views
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("s/:store/cart", use: self.show)
-        router.post("s/:store/cart", use: self.update)
-        router.post("s/:store/cart/items", use: self.add)
-        router.post("s/:store/cart/remove", use: self.remove)
+    func addRoutes(to store: RouterGroup<AppRequestContext>) {
+        store.get("cart", use: self.show)
+        store.post("cart", use: self.update)
+        store.post("cart/items", use: self.add)
+        store.post("cart/remove", use: self.remove)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -15,10 +15,10 @@ struct CheckoutController: Sendable {
     let orders: any OrderRepository
     let views: Views
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("s/:store/checkout", use: self.form)
-        router.post("s/:store/checkout", use: self.submit)
-        router.get("s/:store/orders/:number", use: self.confirmation)
+    func addRoutes(to store: RouterGroup<AppRequestContext>) {
+        store.get("checkout", use: self.form)
+        store.post("checkout", use: self.submit)
+        store.get("orders/:number", use: self.confirmation)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -16,12 +16,12 @@ struct WaitlistController: Sendable {
     let checkout: CheckoutController
     let views: Views
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("s/:store/tours/:tour/waitlist", use: self.form)
-        router.post("s/:store/tours/:tour/waitlist", use: self.join)
-        router.get("s/:store/tours/:tour/waitlist/sent", use: self.sent)
-        router.get("s/:store/waitlist/:token", use: self.entry)
-        router.post("s/:store/waitlist/:token/leave", use: self.leave)
+    func addRoutes(to store: RouterGroup<AppRequestContext>) {
+        store.get("tours/:tour/waitlist", use: self.form)
+        store.post("tours/:tour/waitlist", use: self.join)
+        store.get("tours/:tour/waitlist/sent", use: self.sent)
+        store.get("waitlist/:token", use: self.entry)
+        store.post("waitlist/:token/leave", use: self.leave)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -17,7 +17,7 @@ extension TestServer {
 
     /// Sends `method target` as it is, with `headers`, and reads the whole answer.
     func raw(_ method: String, _ target: String, headers: [(String, String)] = [], body: String = "") async throws -> RawAnswer {
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(self.port)\r\nConnection: close\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(self.port)\r\nConnection: close\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) floodgate-tests\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if method != "GET", method != "HEAD" { head += "Content-Length: \(body.utf8.count)\r\n" }
         let text = try await Self.exchange(head + "\r\n" + body, port: self.port)
