@@ -127,7 +127,8 @@ struct BackOfficeGuardTests {
     static func spellings(of path: String) -> [String] {
         let rest = path.dropFirst()
         let parts = rest.split(separator: "/", maxSplits: 1).map(String.init)
-        let first = parts[0], tail = parts.count > 1 ? parts[1] : ""
+        guard let first = parts.first else { return ["//", "/./", "/%2F"] }
+        let tail = parts.count > 1 ? parts[1] : ""
         let after = tail.isEmpty ? "" : "/" + tail
         var spellings = [
             "/" + path, "/./" + rest, "/" + first + "/." + after, "/" + first + "//" + tail, "/%61" + first.dropFirst() + after, "/" + first.uppercased() + after,

@@ -15,6 +15,7 @@ struct ProxyShedTests {
         try await TestServer.run(engine, configure: {
             $0.role = .web
             $0.adminToken = "s3cret-admin"
+            $0.admission.trustForwarded = true
         }) { server in
             let product = try await server.firstAvailableProduct()
             let page = "/s/petals/products/\(product)"
@@ -54,6 +55,29 @@ struct ProxyShedTests {
             let shedCounts = try #require(gate["shed"] as? [String: Int])
             #expect(shedCounts["browse"] == 2 && shedCounts["cart"] == 1 && shedCounts["checkout"] == 1, "\(shedCounts)")
             #expect(((gate["admitted"] as? [String: Int])?["checkout"] ?? 0) == 0, "the refused order never reached its door")
+        }
+    }
+
+    @Test("Floodgate-Shed is heard only from a trusted proxy, and its waiting pages never push pages out of the page cache", arguments: TestEngine.available)
+    func shedNeedsTrustAndKeepsTheCache(engine: TestEngine) async throws {
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in
+            let page = "/s/petals/products/\(try await server.firstAvailableProduct())"
+            // No proxy trusted: a visitor's own header changes nothing and is counted as nothing.
+            #expect(try await server.get(page, headers: [Self.browser, ("Floodgate-Shed", "7")]).status == 200)
+            let stats = try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object
+            let shed = (stats["gate"] as? [String: Any])?["shed"] as? [String: Int] ?? [:]
+            #expect(shed.values.reduce(0, +) == 0, "\(shed)")
+        }
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.admission.trustForwarded = true }) { server in
+            // The cart page goes through the router (a fresh product page may be answered on the connection).
+            let page = "/s/petals/cart"
+            #expect(try await server.get(page, headers: [Self.browser]).status == 200)
+            let before = try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pageRenders"] as? Int ?? -1
+            for seconds in 1...40 {
+                #expect(try await server.get(page, headers: [Self.browser, ("Floodgate-Shed", "\(seconds)")]).status == 503)
+            }
+            let after = try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pageRenders"] as? Int ?? -1
+            #expect(after == before, "forty waits drew their pages in the page cache: \(before) → \(after)")
         }
     }
 }

@@ -11,13 +11,19 @@ enum OrderBodyDecoder {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw Self.problem(for: error)
+            throw Self.problem(for: error, in: data)
         }
     }
 
-    static func problem(for error: DecodingError) -> Problem {
+    static func problem(for error: DecodingError, in data: Data) -> Problem {
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // The decoder reports `1.5` or `1e30` where a whole number belongs the way it reports a syntax error,
+            // without the field: valid JSON is a 422, not "not valid JSON".
+            if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil {
+                let message = "A value cannot be read: a number that is not whole or is past \(Int.max), or text that is not valid Unicode."
+                return .validation([FieldError(field: "body", message: message)])
+            }
             return .malformedJSON("The body could not be parsed as JSON. Check quotes, commas and brackets.")
         case .typeMismatch(let type, let context):
             let field = Self.path(context.codingPath)
@@ -51,6 +57,7 @@ enum OrderBodyDecoder {
         switch type {
         case is Int.Type, is Int?.Type: "a whole number"
         case is String.Type, is String?.Type: "a string"
+        case is Bool.Type, is Bool?.Type: "true or false"
         case is [OrderRequest.Draft.Item].Type: "a list of items"
         default: "a JSON object"
         }

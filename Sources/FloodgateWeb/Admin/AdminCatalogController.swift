@@ -19,7 +19,7 @@ struct AdminCatalogController: Sendable {
         let store = try await StoreLookup(stores: self.stores).store(for: context)
         let id = try context.id("id", "product")
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let change = try OrderBodyDecoder.decode(ProductChange.self, Data(buffer: body))
+        let change = try OrderBodyDecoder.decode(Body.self, Data(buffer: body)).change
         let problems = change.problems()
         guard problems.isEmpty else { throw Problem.validation(problems) }
         guard let product = try await self.catalog.update(storeID: store.id, id: id, change: change) else {
@@ -27,5 +27,23 @@ struct AdminCatalogController: Sendable {
         }
         self.views.invalidate(store: store)
         return ProductDocument(product)
+    }
+
+    /// The PATCH body. A field that is sent must hold a value: `"available": null` is refused (422), not read as
+    /// "leave it as it is", which only leaving the field out means.
+    struct Body: Decodable {
+        let change: ProductChange
+
+        enum CodingKeys: String, CodingKey {
+            case price, available
+        }
+
+        init(from decoder: any Decoder) throws {
+            let body = try decoder.container(keyedBy: CodingKeys.self)
+            // `decode`, not `decodeIfPresent`: a null fails as a missing value, and the answer names the field.
+            let price = try body.contains(.price) ? body.decode(Int.self, forKey: .price) : nil
+            let available = try body.contains(.available) ? body.decode(Bool.self, forKey: .available) : nil
+            self.change = ProductChange(price: price, available: available)
+        }
     }
 }

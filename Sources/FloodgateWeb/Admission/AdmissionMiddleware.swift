@@ -6,7 +6,7 @@ import Hummingbird
 /// ``AdmissionGate`` (or refused cheaply by the ``WaitingRoom``), and given its ``RequestDeadline``.
 ///
 /// A client over its rate is served as a robot would be (shed first); past its debt it gets `429`. Checkouts
-/// are never demoted. A request a proxy in front has refused (``ProxyShed``) gets the waiting room at once.
+/// are never demoted. A request a trusted proxy in front has refused (``ProxyShed``) gets the waiting room at once.
 /// `/healthz` and static assets are not held back.
 struct AdmissionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -34,7 +34,7 @@ struct AdmissionMiddleware: RouterMiddleware {
         case .refused(let retryAfter):
             return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
         }
-        if let retryAfter = ProxyShed.retryAfter(request.headers) {
+        if let retryAfter = ProxyShed.retryAfter(request.headers, trusted: self.settings.trustForwarded) {
             self.gates?.gate(for: requestClass).recordShed(requestClass)
             return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         }

@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// Under `/api/` a problem+json body (`urn:floodgate:problem:overloaded` / `rate-limited`); elsewhere the
 /// ``WaitingPage``. A refused GET's page is the same for every visitor of a store but for the cart badge, so
-/// it comes from the ``PageCache`` (one render per store and wait a second, whatever the crowd).
+/// it comes from a ``PageCache`` of its own (one render per store and wait a second, whatever the crowd), which
+/// cannot push catalog and product pages out of theirs.
 struct WaitingRoom: Sendable {
     let stores: any StoreRepository
     /// Cached for a second: the page must not cost the database while the shop is full.
@@ -52,7 +53,7 @@ struct WaitingRoom: Sendable {
             return self.views.render(WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: windows, replay: replay, cartCount: cartCount))
         }
         let key = PageCache.Key(store: store?.slug ?? "", page: "waiting/\(tooFast)/\(retryAfter)")
-        let entry = try await self.views.pages.entry(for: key) { [views, windows = self.windows] in
+        let entry = try await self.views.waiting.entry(for: key) { [views, windows = self.windows] in
             let open = if let store { await Self.openWindows(store, from: windows) } else { [DeliveryWindow]() }
             let page = WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: open, replay: nil, cartCount: nil)
             return views.draw(page)

@@ -131,6 +131,8 @@ func buildRouter(
         admin: SQLOrderAdminRepository(database: database, holdMinutes: config.waitlistHoldMinutes), catalog: catalog, windows: windows,
         tours: tours, waitlists: waitlists, config: config
     ).addRoutes(to: router)
+    // Last: a known path asked with a method it does not take answers 405 with Allow, not 404.
+    MethodNotAllowed.addRoutes(to: router)
     return router
 }
 

@@ -15,7 +15,7 @@ struct BackOfficeShell: Sendable {
     func chrome(_ title: String, _ context: StaffRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
         AdminChrome(
             title: title, session: context.session, store: store, stores: try await self.stores.all(),
-            flash: request?.uri.queryParameters.get("done")
+            flash: BackOfficeNotice.named(request?.uri.queryParameters.get("done")).map(\.text)
         )
     }
 
@@ -24,8 +24,7 @@ struct BackOfficeShell: Sendable {
     }
 
     /// After a post, back to a page with a message (post/redirect/get: a reload never posts twice).
-    static func redirect(_ path: String, done message: String) -> Response {
-        let encoded = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return .redirect(to: "\(path)\(path.contains("?") ? "&" : "?")done=\(encoded)", type: .normal)
+    static func redirect(_ path: String, done notice: BackOfficeNotice) -> Response {
+        .redirect(to: "\(path)\(path.contains("?") ? "&" : "?")done=\(notice.rawValue)", type: .normal)
     }
 }

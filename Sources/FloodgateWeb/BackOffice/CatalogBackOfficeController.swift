@@ -59,7 +59,7 @@ struct CatalogBackOfficeController: Sendable {
             product.photos = existing?.photos ?? []
             let saved = try await self.catalog.save([product], storeID: store.id)
             self.shell.views.invalidate(store: store)
-            return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(saved[0].id)", done: "Saved \(saved[0].name).")
+            return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(saved[0].id)", done: .productSaved)
         } catch CheckoutError.validation(let errors) {
             let page = ProductEditPage(chrome: try await self.shell.chrome("Catalog", context, store: store), store: store, product: existing, values: values, errors: errors)
             return self.shell.render(page, status: .unprocessableContent)
@@ -90,7 +90,7 @@ struct CatalogBackOfficeController: Sendable {
         product.photos.insert("/photos/\(store.slug)/\(name)", at: 0)
         _ = try await self.catalog.save([product], storeID: store.id)
         self.shell.views.invalidate(store: store)
-        return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(product.id)", done: "Photo added to \(product.name).")
+        return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(product.id)", done: .photoAdded)
     }
 
     private func product(store: Store, context: StaffRequestContext) async throws -> Product? {

@@ -48,10 +48,10 @@ struct DeliveryBackOfficeController: Sendable {
             return try await self.toursPage(store: store, context: context, draft: draft, errors: errors, status: .unprocessableContent)
         }
         let zones = try await self.tours.zones(storeID: store.id).filter { form["zone\($0.id)"] == "on" }.map(\.id)
-        let tour = try await self.tours.createTour(
+        _ = try await self.tours.createTour(
             DeliveryWindow(id: 0, storeID: store.id, date: draft.date, from: draft.from, to: draft.to, capacity: capacity, reserved: 0, cutoff: cutoff, zoneIDs: zones)
         )
-        return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: "Added the tour \(WindowLabel.long(tour)).")
+        return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: .tourAdded)
     }
 
     @Sendable func capacity(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -62,18 +62,18 @@ struct DeliveryBackOfficeController: Sendable {
         guard let capacity = form["capacity"].flatMap({ Int($0) }), (0...10_000).contains(capacity) else {
             return try await self.toursPage(store: store, context: context, errors: ["The capacity is a number of orders, 0 to 10000."], status: .unprocessableContent)
         }
-        guard let tour = try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity) else {
+        guard try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity) != nil else {
             throw Problem.notFound("There is no tour \(id).")
         }
-        return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: "\(WindowLabel.long(tour)) takes \(capacity) orders; \(tour.held) held for the waiting list.")
+        return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: .capacityChanged)
     }
 
     @Sendable func generate(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try await self.shell.store(context)
         _ = try await BackOfficeForm.read(request, context: context)
-        let added = try await self.tours.generateTours(store: store, days: self.daysAhead)
-        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: "Added \(added) tours from the templates.")
+        _ = try await self.tours.generateTours(store: store, days: self.daysAhead)
+        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .toursGenerated)
     }
 
     @Sendable func waitlist(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -107,8 +107,8 @@ struct DeliveryBackOfficeController: Sendable {
         guard errors.isEmpty else { return try await self.deliveryPage(store: store, context: context, errors: errors, status: .unprocessableContent) }
         let id = Int(form["id"] ?? "") ?? 0
         if id != 0, !(try await self.tours.zones(storeID: store.id).contains { $0.id == id }) { throw Problem.notFound("There is no zone \(id).") }
-        let zone = try await self.tours.saveZone(Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0))
-        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: "Saved the zone \(zone.name).")
+        _ = try await self.tours.saveZone(Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0))
+        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .zoneSaved)
     }
 
     @Sendable func saveTemplate(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -129,8 +129,8 @@ struct DeliveryBackOfficeController: Sendable {
         _ = try await self.tours.saveTemplate(
             TourTemplate(id: 0, storeID: store.id, weekdays: days, from: from, to: to, capacity: capacity, zoneIDs: zones, cutoffDaysBefore: cutoffDays, cutoffTime: cutoffTime)
         )
-        let added = try await self.tours.generateTours(store: store, days: self.daysAhead)
-        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: "Saved the template; \(added) tours added.")
+        _ = try await self.tours.generateTours(store: store, days: self.daysAhead)
+        return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .templateSaved)
     }
 
     private func toursPage(

@@ -93,8 +93,7 @@ struct ExportsController: Sendable {
             return try await refuse([CatalogCSV.RowError(line: line, column: "id", message: "Product \(id) no longer exists.").description])
         }
         self.shell.views.invalidate(store: store)
-        let added = rows.filter { $0.product.id == 0 }.count
-        return BackOfficeShell.redirect("/admin/\(store.slug)/exports", done: "Imported \(rows.count) products (\(added) new).")
+        return BackOfficeShell.redirect("/admin/\(store.slug)/exports", done: .catalogImported)
     }
 
     static func download(_ body: ResponseBody, name: String) -> Response {

@@ -49,10 +49,11 @@ struct LoginController: Sendable {
         if case .wait(let seconds) = self.throttle.attempt(email: email, address: address) {
             return try await self.wait(seconds, next: next, email: email)
         }
-        let account = try await self.staff.account(email: email)
+        let account: (StaffMember, passwordHash: String)?
         let valid: Bool
         do {
-            valid = try await self.passwords.verify(form["password"] ?? "", hash: account?.passwordHash)
+            // The account is looked up only once the check has its place: a refused flood costs no query.
+            (account, valid) = try await self.passwords.check(form["password"] ?? "") { try await self.staff.account(email: email) }
         } catch is PasswordCheckBusy {
             // Not the client's failure: the attempt is not held against it.
             self.throttle.succeeded(email: email, address: address)

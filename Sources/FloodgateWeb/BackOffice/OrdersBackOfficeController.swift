@@ -96,7 +96,7 @@ struct OrdersBackOfficeController: Sendable {
             let current = try await self.order(store: store, context: context)
             return try await self.detailPage(store: store, order: current, context: context, alerts: [alert], status: .conflict)
         }
-        return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: "Order \(order.number) is now \(target.label).")
+        return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: .statusChanged)
     }
 
     private func order(store: Store, context: StaffRequestContext) async throws -> Order {

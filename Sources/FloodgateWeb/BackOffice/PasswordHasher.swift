@@ -29,9 +29,12 @@ final class PasswordChecks: Sendable {
         self.limit = limit
     }
 
-    /// Whether `password` matches `hash`. With no hash (an unknown email) a decoy is checked, so both answers
-    /// take as long and the timing does not tell which emails exist.
-    func verify(_ password: String, hash: String?) async throws -> Bool {
+    /// The account `find` looks up, and whether `password` is its password; `find` runs only once the check has
+    /// its place. With no account (an unknown email) a decoy hash is checked, so both answers take as long and
+    /// the timing does not tell which emails exist.
+    func check<Account: Sendable>(
+        _ password: String, find: () async throws -> (Account, passwordHash: String)?
+    ) async throws -> (account: (Account, passwordHash: String)?, valid: Bool) {
         let admitted = self.running.withLock { running in
             guard running < self.limit else { return false }
             running += 1
@@ -39,7 +42,10 @@ final class PasswordChecks: Sendable {
         }
         guard admitted else { throw PasswordCheckBusy() }
         defer { self.running.withLock { $0 -= 1 } }
-        return await withTaskExecutorPreference(PasswordHasher.thread) { Bcrypt.verify(password, hash: hash ?? Self.decoy) }
+        let account = try await find()
+        let hash = account?.passwordHash
+        let valid = await withTaskExecutorPreference(PasswordHasher.thread) { Bcrypt.verify(password, hash: hash ?? Self.decoy) }
+        return (account, valid)
     }
 
     /// A hash no password matches; made on the bcrypt thread the first time it is needed.

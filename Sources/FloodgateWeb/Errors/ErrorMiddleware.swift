@@ -29,10 +29,10 @@ struct ErrorMiddleware: RouterMiddleware {
                     detail: "The error has been logged. Nothing you sent was lost if you saw no confirmation; please try again."
                 )
             }
-            if request.uri.path.hasPrefix("/api/") {
-                return try ProblemResponse.make(problem)
-            }
-            return try self.views.errorPage(problem)
+            var response = try request.uri.path.hasPrefix("/api/") ? ProblemResponse.make(problem) : self.views.errorPage(problem)
+            // A 405 says what the address does take (RFC 9110).
+            if let refused = error as? MethodNotAllowed { response.headers[.allow] = refused.allow }
+            return response
         }
     }
 }

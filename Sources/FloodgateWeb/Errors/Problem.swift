@@ -42,6 +42,7 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
     static func from(_ error: any Error) -> Problem? {
         switch error {
         case let problem as Problem: return problem
+        case let refused as MethodNotAllowed: return refused.problem
         case let checkout as CheckoutError: return Problem(checkout)
         case let http as HTTPError where http.status.code < 500: return Problem(http)
         case is NIOTooManyBytesError: return Problem(HTTPError(.contentTooLarge))

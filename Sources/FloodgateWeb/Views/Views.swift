@@ -13,6 +13,9 @@ struct Views: Sendable {
     /// Cart pages by the cart's contents (many visitors have the same one bouquet in theirs); kept apart from
     /// `pages` so that many different carts never push the catalog out.
     let carts: PageCache
+    /// Waiting-room pages (``WaitingRoom``), kept apart and small: however many waits and stores are asked
+    /// for, they never push the catalog out.
+    let waiting: PageCache
     /// Folder of the resources shipped with the binary (templates/, static/, openapi.yaml).
     let resourcesDirectory: String
     /// Folder of the static assets (CSS, icons).
@@ -31,7 +34,8 @@ struct Views: Sendable {
         }
         return Views(
             library: library, pages: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker),
-            carts: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker, capacity: 5_000), resourcesDirectory: resources.path
+            carts: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker, capacity: 5_000),
+            waiting: PageCache(ttl: .seconds(1), marker: Chrome.cartBadgeMarker, capacity: 256), resourcesDirectory: resources.path
         )
     }
 
@@ -53,6 +57,7 @@ struct Views: Sendable {
     func invalidate(store: Store) {
         self.pages.invalidate(store: store.slug)
         self.carts.invalidate(store: store.slug)
+        self.waiting.invalidate(store: store.slug)
     }
 
     /// Rendered HTML as a response, `no-store` unless `headers` say otherwise.

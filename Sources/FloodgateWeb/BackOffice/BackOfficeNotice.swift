@@ -1,0 +1,34 @@
+/// What a back-office post did, said on the page it leads to (`?done=NAME`).
+///
+/// The text comes from this fixed list, never from the link: a link sent to a florist cannot make the
+/// back-office say anything the shop did not write ("Call this number to confirm your session…").
+enum BackOfficeNotice: String, CaseIterable, Sendable {
+    case statusChanged = "status-changed"
+    case tourAdded = "tour-added"
+    case capacityChanged = "capacity-changed"
+    case toursGenerated = "tours-generated"
+    case zoneSaved = "zone-saved"
+    case templateSaved = "template-saved"
+    case catalogImported = "catalog-imported"
+    case productSaved = "product-saved"
+    case photoAdded = "photo-added"
+
+    var text: String {
+        switch self {
+        case .statusChanged: "The order's status is changed."
+        case .tourAdded: "The tour is added."
+        case .capacityChanged: "The tour's capacity is changed."
+        case .toursGenerated: "Tours are added from the templates."
+        case .zoneSaved: "The zone is saved."
+        case .templateSaved: "The template is saved, and its tours added."
+        case .catalogImported: "The catalog is imported."
+        case .productSaved: "The product is saved."
+        case .photoAdded: "The photo is added."
+        }
+    }
+
+    /// The notice a `?done=` value names; nil for anything not on the list.
+    static func named(_ name: String?) -> BackOfficeNotice? {
+        name.flatMap(Self.init(rawValue:))
+    }
+}
