@@ -45,7 +45,7 @@ sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
 
 export FLOODGATE_ADMIN_TOKEN=bench-admin-token-0123456789abcdef0123456
 # Behind the proxy the shop hears its Floodgate-Shed and its X-Forwarded-For (http.trust.forwarded).
-if [ "${PROXY:-}" = haproxy ]; then export FLOODGATE_HTTP_TRUST_FORWARDED=true; fi
+if [ "${PROXY:-}" = haproxy ]; then export FLOODGATE_HTTP_TRUST_FORWARDED=127.0.0.1; fi
 bench_serve --data "$data" --database "$database" ${ROLE:+--role "$ROLE"}
 gate_stats() { curl -s -H "Authorization: Bearer bench-admin-token-0123456789abcdef0123456" "http://127.0.0.1:$port/api/v1/admin/admission"; }
 sql "UPDATE delivery_windows SET capacity = 10000000" >/dev/null

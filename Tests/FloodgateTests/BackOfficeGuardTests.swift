@@ -27,6 +27,18 @@ struct BackOfficeGuardTests {
         "GET /admin/login", "POST /admin/login",
     ]
 
+    /// The methods each open path takes, from ``open``: on such a path every other method is a route that
+    /// ``MethodNotAllowed`` added, answering 405 (OPTIONS: 204) with `Allow` — a real route there missing from
+    /// ``open`` answers something else, and the walk fails.
+    static let openMethods: [String: [String]] = {
+        var methods: [String: [String]] = [:]
+        for route in BackOfficeGuardTests.open {
+            let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+            methods[parts[1], default: []].append(parts[0])
+        }
+        return methods.mapValues { $0.sorted() }
+    }()
+
     /// The real application's routes, from the same `buildRouter` the server runs.
     static func routes(_ server: TestServer) async throws -> [(method: String, path: String)] {
         let router = try buildRouter(
@@ -74,13 +86,20 @@ struct BackOfficeGuardTests {
             let routes = try await Self.routes(server)
             #expect(routes.count > 50, "the walk sees the whole router")
             var closed = 0
+            var notAllowed = 0
             for route in routes where !Self.open.contains("\(route.method) \(route.path)") {
-                closed += 1
                 let path = Self.fill(route.path, data)
                 let answer = try await server.raw(route.method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")])
-                Self.expectRefused(answer, route.method, path, api: route.path.hasPrefix("/api/"))
+                if let allowed = Self.openMethods[route.path] {
+                    notAllowed += 1
+                    Self.expectNotAllowed(answer, route.method, path, allow: allowed)
+                } else {
+                    closed += 1
+                    Self.expectRefused(answer, route.method, path, api: route.path.hasPrefix("/api/"))
+                }
             }
             #expect(closed > 30, "back-office and admin routes were walked")
+            #expect(notAllowed > 50, "the other methods of open paths were walked")
         }
     }
 
@@ -88,7 +107,10 @@ struct BackOfficeGuardTests {
     func spellingsAreRefused(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
             let data = try await Self.setUp(server)
-            let closed = try await Self.routes(server).filter { !Self.open.contains("\($0.method) \($0.path)") }
+            // A method an open path does not take is no way into the back-office: the walk above checks its 405.
+            let closed = try await Self.routes(server).filter {
+                !Self.open.contains("\($0.method) \($0.path)") && Self.openMethods[$0.path] == nil
+            }
             var sent = 0
             for route in closed {
                 let path = Self.fill(route.path, data)
@@ -137,6 +159,20 @@ struct BackOfficeGuardTests {
         ]
         if path.hasPrefix("/api/") { spellings.append(path.replacingOccurrences(of: "/admin", with: "/ADMIN")) }
         return spellings
+    }
+
+    /// A method an open path does not take: 405 with `Allow` naming the ones it does, HEAD with GET (OPTIONS: 204
+    /// with it), no data.
+    static func expectNotAllowed(
+        _ answer: RawAnswer, _ method: String, _ path: String, allow: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let allow = allow.contains("GET") ? (allow + ["HEAD"]).sorted() : allow
+        #expect(!answer.body.contains(Self.customer), "\(method) \(path) showed a customer", sourceLocation: sourceLocation)
+        #expect(answer.status == (method == "OPTIONS" ? 204 : 405), "\(method) \(path): \(answer.status)", sourceLocation: sourceLocation)
+        #expect(
+            answer.header("Allow") == allow.joined(separator: ", "), "\(method) \(path): \(answer.header("Allow") ?? "no Allow")",
+            sourceLocation: sourceLocation
+        )
     }
 
     /// A page sends a stranger to the sign-in form; anything else is 401 or 403. Never a 2xx, never the customer.

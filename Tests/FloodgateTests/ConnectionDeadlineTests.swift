@@ -45,6 +45,24 @@ struct ConnectionDeadlineTests {
         }
     }
 
+    @Test("A body sent a byte at a time is cut off: it has the idle timeout and a second per KiB, however steady")
+    func slowBodyIsClosed() async throws {
+        try await TestServer.run(.sqlite, configure: Self.short) { server in
+            let connection = try await RawConnection.open(to: server)
+            let (received, closedAfter) = try await connection.readToClose { outbound in
+                try await outbound.write(ByteBuffer(string: "POST /api/v1/stores/petals/orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nIdempotency-Key: slow-body\r\nContent-Length: 900\r\n\r\n{"))
+                for _ in 0..<60 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await outbound.write(ByteBuffer(string: " "))
+                }
+            }
+            #expect(!received.contains("201"))
+            // 0.8 s of grace and no whole KiB: closed well before the six seconds the trickle would take.
+            #expect(closedAfter >= .milliseconds(700) && closedAfter < .seconds(4), "closed after \(closedAfter)")
+        }
+    }
+
     @Test("A kept-alive connection is closed after the idle timeout once it falls silent")
     func idleKeepAliveIsClosed() async throws {
         try await TestServer.run(.sqlite, configure: Self.short) { server in

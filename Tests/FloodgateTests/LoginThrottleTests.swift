@@ -82,3 +82,40 @@ struct LoginThrottleTests {
         #expect(TokenCheck.matches("abc", "abc"))
     }
 }
+
+/// The known-address lane: a flood from new addresses cannot take every place for password checks.
+@Suite("Password checks in a flood")
+struct PasswordChecksTests {
+    @Test("Addresses staff signed in from are remembered")
+    func knownAddresses() {
+        let throttle = LoginThrottle()
+        #expect(!throttle.isKnown("192.0.2.10"))
+        _ = throttle.attempt(email: "olga@shop.example", address: "192.0.2.10")
+        throttle.succeeded(email: "olga@shop.example", address: "192.0.2.10")
+        #expect(throttle.isKnown("192.0.2.10"))
+        #expect(!throttle.isKnown("198.51.100.1"))
+    }
+
+    @Test("With every place taken, a new client is refused at once and a known one still gets its check")
+    func reservedPlaces() async throws {
+        let checks = PasswordChecks(limit: 1, reserved: 1)
+        let release = AsyncStream<Void>.makeStream()
+        let started = AsyncStream<Void>.makeStream()
+        // One check holds the only open place while its account is looked up.
+        let holder = Task {
+            try await checks.check("guess") { () async throws -> (Int, passwordHash: String)? in
+                started.continuation.yield()
+                for await _ in release.stream { break }
+                return nil
+            }
+        }
+        for await _ in started.stream { break }
+        await #expect(throws: PasswordCheckBusy.self) {
+            _ = try await checks.check("guess") { () async throws -> (Int, passwordHash: String)? in nil }
+        }
+        let known = try await checks.check("guess", known: true) { () async throws -> (Int, passwordHash: String)? in nil }
+        #expect(known.valid == false && known.account == nil)
+        release.continuation.yield()
+        _ = try await holder.value
+    }
+}

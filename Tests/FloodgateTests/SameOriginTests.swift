@@ -49,6 +49,23 @@ struct SameOriginTests {
         }
     }
 
+    @Test("A refused post from another site is not posted again by the waiting room; the shop's own is", arguments: TestEngine.available)
+    func waitingRoomReplaysOnlyOwnPosts(engine: TestEngine) async throws {
+        try await TestServer.run(engine, configure: { $0.admission.trustForwarded = true }) { server in
+            let product = try await server.firstAvailableProduct()
+            let shed = [("Floodgate-Shed", "3"), ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")]
+            for headers in [[("Sec-Fetch-Site", "cross-site")], [("Origin", "https://evil.example")]] {
+                let refused = try await server.request(.POST, "/s/petals/cart/items", headers: Self.form + shed + headers, body: "product=\(product)&quantity=5")
+                #expect(refused.status == 503, "\(headers)")
+                #expect(!refused.body.contains("action=\"/s/petals/cart/items\"") && !refused.body.contains("name=\"quantity\""), "\(headers)")
+            }
+            let own = try await server.request(
+                .POST, "/s/petals/cart/items", headers: Self.form + shed + [("Sec-Fetch-Site", "same-origin")], body: "product=\(product)&quantity=5"
+            )
+            #expect(own.status == 503 && own.body.contains("action=\"/s/petals/cart/items\""))
+        }
+    }
+
     @Test("A back-office notice is one of the shop's own; words in the link are not shown")
     func noticesComeFromAFixedList() async throws {
         try await TestServer.run(.sqlite) { server in

@@ -35,6 +35,17 @@ def browser():
     driver.quit()
 
 
+def fill_checkout(driver, fields):
+    """Types `fields` (name → value) into the checkout form and picks its first delivery slot."""
+    for field, value in fields.items():
+        element = driver.find_element(By.NAME, field)
+        element.clear()
+        element.send_keys(value)
+    slot = driver.find_element(By.CSS_SELECTOR, ".slot")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", slot)
+    slot.click()
+
+
 def console_errors(driver, statuses=()):
     """The errors in the browser's console since the last call: a script, style or image refused by the
     Content-Security-Policy, a script that failed, a resource that did not load. A page the shop answers on purpose
@@ -109,13 +120,7 @@ def test_customer_buys_a_bouquet_in_chromium(server, browser, artifacts):
         "recipient_name": "Olga Ivanova", "recipient_phone": "+7 916 555-12-34",
         "address": "Tverskaya 7, flat 12\nEntrance 2, floor 5", "card_message": "Happy birthday, Olga! Love, Anna",
     }
-    for field, value in fields.items():
-        element = browser.find_element(By.NAME, field)
-        element.clear()
-        element.send_keys(value)
-    slot = browser.find_element(By.CSS_SELECTOR, ".slot")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", slot)
-    slot.click()
+    fill_checkout(browser, fields)
     assert browser.find_element(By.CSS_SELECTOR, ".slot input").is_selected()
     snapshot(browser, artifacts, "5-checkout-corrected")
 

@@ -7,7 +7,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from api import call, order_body, place
 from test_back_office import add_staff, sign_in
-from test_browser_purchase import arrive, browser, console_errors  # noqa: F401  (fixture)
+from test_browser_purchase import arrive, browser, console_errors, fill_checkout  # noqa: F401  (fixture)
 
 
 def loaded(driver):
@@ -74,13 +74,7 @@ def test_every_page_runs_under_the_content_security_policy(server, browser):
         "customer_name": "Anna Petrova", "customer_phone": "+7 495 123-45-67", "customer_email": "anna@example.com",
         "recipient_name": "Olga Ivanova", "recipient_phone": "+7 916 555-12-34", "address": "Tverskaya 7, flat 12",
     }
-    for field, value in fields.items():
-        element = browser.find_element(By.NAME, field)
-        element.clear()
-        element.send_keys(value)
-    slot = browser.find_element(By.CSS_SELECTOR, ".slot")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", slot)
-    slot.click()
+    fill_checkout(browser, fields)
     browser.find_element(By.CSS_SELECTOR, ".checkout-form button[type=submit]").click()
     arrive(browser, "/s/petals/orders/")
     number = browser.find_element(By.CSS_SELECTOR, "[data-testid=order-number]").text

@@ -39,7 +39,7 @@ def start_haproxy(shop_port, data_dir, **settings):
 
 
 def test_behind_haproxy_a_deep_crowd_gets_the_shops_waiting_room_and_checkouts_go_first(data_dir, browser, artifacts):
-    fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "e2e-admin-token-0123456789abcdef012345", "FLOODGATE_HTTP_TRUST_FORWARDED": "true"}).start()
+    fg = Floodgate(data_dir, env={"FLOODGATE_ADMIN_TOKEN": "e2e-admin-token-0123456789abcdef012345", "FLOODGATE_HTTP_TRUST_FORWARDED": "127.0.0.1"}).start()
     # One place at the shop, and a crowd of one waiting at the proxy is already "deep".
     proxy, front, front_port = start_haproxy(fg.port, data_dir, SHOP_MAXCONN="1", BROWSE_QUEUE_MAX="1", CART_QUEUE_MAX="100")
     holders = []

@@ -63,6 +63,24 @@ extension MailMessage {
         return EmailAddress.isValid(String(address)) && !mailbox[..<open].unicodeScalars.contains(where: Self.breaksHeader)
     }
 
+    /// A `From:`/`To:` mailbox with a display name that cannot break the header: plain ASCII in quotes (with `"`
+    /// and `\` escaped), anything else as an RFC 2047 encoded word. `Petals, Roses & Co` would otherwise read as
+    /// two mailboxes, and `Цветы` is not allowed bare in a header.
+    public static func mailbox(name: String, address: String) -> String {
+        let clean = String(String.UnicodeScalarView(name.unicodeScalars.filter { !Self.breaksHeader($0) }))
+        guard !clean.isEmpty else { return address }
+        // Words of RFC 5322's `atext` and spaces go as they are: `Petals <orders@petals.example>`.
+        let atext = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " !#$%&'*+-/=?^_`{|}~"))
+        if clean.unicodeScalars.allSatisfy({ $0.isASCII && atext.contains($0) }) {
+            return "\(clean) <\(address)>"
+        }
+        if clean.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            let escaped = clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\" <\(address)>"
+        }
+        return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?= <\(address)>"
+    }
+
     /// `Petals <orders@petals.example>` → `orders@petals.example`; a bare address as it is.
     static func address(in mailbox: String) -> String {
         if let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close {

@@ -76,7 +76,7 @@ public struct SMTPMailer: Mailer {
                 do {
                     // 250, or 251 "not local, will forward".
                     try await say("RCPT TO:<\(address)>", expecting: "25")
-                } catch MailError.refused(command: _, reply: let reply) where reply.hasPrefix("5") {
+                } catch MailError.refused(command: _, reply: let reply) where Self.refusesTheAddress(reply) {
                     // This address, not the server: the job fails for good, and the mail breaker stays closed.
                     throw MailError.recipientRefused(address: address, reply: reply)
                 }
@@ -88,5 +88,18 @@ public struct SMTPMailer: Mailer {
             try await expect("250", after: "DATA (message)")
             try? await say("QUIT", expecting: "221")
         }
+    }
+
+    /// Whether a refusal of `RCPT TO` is about the address itself — no such mailbox (550, 551, 553, or an
+    /// enhanced status `5.1.x`) — rather than about the shop's relay: "authentication required" (530), "relaying
+    /// denied" (554, or 550 with `5.7.x`) would refuse every email alike, so they stay the relay's failure and count
+    /// toward the mail breaker instead of quietly killing each confirmation.
+    static func refusesTheAddress(_ reply: String) -> Bool {
+        let words = reply.split(separator: " ", maxSplits: 2).map(String.init)
+        let code = String(reply.prefix(3))
+        if words.count > 1, words[1].hasPrefix("5.") {
+            return words[1].hasPrefix("5.1.")
+        }
+        return ["550", "551", "553"].contains(code)
     }
 }

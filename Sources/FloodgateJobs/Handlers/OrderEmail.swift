@@ -9,7 +9,7 @@ enum OrderEmail {
     }
 
     static func message(_ audience: Audience, order: Order, store: Store, orderURL: String) -> MailMessage {
-        let from = "\(store.name) <\(store.notifyEmail)>"
+        let from = MailMessage.mailbox(name: store.name, address: store.notifyEmail)
         let window = "\(order.deliveryWindow.date), \(order.deliveryWindow.from)–\(order.deliveryWindow.to)"
         let lines = order.lines.map { line in
             let total = Money(minorUnits: line.lineTotal, currency: order.total.currency).formatted

@@ -33,7 +33,7 @@ public struct WaitlistEmailHandler: JobHandler {
         let tour = try await self.windows.window(storeID: store.id, id: entry.windowID)
         let label = tour.map { "\($0.date), \($0.from)–\($0.to)" } ?? "your delivery"
         let url = "\(self.publicURL)/s/\(store.slug)/waitlist/\(entry.token)"
-        let from = "\(store.name) <\(store.notifyEmail)>"
+        let from = MailMessage.mailbox(name: store.name, address: store.notifyEmail)
         let message: MailMessage
         if self.kind == JobKind.waitlistOfferEmail {
             guard entry.status == .offered else {

@@ -34,7 +34,7 @@ struct AdmissionMiddleware: RouterMiddleware {
         case .refused(let retryAfter):
             return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
         }
-        if let retryAfter = ProxyShed.retryAfter(request.headers, trusted: self.settings.trustForwarded) {
+        if let retryAfter = ProxyShed.retryAfter(request.headers, trusted: self.settings.trusts(context.remoteAddress)) {
             self.gates?.gate(for: requestClass).recordShed(requestClass)
             return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         }

@@ -1,11 +1,13 @@
 import Configuration
+import NIOCore
 
 /// How the shop holds a crowd: the admission gate, deadlines and per-client limits, with defaults for a
 /// 2-core machine. Keys under `admission.` (`FLOODGATE_ADMISSION_…`):
 /// `enabled`, `limit.max`, `queue`, `checkout.limit`, `checkout.queue`, `checkout.yield`, `checkout.loop`, `wait.{checkout,cart,browse,bot}.ms`, `deadline.{class}.ms`,
 /// `bot.share` (percent of the limit), `client.rate`, `client.burst`, `client.debt`, `bot.rate`, `bot.burst`,
 /// `http.connections.max`, `http.backlog`, `http.idle-timeout` and `http.head-timeout` (seconds), and `http.trust.forwarded` (take the
-/// client's address from `X-Forwarded-For`, behind HAProxy or nginx).
+/// client's address from `X-Forwarded-For`, and `Floodgate-Shed`, from the proxy in front: `true`, or better the
+/// proxies' addresses, ``TrustedProxies``).
 public struct AdmissionSettings: Sendable {
     /// The gate (limit, queue, shedding); deadlines and per-client limits apply either way.
     public var enabled = true
@@ -41,7 +43,9 @@ public struct AdmissionSettings: Sendable {
     public var botBurst = 20.0
     /// Clients remembered for rate limits, at most.
     public var maxClients = 50_000
+    /// Whether a proxy in front is heard at all, and from which peers (``TrustedProxies``).
     public var trustForwarded = false
+    public var trustedProxies = TrustedProxies.anyPeer
     /// Open connections at most (`http.connections.max`), and the kernel's queue of connections not yet
     /// accepted (`http.backlog`).
     public var maxConnections = 2_048
@@ -79,10 +83,20 @@ public struct AdmissionSettings: Sendable {
         self.clientDebt = Double(try AppConfig.integer(config, "admission.client.debt", default: 200, in: 0...1_000_000))
         self.botRate = Double(try AppConfig.integer(config, "admission.bot.rate", default: 2, in: 1...100_000))
         self.botBurst = Double(try AppConfig.integer(config, "admission.bot.burst", default: 20, in: 1...1_000_000))
-        self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
+        if let list = config.string(forKey: "http.trust.forwarded"), let proxies = TrustedProxies(list: list) {
+            self.trustForwarded = true
+            self.trustedProxies = proxies
+        } else {
+            self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
+        }
         self.maxConnections = try AppConfig.integer(config, "http.connections.max", default: 2_048, in: 16...1_000_000)
         self.backlog = try AppConfig.integer(config, "http.backlog", default: 1_024, in: 16...65_535)
         self.idleTimeout = try AppConfig.seconds(config, "http.idle-timeout", default: 30, in: 0.1...3_600)
         self.headTimeout = try AppConfig.seconds(config, "http.head-timeout", default: 10, in: 0.1...600)
+    }
+
+    /// Whether a request on a connection from `peer` comes through a trusted proxy, whose headers speak for the visitor.
+    func trusts(_ peer: SocketAddress?) -> Bool {
+        self.trustForwarded && self.trustedProxies.contains(peer)
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 final class ClientLimits: Sendable {
     private let people: Mutex<ClientRateLimiter>
     private let crawlers: Mutex<ClientRateLimiter>
-    private let trustForwarded: Bool
+    private let settings: AdmissionSettings
     private let origin = ContinuousClock.now
 
     init(settings: AdmissionSettings) {
@@ -17,7 +17,7 @@ final class ClientLimits: Sendable {
             ClientRateLimiter(rate: settings.clientRate, burst: settings.clientBurst, debt: settings.clientDebt, maxClients: settings.maxClients)
         )
         self.crawlers = Mutex(ClientRateLimiter(rate: settings.botRate, burst: settings.botBurst, maxClients: settings.maxClients))
-        self.trustForwarded = settings.trustForwarded
+        self.settings = settings
     }
 
     /// Clients remembered now, people and crawlers.
@@ -40,7 +40,7 @@ final class ClientLimits: Sendable {
     /// proxy of the last `X-Forwarded-For` entry (the one the proxy itself added; earlier ones are whatever the
     /// client claimed).
     func address(_ headers: HTTPFields, peer: SocketAddress?) -> String {
-        if self.trustForwarded, let forwarded = headers[Self.forwardedFor],
+        if self.settings.trusts(peer), let forwarded = headers[Self.forwardedFor],
             let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         {
             return ClientKey.key(for: last)

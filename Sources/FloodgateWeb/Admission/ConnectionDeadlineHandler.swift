@@ -8,7 +8,8 @@ import NIOHTTPTypes
 /// - a new connection must deliver a request's head within the head timeout of opening (slowloris);
 /// - after an answer, the next request must begin within the idle timeout, and once its first byte is in, its
 ///   head must be complete within the head timeout;
-/// - while a request's body comes, each part must follow the last within the idle timeout.
+/// - a request's body must come within the idle timeout of its head, plus a second for each KiB of it: a body
+///   sent a byte at a time cannot hold a checkout's place at the door (it is read inside the door) for long.
 ///
 /// While the shop works on a request (its head and body read, its answer not ended) no clock runs: the request's
 /// own deadline (``AdmissionSettings/deadline``) bounds it.
@@ -33,6 +34,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     private var open = 0
     /// A request's body is still coming.
     private var readingBody = false
+    /// When the current request's head was read, and how many body bytes have come since.
+    private var headAt = NIODeadline.now()
+    private var bodyBytes = 0
     /// Waiting for the next request, none of it read yet: its first byte starts the head timeout.
     private var idle = false
     /// When the connection is closed unless something happens first; nil while the shop is answering.
@@ -77,10 +81,16 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
             self.open += 1
             self.readingBody = true
             self.idle = false
-            self.deadline = NIODeadline.now() + self.idleTimeout
+            self.headAt = NIODeadline.now()
+            self.bodyBytes = 0
+            self.deadline = self.headAt + self.idleTimeout
             self.arm()
-        case .body:
-            if self.readingBody { self.deadline = NIODeadline.now() + self.idleTimeout }
+        case .body(let part):
+            if self.readingBody {
+                // At least 1 KiB a second on average, after the idle timeout's grace: never reset by a trickle.
+                self.bodyBytes += part.readableBytes
+                self.deadline = self.headAt + self.idleTimeout + .seconds(Int64(self.bodyBytes / 1_024))
+            }
         case .end:
             self.readingBody = false
             // Answered before its body was all in (a refusal): the connection waits for its next request now.

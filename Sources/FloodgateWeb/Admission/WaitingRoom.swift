@@ -14,6 +14,9 @@ struct WaitingRoom: Sendable {
     /// Cached for a second: the page must not cost the database while the shop is full.
     let windows: any DeliveryWindowRepository
     let views: Views
+    /// Only the shop's own forms are posted again: a refused post from another site must not come back as one
+    /// of the shop's, with the visitor's cookies, when the countdown ends.
+    let sameOrigin: SameOriginPosts
 
     func response(to request: Request, retryAfter: Int, tooFast: Bool) async -> Response {
         var response: Response
@@ -47,7 +50,7 @@ struct WaitingRoom: Sendable {
         let store = parts.count >= 2 && parts[0] == "s" ? try await self.stores.find(slug: String(parts[1])) : nil
         let cartCount = store.map { CartCookie.read(request, store: $0).itemCount } ?? 0
         // A refused form is posted again, as it was, when the wait is over (if its body can still be read).
-        if request.method == .post, let store, let form = try? await FormBody.read(request, maxSize: 64 * 1024) {
+        if request.method == .post, let store, self.sameOrigin.isSameOrigin(request), let form = try? await FormBody.read(request, maxSize: 64 * 1024) {
             let replay = WaitingPage.Replay(action: path, fields: form.fields.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })
             let windows = await Self.openWindows(store, from: self.windows)
             return self.views.render(WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: windows, replay: replay, cartCount: cartCount))

@@ -85,8 +85,10 @@ func buildRouter(
     let tours = SQLTourRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
     let waitlists = SQLWaitlistRepository(database: database, holdMinutes: config.waitlistHoldMinutes)
 
-    let router = Router(context: AppRequestContext.self)
-    let waitingRoom = WaitingRoom(stores: stores, windows: cachedWindows, views: views)
+    // HEAD is GET without the body, everywhere (MethodNotAllowed counts on it).
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let sameOrigin = SameOriginPosts(publicURL: config.publicURL)
+    let waitingRoom = WaitingRoom(stores: stores, windows: cachedWindows, views: views, sameOrigin: sameOrigin)
     // Outermost: every answer (the waiting room's and errors' too) carries the security headers.
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: config.admission, waitingRoom: waitingRoom))
@@ -116,7 +118,7 @@ func buildRouter(
     StorefrontController(stores: stores, catalog: catalog, windows: cachedWindows, views: views).addRoutes(to: router)
     CrawlerController(stores: stores, catalog: catalog, pages: views.pages, publicURL: config.publicURL).addRoutes(to: router)
     // A store's forms: taken only from the shop's own pages.
-    let storefront = router.group("s/:store").add(middleware: SameOriginPosts(publicURL: config.publicURL))
+    let storefront = router.group("s/:store").add(middleware: sameOrigin)
     CartController(stores: stores, catalog: catalog, views: views).addRoutes(to: storefront)
     let checkout = CheckoutController(
         stores: stores, catalog: catalog, windows: windows, tours: tours, waitlists: waitlists, orders: orders, views: views

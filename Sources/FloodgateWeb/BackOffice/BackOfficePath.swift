@@ -15,15 +15,32 @@ enum BackOfficePath: Equatable, Sendable {
     /// `/api/v1/admin`: the admin token only.
     case adminAPI
 
+    /// The path read two ways — as the router reads it (split on `/`, empty segments dropped, nothing decoded)
+    /// and leniently (``segments(_:)``) — and closed if either reading is: `/admin/%2e%2e/orders` is `/orders`
+    /// read leniently, but the router takes `%2e%2e` for a store. It is the sign-in form only when both agree.
     init(path: String) {
-        let segments = Self.segments(path)
+        let routed = path.split(separator: "/").map { $0.lowercased() }
+        let readings = [Self.area(routed), Self.area(Self.segments(path))]
+        if readings.contains(.backOffice) {
+            self = .backOffice
+        } else if readings.contains(.adminAPI) {
+            self = .adminAPI
+        } else if readings.contains(.signIn) {
+            // One reading is the sign-in form and the other is open or the form too: only a clean `/admin/login`.
+            self = readings.allSatisfy({ $0 == .signIn }) ? .signIn : .backOffice
+        } else {
+            self = .open
+        }
+    }
+
+    private static func area(_ segments: [String]) -> BackOfficePath {
         switch segments.first {
         case "admin":
-            self = segments == ["admin", "login"] ? .signIn : .backOffice
+            segments == ["admin", "login"] ? .signIn : .backOffice
         case "api" where segments.count >= 3 && segments[1] == "v1" && segments[2] == "admin":
-            self = .adminAPI
+            .adminAPI
         default:
-            self = .open
+            .open
         }
     }
 

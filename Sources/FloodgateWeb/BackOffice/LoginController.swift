@@ -45,6 +45,10 @@ struct LoginController: Sendable {
         guard let cookie = request.cookies[Self.loginCookie]?.value, let token = form["csrf"], TokenCheck.matches(cookie, token) else {
             return try await self.page(next: next, email: email, error: "The sign-in form expired. Please try again.", status: .forbidden)
         }
+        // No account has a longer email: answered at once, and never a key in the throttle's memory.
+        guard email.utf8.count <= 254 else {
+            return try await self.page(next: next, email: "", error: "Wrong email or password.", status: .unauthorized)
+        }
         let address = self.clients.address(request.headers, peer: context.remoteAddress)
         if case .wait(let seconds) = self.throttle.attempt(email: email, address: address) {
             return try await self.wait(seconds, next: next, email: email)
@@ -53,10 +57,12 @@ struct LoginController: Sendable {
         let valid: Bool
         do {
             // The account is looked up only once the check has its place: a refused flood costs no query.
-            (account, valid) = try await self.passwords.check(form["password"] ?? "") { try await self.staff.account(email: email) }
+            (account, valid) = try await self.passwords.check(form["password"] ?? "", known: self.throttle.isKnown(address)) {
+                try await self.staff.account(email: email)
+            }
         } catch is PasswordCheckBusy {
             // Not the client's failure: the attempt is not held against it.
-            self.throttle.succeeded(email: email, address: address)
+            self.throttle.took(back: email, address: address)
             return try await self.wait(1, next: next, email: email)
         }
         guard valid, let member = account?.0 else {

@@ -19,6 +19,8 @@ final class LoginThrottle: Sendable {
         var maxDelay = 900.0
         /// A record with no attempt for this long is forgotten.
         var memory = 3_600.0
+        /// How long an address someone signed in from stays known (30 days).
+        var knownFor = 30 * 86_400.0
         var maxEntries = 10_000
         /// Sign-in posts per second per client address, and the burst allowed.
         var rate = 0.5
@@ -40,6 +42,8 @@ final class LoginThrottle: Sendable {
     private struct State {
         var accounts: [String: Record] = [:]
         var addresses: [String: Record] = [:]
+        /// Addresses someone signed in from, and when: they keep a place for their checks in a flood.
+        var known: [String: Record] = [:]
         var posts: ClientRateLimiter
     }
 
@@ -69,12 +73,32 @@ final class LoginThrottle: Sendable {
         }
     }
 
-    /// The attempt succeeded: its count is taken back (only its own: earlier failures stay).
+    /// The attempt succeeded: its count is taken back (only its own: earlier failures stay), and the address
+    /// is remembered as one staff sign in from (``isKnown(_:)``).
     func succeeded(email: String, address: String) {
+        self.took(back: email, address: address)
+        let now = self.now
+        self.state.withLock { state in
+            if state.known[address] == nil, state.known.count >= self.settings.maxEntries {
+                Self.evict(&state.known, now: now, memory: self.settings.knownFor, limit: self.settings.maxEntries)
+            }
+            state.known[address] = Record(failures: 0, last: now)
+        }
+    }
+
+    /// The attempt was not the client's to count (the checks were busy): its count is taken back.
+    func took(back email: String, address: String) {
         self.state.withLock { state in
             Self.uncount(&state.addresses, address)
             Self.uncount(&state.accounts, email)
         }
+    }
+
+    /// Whether staff signed in from `address` lately (``Settings/knownFor``). A flood from new addresses cannot
+    /// earn this without a password, so these clients keep places of their own for their checks.
+    func isKnown(_ address: String) -> Bool {
+        let now = self.now
+        return self.state.withLock { state in state.known[address].map { now - $0.last < self.settings.knownFor } ?? false }
     }
 
     /// Accounts and addresses remembered now.

@@ -20,23 +20,26 @@ public enum PasswordHasher {
 }
 
 /// The shop's password checks, a few at a time: past ``limit`` checks running or waiting, a sign-in is refused
-/// at once (``PasswordCheckBusy``) instead of queued behind a flood.
+/// at once (``PasswordCheckBusy``) instead of queued behind a flood. Clients staff signed in from before
+/// (``LoginThrottle/isKnown(_:)``) have ``reserved`` places more, which a flood from new addresses cannot take.
 final class PasswordChecks: Sendable {
     let limit: Int
+    let reserved: Int
     private let running = Mutex(0)
 
-    init(limit: Int = 4) {
+    init(limit: Int = 4, reserved: Int = 2) {
         self.limit = limit
+        self.reserved = reserved
     }
 
     /// The account `find` looks up, and whether `password` is its password; `find` runs only once the check has
     /// its place. With no account (an unknown email) a decoy hash is checked, so both answers take as long and
     /// the timing does not tell which emails exist.
     func check<Account: Sendable>(
-        _ password: String, find: () async throws -> (Account, passwordHash: String)?
+        _ password: String, known: Bool = false, find: () async throws -> (Account, passwordHash: String)?
     ) async throws -> (account: (Account, passwordHash: String)?, valid: Bool) {
         let admitted = self.running.withLock { running in
-            guard running < self.limit else { return false }
+            guard running < self.limit + (known ? self.reserved : 0) else { return false }
             running += 1
             return true
         }

@@ -18,8 +18,8 @@ struct MethodNotAllowed: Error, Sendable {
         Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: "This address takes \(self.allow).")
     }
 
-    /// The methods a path is given when it lacks them. `HEAD` only where the path has no `GET`: a `HEAD` for a
-    /// page is a `GET` without the body, not a refusal.
+    /// The methods a path is given when it lacks them. `HEAD` only where the path has no `GET`: there the router
+    /// (built with `.autoGenerateHeadEndpoints`) answers it as the `GET` without the body, and `Allow` names it.
     static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     /// Adds, for every path on `router`, a route for each of ``methods`` it lacks: `OPTIONS` answers 204 with
@@ -34,12 +34,13 @@ struct MethodNotAllowed: Error, Sendable {
             if let index = paths.firstIndex(where: { $0.path == route.path }) {
                 paths[index].methods.append(route.method)
             } else {
-                paths.append((route.path, [route.method]))
+                paths.append((path: route.path, methods: [route.method]))
             }
         }
         var added: Set<String> = []
         for (path, taken) in paths {
-            let refusal = MethodNotAllowed(allowed: taken.sorted { $0.rawValue < $1.rawValue })
+            let served = taken.contains(.get) && !taken.contains(.head) ? taken + [.head] : taken
+            let refusal = MethodNotAllowed(allowed: served.sorted { $0.rawValue < $1.rawValue })
             for method in Self.methods where !taken.contains(method) && !(method == .head && taken.contains(.get)) {
                 if method == .options {
                     router.on(path, method: method) { _, _ in Response(status: .noContent, headers: [.allow: refusal.allow]) }
