@@ -107,8 +107,8 @@ struct SecurityHeadersTests {
     @Test("The waiting room, as a page and as problem+json, carries the headers and runs no inline script", arguments: TestEngine.available)
     func waitingRoom(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: {
-            // One request a second, no debt: the second quick request is refused with the waiting room.
-            $0.admission.clientRate = 1
+            // One request in a hundred seconds, no debt: the second request is refused with the waiting room.
+            $0.admission.clientRate = 0.01
             $0.admission.clientBurst = 1
             $0.admission.clientDebt = 0
         }) { server in

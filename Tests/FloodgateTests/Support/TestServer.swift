@@ -29,6 +29,10 @@ struct TestServer: Sendable {
             // Every test request comes from 127.0.0.1: one client by address. Tests of per-client limits set their own.
             config.admission.clientRate = 1_000_000
             config.admission.clientBurst = 1_000_000
+            // The whole suite runs at once on two cores: a test's request waits for a place, and for the database,
+            // rather than being shed as on a busy day. Tests of shedding and deadlines set their own.
+            config.admission.maxWait = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(30)) })
+            config.admission.deadline = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(60)) })
             configure(&config)
             try await Self.run(engine, config: config, url: url, body)
         }
