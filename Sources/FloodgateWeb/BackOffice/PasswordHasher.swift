@@ -6,13 +6,13 @@ import Synchronization
 ///
 /// A sign-in costs a quarter of a second of a core. Left on the shared threads, a flood of sign-ins with random
 /// emails would take the cores from checkouts; here it takes at most one thread, which yields to the shop's
-/// threads when they have work (nice 10: about a tenth of a core against a busy one).
+/// threads when they have work (nice 19: the least share of a busy core the kernel gives).
 public enum PasswordHasher {
     /// Shortest password accepted for a staff account.
     public static let minimumLength = 10
 
     /// Lowering a thread's priority needs no privilege, so this holds wherever the shop runs.
-    static let thread = ThreadExecutor(threads: 1, nice: 10)
+    static let thread = ThreadExecutor(threads: 1, nice: 19)
 
     public static func hash(_ password: String, cost: UInt8 = 12) async throws -> String {
         await withTaskExecutorPreference(Self.thread) { Bcrypt.hash(password, cost: cost) }
