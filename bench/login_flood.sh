@@ -19,7 +19,7 @@ bin=${BIN:-.build/release/floodgate}
 
 . bench/lib.sh
 bench_scratch "$engine" login-flood
-export FLOODGATE_HTTP_TRUST_FORWARDED=127.0.0.1
+export FLOODGATE_HTTP_TRUST_FORWARDED=${FLOODGATE_HTTP_TRUST_FORWARDED:-127.0.0.1}
 bench_serve --data "$data" --database "$database"
 sql() { sqlite3 "$data/floodgate.sqlite" "$1"; }
 [ "$engine" = postgres ] && sql() { psql -q -t -A "$PG_URL" -c "$1"; }
