@@ -10,15 +10,10 @@ import NIOCore
 public enum ClientKey {
     /// The key of the client at `address`; `unknown` for what is not an IP address (a Unix socket).
     public static func key(for address: SocketAddress) -> String {
-        switch address {
-        case .v4:
-            return address.ipAddress ?? "unknown"
-        case .v6(let v6):
-            let bytes: [UInt8] = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            return Self.key(v6Bytes: bytes) ?? address.ipAddress ?? "unknown"
-        case .unixDomainSocket:
-            return "unknown"
-        }
+        guard let bytes = Self.bytes(of: address) else { return "unknown" }
+        guard bytes.count == 16 else { return bytes.map { String($0) }.joined(separator: ".") }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
     }
 
     /// The key of the client at `text`, an address as a proxy writes it in `X-Forwarded-For`; text that is not
@@ -29,13 +24,18 @@ public enum ClientKey {
         return Self.key(for: address)
     }
 
-    /// `2001:db8:1:2::/64` for the 16 bytes of an IPv6 address; the IPv4 address for one mapped into IPv6.
-    private static func key(v6Bytes bytes: [UInt8]) -> String? {
-        guard bytes.count == 16 else { return nil }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
-            return bytes[12..<16].map { String($0) }.joined(separator: ".")
+    /// An IP address's bytes: 4 for IPv4, also when written in IPv6 form (`::ffff:a.b.c.d`), 16 for IPv6; nil for
+    /// what is not an IP address (a Unix socket).
+    static func bytes(of address: SocketAddress) -> [UInt8]? {
+        switch address {
+        case .v4(let v4):
+            return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+        case .v6(let v6):
+            let bytes: [UInt8] = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return Array(bytes[12...]) }
+            return bytes
+        case .unixDomainSocket:
+            return nil
         }
-        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-        return groups.joined(separator: ":") + "::/64"
     }
 }

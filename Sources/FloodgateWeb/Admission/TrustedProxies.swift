@@ -51,22 +51,12 @@ public struct TrustedProxies: Sendable, Equatable {
     /// Whether the connection's peer is one of the trusted proxies.
     public func contains(_ peer: SocketAddress?) -> Bool {
         guard let networks = self.networks else { return true }
-        guard let text = peer?.ipAddress, let bytes = Self.bytes(text) else { return false }
+        guard let peer, let bytes = ClientKey.bytes(of: peer) else { return false }
         return networks.contains { $0.contains(bytes) }
     }
 
-    /// The address's bytes; an IPv4 address written in IPv6 form (`::ffff:a.b.c.d`) as its 4 IPv4 bytes.
+    /// The bytes of an address written as text (``ClientKey/bytes(of:)``).
     static func bytes(_ text: String) -> [UInt8]? {
-        guard let address = try? SocketAddress(ipAddress: text, port: 0) else { return nil }
-        switch address {
-        case .v4(let v4):
-            return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
-        case .v6(let v6):
-            let bytes: [UInt8] = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return Array(bytes[12...]) }
-            return bytes
-        case .unixDomainSocket:
-            return nil
-        }
+        (try? SocketAddress(ipAddress: text, port: 0)).flatMap(ClientKey.bytes(of:))
     }
 }
