@@ -33,6 +33,12 @@ let package = Package(
             name: "FloodgateCore",
             swiftSettings: swiftSettings
         ),
+        // Admission control's algorithms: the gate, the adaptive limit, per-client token buckets, latency buckets and
+        // request classes. No I/O: the web layer's middleware and connection handlers drive them.
+        .target(
+            name: "FloodgateAdmission",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FloodgateStore",
             dependencies: [
@@ -81,6 +87,7 @@ let package = Package(
         .target(
             name: "FloodgateWeb",
             dependencies: [
+                "FloodgateAdmission",
                 "FloodgateCore",
                 "FloodgateStore",
                 "FloodgateJobs",
@@ -89,7 +96,6 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -98,9 +104,28 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // The composition root: reads one ConfigReader into each layer's settings and wires the layers together.
+        // Only the command line and the tests import it.
+        .target(
+            name: "FloodgateApp",
+            dependencies: [
+                "FloodgateWeb",
+                "FloodgateJobs",
+                "FloodgateIntegrations",
+                "FloodgateStore",
+                "FloodgateCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "floodgate",
             dependencies: [
+                "FloodgateApp",
                 "FloodgateWeb",
                 "FloodgateCashierSim",
                 "FloodgateJobs",
@@ -126,6 +151,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FloodgateAdmissionTests",
+            dependencies: ["FloodgateAdmission"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FloodgateCoreTests",
             dependencies: ["FloodgateCore"],
             swiftSettings: swiftSettings
@@ -133,6 +163,8 @@ let package = Package(
         .testTarget(
             name: "FloodgateTests",
             dependencies: [
+                "FloodgateApp",
+                "FloodgateAdmission",
                 "FloodgateWeb",
                 "FloodgateJobs",
                 "FloodgateIntegrations",
@@ -143,6 +175,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),

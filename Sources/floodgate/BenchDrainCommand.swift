@@ -31,7 +31,7 @@ struct BenchDrainCommand: AsyncParsableCommand {
         try await Database.withOpened(url, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
             try await database.transaction { db in try await db.delete(from: "jobs").run() }
-            let queue = JobQueue(database: database)
+            let queue = SQLJobQueue(database: database)
             for start in stride(from: 0, to: self.jobs, by: 1_000) {
                 try await queue.enqueue((start..<min(start + 1_000, self.jobs)).map { _ in NewJob(kind: "bench.noop") })
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Configuration
-import FloodgateWeb
+import FloodgateApp
 
 /// Options every command that touches the shop's data shares: where the data lives.
 ///

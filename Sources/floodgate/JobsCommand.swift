@@ -1,7 +1,7 @@
 import ArgumentParser
 import FloodgateCore
 import FloodgateStore
-import FloodgateWeb
+import FloodgateApp
 import Foundation
 import Logging
 
@@ -69,13 +69,13 @@ struct JobsCommand: AsyncParsableCommand {
         }
     }
 
-    static func withQueue<T: Sendable>(_ options: DataOptions, _ body: (JobQueue, Database) async throws -> T) async throws -> T {
-        let config = try AppConfig(reader: try await options.reader())
+    static func withQueue<T: Sendable>(_ options: DataOptions, _ body: (any JobQueue, Database) async throws -> T) async throws -> T {
+        let config = try AppSettings(reader: try await options.reader())
         var logger = Logger(label: "floodgate.jobs")
         logger.logLevel = .warning
-        return try await Database.withOpened(config.database, logger: logger) { database in
+        return try await Database.withOpened(config.store.database, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
-            return try await body(JobQueue(database: database), database)
+            return try await body(SQLJobQueue(database: database), database)
         }
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import FloodgateStore
-import FloodgateWeb
+import FloodgateApp
 import Logging
 
 /// `floodgate migrate`: brings the database schema up to date and exits.
@@ -13,13 +13,13 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        let config = try AppConfig(reader: try await self.dataOptions.reader())
+        let config = try AppSettings(reader: try await self.dataOptions.reader())
         var logger = Logger(label: "floodgate.migrate")
         logger.logLevel = config.logLevel
-        try await Database.withOpened(config.database, logger: logger) { database in
+        try await Database.withOpened(config.store.database, logger: logger) { database in
             let applied = try await Migrator(database: database).migrate(logger: logger)
             let version = try await Migrator(database: database).currentVersion()
-            print(applied.isEmpty ? "Schema is up to date at version \(version) (\(config.database))." :
+            print(applied.isEmpty ? "Schema is up to date at version \(version) (\(config.store.database))." :
                 "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(version).")
         }
     }

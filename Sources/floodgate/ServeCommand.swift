@@ -1,6 +1,6 @@
 import ArgumentParser
 import Configuration
-import FloodgateWeb
+import FloodgateApp
 import Hummingbird
 
 /// `floodgate serve`: runs the shop.
@@ -32,11 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { extra[["floodgate", "port"]] = .init(.int(port), isSecret: false) }
         if self.noDemo { extra[["floodgate", "demo"]] = .init(.bool(false), isSecret: false) }
         if let role { extra[["floodgate", "role"]] = .init(.string(role), isSecret: false) }
-        let config = try AppConfig(reader: try await self.dataOptions.reader(adding: extra))
-        if config.role == .worker {
-            try await WorkerCommand.runWorker(config: config)
+        let settings = try AppSettings(reader: try await self.dataOptions.reader(adding: extra))
+        if settings.role == .worker {
+            try await WorkerCommand.runWorker(settings: settings)
         } else {
-            try await buildApplication(config: config).runService()
+            try await buildApplication(settings: settings).runService()
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FloodgateCore
 import FloodgateStore
+import FloodgateApp
 import FloodgateWeb
 import Foundation
 import Logging
@@ -38,11 +39,11 @@ struct StaffCommand: AsyncParsableCommand {
             guard password.count >= PasswordHasher.minimumLength else {
                 throw ValidationError("The password needs at least \(PasswordHasher.minimumLength) characters.")
             }
-            let config = try AppConfig(reader: try await self.dataOptions.reader())
+            let config = try AppSettings(reader: try await self.dataOptions.reader())
             var logger = Logger(label: "floodgate.staff")
             logger.logLevel = .warning
             let hash = try await PasswordHasher.hash(password)
-            try await Database.withOpened(config.database, logger: logger) { database in
+            try await Database.withOpened(config.store.database, logger: logger) { database in
                 try await Migrator(database: database).migrate(logger: logger)
                 do {
                     let member = try await SQLStaffRepository(database: database).add(
@@ -74,10 +75,10 @@ struct StaffCommand: AsyncParsableCommand {
         @OptionGroup var dataOptions: DataOptions
 
         func run() async throws {
-            let config = try AppConfig(reader: try await self.dataOptions.reader())
+            let config = try AppSettings(reader: try await self.dataOptions.reader())
             var logger = Logger(label: "floodgate.staff")
             logger.logLevel = .warning
-            try await Database.withOpened(config.database, logger: logger) { database in
+            try await Database.withOpened(config.store.database, logger: logger) { database in
                 try await Migrator(database: database).migrate(logger: logger)
                 for member in try await SQLStaffRepository(database: database).all() {
                     print("\(member.email)\t\(member.role.rawValue)\t\(member.name)")

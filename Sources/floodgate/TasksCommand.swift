@@ -3,7 +3,7 @@ import FloodgateCore
 import FloodgateIntegrations
 import FloodgateJobs
 import FloodgateStore
-import FloodgateWeb
+import FloodgateApp
 import Foundation
 import Logging
 
@@ -115,19 +115,19 @@ struct TasksCommand: AsyncParsableCommand {
     }
 
     /// Opens the database with the tasks this configuration runs registered, so a fresh shop lists them too.
-    static func withStore<T: Sendable>(_ options: DataOptions, _ body: @escaping @Sendable (TaskStore) async throws -> T) async throws -> T {
+    static func withStore<T: Sendable>(_ options: DataOptions, _ body: @escaping @Sendable (any TaskRepository) async throws -> T) async throws -> T {
         try await JobsCommand.withQueue(options) { _, database in
-            let config = try AppConfig(reader: try await options.reader())
-            let store = TaskStore(database: database)
+            let config = try AppSettings(reader: try await options.reader())
+            let store = SQLTaskRepository(database: database)
             let tasks = BuiltinTasks.all(
-                database: database, cashier: config.cashier.map { CashierClient(settings: $0) }, runaway: config.faults.contains("runaway-task")
+                database: database, cashier: config.cashier.map { CashierClient(settings: $0) }, runaway: config.worker.runawayTask
             )
             try await store.register(tasks.map(\.definition))
             return try await body(store)
         }
     }
 
-    static func change(_ options: DataOptions, _ name: String, done: String, _ body: @escaping @Sendable (TaskStore) async throws -> Bool) async throws {
+    static func change(_ options: DataOptions, _ name: String, done: String, _ body: @escaping @Sendable (any TaskRepository) async throws -> Bool) async throws {
         guard try await Self.withStore(options, body) else { throw ValidationError("There is no task '\(name)'; see `floodgate tasks`.") }
         print(done)
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FloodgateWeb
+import FloodgateApp
 import Logging
 import ServiceLifecycle
 
@@ -15,15 +15,15 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        var config = try AppConfig(reader: try await self.dataOptions.reader(adding: self.integrations.values))
-        config.role = .worker
-        try await Self.runWorker(config: config)
+        var settings = try AppSettings(reader: try await self.dataOptions.reader(adding: self.integrations.values))
+        settings.role = .worker
+        try await Self.runWorker(settings: settings)
     }
 
-    static func runWorker(config: AppConfig) async throws {
+    static func runWorker(settings: AppSettings) async throws {
         var logger = Logger(label: "floodgate")
-        logger.logLevel = config.logLevel
-        let services = try await buildWorkerProcess(config: config)
+        logger.logLevel = settings.logLevel
+        let services = try await buildWorker(settings: settings)
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

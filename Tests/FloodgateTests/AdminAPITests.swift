@@ -13,7 +13,7 @@ struct AdminAPITests {
             let closed = try await server.get("/api/v1/admin/jobs", headers: self.auth)
             #expect(closed.status == 401 && closed.problemType == "admin-closed")
         }
-        try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in
+        try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin" }) { server in
             for headers in [[], [("Authorization", "Bearer s3cret-admiN")], [("Authorization", "s3cret-admin")]] {
                 let refused = try await server.get("/api/v1/admin/tasks", headers: headers)
                 #expect(refused.status == 401 && refused.problemType == "unauthorized")
@@ -24,7 +24,7 @@ struct AdminAPITests {
 
     @Test("Jobs and tasks: stats, dead jobs and retry, task list, runs, pause, resume, run now", arguments: TestEngine.available)
     func operatorView(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin" }) { server in
             #expect(try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody()).status == 201)
             let stats = try await server.get("/api/v1/admin/jobs", headers: self.auth)
             #expect(stats.status == 200)
@@ -40,7 +40,7 @@ struct AdminAPITests {
             #expect(try await server.get("/api/v1/admin/jobs/dead?limit=0", headers: self.auth).problemType == "validation")
 
             // The web process registers no tasks; a worker does. Register the built-ins as one would.
-            try await TaskStore(database: server.database).register([TaskDefinition(name: "prune", schedule: "17 3 * * *", timeout: .seconds(300), maxQueries: 20_000)])
+            try await SQLTaskRepository(database: server.database).register([TaskDefinition(name: "prune", schedule: "17 3 * * *", timeout: .seconds(300), maxQueries: 20_000)])
             let tasks = try await server.get("/api/v1/admin/tasks", headers: self.auth).array
             #expect(tasks.map { $0["name"] as? String } == ["prune"])
             #expect(try await server.request(.POST, "/api/v1/admin/tasks/prune/pause", headers: self.auth).status == 200)

@@ -42,8 +42,9 @@ struct BackOfficeGuardTests {
     /// The real application's routes, from the same `buildRouter` the server runs.
     static func routes(_ server: TestServer) async throws -> [(method: String, path: String)] {
         let router = try buildRouter(
-            database: server.database, views: try await Views.load(), config: server.config, gates: nil,
-            clients: ClientLimits(settings: server.config.admission), times: ShopTimes(), load: VisitorLoad(), logger: Logger(label: "routes")
+            repositories: .sql(database: server.database, settings: server.config.store), views: try await Views.load(), http: server.config.http,
+            store: server.config.store, gates: nil,
+            clients: ClientLimits(settings: server.config.http.admission), times: ShopTimes(), load: VisitorLoad(), logger: Logger(label: "routes")
         )
         return router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
     }
@@ -81,7 +82,7 @@ struct BackOfficeGuardTests {
 
     @Test("Every route is open by name, or turns a stranger away before any data", arguments: TestEngine.available)
     func everyRouteIsGuarded(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let data = try await Self.setUp(server)
             let routes = try await Self.routes(server)
             #expect(routes.count > 50, "the walk sees the whole router")
@@ -105,7 +106,7 @@ struct BackOfficeGuardTests {
 
     @Test("No spelling of a back-office or admin API path lets a stranger in", arguments: TestEngine.available)
     func spellingsAreRefused(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let data = try await Self.setUp(server)
             // A method an open path does not take is no way into the back-office: the walk above checks its 405.
             let closed = try await Self.routes(server).filter {
@@ -126,7 +127,7 @@ struct BackOfficeGuardTests {
 
     @Test("The same paths, with a session or the token, are served: the refusals above are the guard's", arguments: TestEngine.available)
     func theGuardIsWhatRefuses(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let order = try await Self.setUp(server).order
             try await server.addStaff("olga@shop.example", role: .owner)
             let owner = try await server.signIn("olga@shop.example")

@@ -23,7 +23,7 @@ struct BackOfficePathTests {
 
     @Test("The dot-segment spellings a router and a lenient reader disagree on are refused, whatever the method", arguments: TestEngine.available)
     func disagreementsAreRefused(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = String(repeating: "k", count: 40) }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = String(repeating: "k", count: 40) }) { server in
             for path in ["/admin/%2e%2e/orders", "/admin/..%2f/orders/1", "/admin/login;x", "/admin/%2E%2E/tours"] {
                 for method in ["GET", "HEAD", "OPTIONS", "DELETE", "PUT", "POST"] {
                     let answer = try await server.raw(method, path)

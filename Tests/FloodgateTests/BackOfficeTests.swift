@@ -101,7 +101,7 @@ struct BackOfficeTests {
 
     @Test("Five failed sign-ins make that client wait, even with the right password; the owner still signs in from another", arguments: TestEngine.available)
     func loginThrottle(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.admission.trustForwarded = true }) { server in
+        try await TestServer.run(engine, configure: { $0.http.admission.trustForwarded = true }) { server in
             try await server.addStaff("olga@shop.example", role: .owner)
             for _ in 0..<5 {
                 let answer = try await Self.signInAttempt(server, email: "olga@shop.example", password: "guess", from: "203.0.113.9")
@@ -132,7 +132,7 @@ struct BackOfficeTests {
 
     @Test("A parallel burst of guesses gets no more tries than guesses one by one")
     func parallelGuessesAreCountedFirst() async throws {
-        try await TestServer.run(.sqlite, configure: { $0.admission.trustForwarded = true }) { server in
+        try await TestServer.run(.sqlite, configure: { $0.http.admission.trustForwarded = true }) { server in
             try await server.addStaff("olga@shop.example", role: .owner)
             // The forms first, so that the twelve posts arrive together.
             var forms: [TestResponse] = []

@@ -56,7 +56,7 @@ struct CheckoutMemoryTests {
     )
     func staleMemory(engine: TestEngine) async throws {
         // A minute-long cache: everything changed below is changed behind the running shop's memory.
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.store.catalogCacheTTL = .seconds(60) }) { server in
             let (product, window) = (try await server.firstAvailableProduct(), try await server.firstOpenWindow())
             let database = server.database
             func order(_ key: String, postcode: String? = nil) async throws -> TestResponse {

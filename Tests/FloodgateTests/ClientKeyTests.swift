@@ -37,11 +37,11 @@ struct ClientKeyTests {
     func bucketsAreShared() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.admission.trustForwarded = true
+            $0.http.admission.trustForwarded = true
             // No token comes back while the test runs: 3 in the bucket, then 429.
-            $0.admission.clientRate = 0.001
-            $0.admission.clientBurst = 3
-            $0.admission.clientDebt = 0
+            $0.http.admission.clientRate = 0.001
+            $0.http.admission.clientBurst = 3
+            $0.http.admission.clientDebt = 0
         }) { server in
             let browser = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")
             var statuses: [Int] = []

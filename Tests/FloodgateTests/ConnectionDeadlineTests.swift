@@ -1,4 +1,5 @@
 import Configuration
+import FloodgateApp
 import FloodgateWeb
 import Foundation
 import NIOCore
@@ -11,10 +12,10 @@ import Testing
 @Suite("Connections that hold a place without using it are closed")
 struct ConnectionDeadlineTests {
     /// Short timeouts, so each test takes about a second.
-    static func short(_ config: inout AppConfig) {
+    static func short(_ config: inout AppSettings) {
         config.role = .web
-        config.admission.headTimeout = .milliseconds(500)
-        config.admission.idleTimeout = .milliseconds(800)
+        config.http.admission.headTimeout = .milliseconds(500)
+        config.http.admission.idleTimeout = .milliseconds(800)
     }
 
     static let browser = "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/120\r\n"
@@ -65,7 +66,7 @@ struct ConnectionDeadlineTests {
 
     @Test("A kept-alive connection is closed after the idle timeout once it falls silent")
     func idleKeepAliveIsClosed() async throws {
-        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.admission.idleTimeout = .milliseconds(1_500) }) { server in
+        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.http.admission.idleTimeout = .milliseconds(1_500) }) { server in
             let connection = try await RawConnection.open(to: server)
             let answeredAt = Answered()
             let (received, _) = try await connection.readToClose(
@@ -83,7 +84,7 @@ struct ConnectionDeadlineTests {
     @Test("A kept-alive connection in use is not cut, whether the router or the page cache answers")
     func busyKeepAliveStaysOpen() async throws {
         // Timeouts well above the 300 ms between requests, so a busy machine's late wake-ups cannot pass them.
-        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.admission.idleTimeout = .seconds(2); $0.admission.headTimeout = .seconds(1) }) { server in
+        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.http.admission.idleTimeout = .seconds(2); $0.http.admission.headTimeout = .seconds(1) }) { server in
             let connection = try await RawConnection.open(to: server, limit: .seconds(60))
             let answers: Int = try await connection.channel.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()
@@ -111,7 +112,7 @@ struct ConnectionDeadlineTests {
             for (key, value) in values {
                 all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
             }
-            return try AppConfig(reader: ConfigReader(provider: InMemoryProvider(values: all))).admission
+            return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: all))).http.admission
         }
         let defaults = try settings([:])
         #expect(defaults.idleTimeout == .seconds(30))

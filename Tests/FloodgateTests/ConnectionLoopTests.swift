@@ -1,3 +1,4 @@
+import FloodgateApp
 import AsyncHTTPClient
 import Configuration
 @testable import FloodgateWeb
@@ -46,8 +47,8 @@ struct ConnectionLoopTests {
     @Test("The setting is read as written, and left to the engine when absent", arguments: [("true", true), ("off", false), (nil, nil)] as [(String?, Bool?)])
     func setting(text: String?, expected: Bool?) throws {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        if let text { values[["admission", "checkout", "loop"]] = .init(.string(text), isSecret: false) }
-        let settings = try AdmissionSettings(config: ConfigReader(provider: InMemoryProvider(values: values)))
+        if let text { values[["floodgate", "admission", "checkout", "loop"]] = .init(.string(text), isSecret: false) }
+        let settings = try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: values))).http.admission
         #expect(settings.checkoutOnLoop == expected)
     }
 

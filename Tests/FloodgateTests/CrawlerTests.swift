@@ -27,14 +27,14 @@ struct CrawlerTests {
     func perClientLimits() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.adminToken = "s3cret-admin"
-            $0.admission.trustForwarded = true
+            $0.http.adminToken = "s3cret-admin"
+            $0.http.admission.trustForwarded = true
             // Rates so low that no token comes back while the test runs, however slow the machine.
-            $0.admission.botRate = 0.001
-            $0.admission.botBurst = 5
-            $0.admission.clientRate = 0.001
-            $0.admission.clientBurst = 10
-            $0.admission.clientDebt = 10
+            $0.http.admission.botRate = 0.001
+            $0.http.admission.botBurst = 5
+            $0.http.admission.clientRate = 0.001
+            $0.http.admission.clientBurst = 10
+            $0.http.admission.clientDebt = 10
         }) { server in
             let product = try await server.firstAvailableProduct()
             let page = "/s/petals/products/\(product)"
@@ -68,9 +68,9 @@ struct CrawlerTests {
     func boundedClients() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.adminToken = "s3cret-admin"
-            $0.admission.trustForwarded = true
-            $0.admission.maxClients = 300
+            $0.http.adminToken = "s3cret-admin"
+            $0.http.admission.trustForwarded = true
+            $0.http.admission.maxClients = 300
         }) { server in
             let served = try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<8 {

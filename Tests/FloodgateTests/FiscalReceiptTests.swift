@@ -1,3 +1,4 @@
+import FloodgateApp
 import FloodgateCashierSim
 import FloodgateCore
 import FloodgateIntegrations
@@ -8,10 +9,10 @@ import Testing
 
 @Suite("Fiscal receipts at the online cash register")
 struct FiscalReceiptTests {
-    static func configure(_ config: inout AppConfig, cashier: CashierPeer) {
+    static func configure(_ config: inout AppSettings, cashier: CashierPeer) {
         config.cashier = CashierSettings(baseURL: cashier.url, timeout: .seconds(2))
-        config.retryBase = .milliseconds(50)
-        config.breakerCooldown = .milliseconds(300)
+        config.worker.retryBase = .milliseconds(50)
+        config.worker.breakerCooldown = .milliseconds(300)
     }
 
     /// Waits until `sql` counts `expected`, for up to `seconds`; returns the last count.
@@ -30,7 +31,7 @@ struct FiscalReceiptTests {
         // Every sell is registered and then answered 500, as if the network lost the answer. (The breaker is
         // held closed here so that every job keeps trying; the outage test below covers the breaker.)
         try await CashierPeer.run(mode: SimulatorMode(lostAnswerRate: 1)) { cashier in
-            try await TestServer.run(engine, configure: { Self.configure(&$0, cashier: cashier); $0.breakerThreshold = 1_000 }) { server in
+            try await TestServer.run(engine, configure: { Self.configure(&$0, cashier: cashier); $0.worker.breakerThreshold = 1_000 }) { server in
                 var numbers: [String] = []
                 for _ in 0..<6 {
                     let placed = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody())

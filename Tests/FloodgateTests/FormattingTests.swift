@@ -1,4 +1,4 @@
-import FloodgateCore
+@testable import FloodgateCore
 @testable import FloodgateStore
 @testable import FloodgateWeb
 import Foundation

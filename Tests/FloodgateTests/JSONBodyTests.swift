@@ -10,7 +10,7 @@ struct JSONBodyTests {
 
     @Test("A product change with null for a field is refused and changes nothing", arguments: TestEngine.available)
     func nullIsNotLeaveItAlone(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let headers = [("Authorization", "Bearer \(Self.adminToken)"), ("Content-Type", "application/json")]
             let path = "/api/v1/admin/stores/petals/products/1"
             let before = try await server.get("/api/v1/stores/petals/products/1").object

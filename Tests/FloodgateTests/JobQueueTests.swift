@@ -8,11 +8,11 @@ import Testing
 @Suite("The outbox job queue")
 struct JobQueueTests {
     /// Runs `body` with a migrated scratch database of the engine.
-    static func withQueue(_ engine: TestEngine, _ body: (Database, JobQueue) async throws -> Void) async throws {
+    static func withQueue(_ engine: TestEngine, _ body: (Database, any JobQueue) async throws -> Void) async throws {
         try await engine.withScratch { _, url in
             try await Database.withOpened(url, logger: Logger(label: "test")) { database in
                 try await Migrator(database: database).migrate(logger: Logger(label: "test"))
-                try await body(database, JobQueue(database: database))
+                try await body(database, SQLJobQueue(database: database))
             }
         }
     }
@@ -25,14 +25,14 @@ struct JobQueueTests {
         try await Self.withQueue(engine) { database, queue in
             await #expect(throws: RolledBack.self) {
                 try await database.transaction { db in
-                    try await JobQueue.enqueue([NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")], on: db)
+                    try await SQLJobQueue.enqueue([NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")], on: db)
                     throw RolledBack()
                 }
             }
             #expect(try await queue.stats().counts.isEmpty)
 
             try await database.transaction { db in
-                try await JobQueue.enqueue(
+                try await SQLJobQueue.enqueue(
                     [NewJob(kind: "fiscal.receipt", dedupeKey: "receipt:order:1"), NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")],
                     on: db
                 )
@@ -50,7 +50,7 @@ struct JobQueueTests {
         try await Self.withQueue(engine) { database, queue in
             try await queue.enqueue([
                 NewJob(kind: "low", priority: 0), NewJob(kind: "high", priority: 10),
-                NewJob(kind: "later", runAt: Clock.nowMillis + 3_600_000),
+                NewJob(kind: "later", runAt: WallClock.nowMillis + 3_600_000),
             ])
             let first = try await queue.claim(limit: 10, worker: "w1", lease: .seconds(60), kinds: ["low", "high", "later"])
             #expect(first.map(\.kind) == ["high", "low"])

@@ -143,9 +143,9 @@ struct MailAddressTests {
             $0.publicURL = "https://petals.example"
             // Two failures in a row would open the breaker for ten minutes, and a failed attempt would wait as long:
             // mail still moving within seconds shows neither happened.
-            $0.breakerThreshold = 2
-            $0.breakerCooldown = .seconds(600)
-            $0.retryBase = .seconds(600)
+            $0.worker.breakerThreshold = 2
+            $0.worker.breakerCooldown = .seconds(600)
+            $0.worker.retryBase = .seconds(600)
         }) { server in
             let (tour, _) = try await WaitlistTests.fullTour(server, capacity: 1)
             // The order's confirmation and the shop's notice go out first.

@@ -71,7 +71,7 @@ struct MethodNotAllowedTests {
 
     @Test("A stranger's other method on the back-office or the admin API is turned away, not told the methods", arguments: TestEngine.available)
     func closedPathsRefuseFirst(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.adminToken = Self.adminToken }) { server in
+        try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let page = try await server.request(.DELETE, "/admin/petals/orders")
             #expect(page.status == 401)
             #expect(page.header("Allow") == nil)

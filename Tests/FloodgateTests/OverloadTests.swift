@@ -15,9 +15,9 @@ struct OverloadTests {
     func overload() async throws {
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.admission.maxLimit = 2
+            $0.http.admission.maxLimit = 2
             // Room to wait for every checkout (they evict lower classes); browse and bots overflow it.
-            $0.admission.queue = 12
+            $0.http.admission.queue = 12
         }) { server in
             let product = try await server.firstAvailableProduct()
             let window = try await server.firstOpenWindow()
@@ -67,7 +67,7 @@ struct OverloadTests {
         let admin = ("Authorization", "Bearer s3cret-admin")
         try await TestServer.run(.sqlite, configure: {
             $0.role = .web
-            $0.adminToken = "s3cret-admin"
+            $0.http.adminToken = "s3cret-admin"
         }) { server in
             let product = try await server.firstAvailableProduct()
             let window = try await server.firstOpenWindow()

@@ -88,7 +88,7 @@ struct PageCacheTests {
 
     @Test("Pages carry an ETag and Cache-Control, answer 304 when unchanged, and change at once with the product", arguments: TestEngine.available)
     func etagsAndInvalidation(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin"; $0.store.catalogCacheTTL = .seconds(60) }) { server in
             let product = try await server.firstAvailableProduct()
             let path = "/s/petals/products/\(product)"
             let first = try await server.get(path, headers: [Self.browser])
@@ -131,7 +131,7 @@ struct PageCacheTests {
 
     @Test("Fresh pages are answered on the connection with the router's bytes and headers; not for crawlers, carts or queries", arguments: TestEngine.available)
     func answeredAtConnection(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin"; $0.store.catalogCacheTTL = .seconds(60) }) { server in
             func early() async throws -> Int {
                 try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pagesAnsweredAtConnection"] as? Int ?? -1
             }
@@ -184,7 +184,7 @@ struct PageCacheTests {
 
     @Test("Changing a product: bad input is a clear 4xx and changes nothing; without the token, 401")
     func badChanges() async throws {
-        try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in
+        try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin" }) { server in
             let product = try await server.firstAvailableProduct()
             let path = "/api/v1/admin/stores/petals/products/\(product)"
             let json = ("Content-Type", "application/json")

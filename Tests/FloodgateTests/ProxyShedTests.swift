@@ -14,8 +14,8 @@ struct ProxyShedTests {
     func shedByProxy(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: {
             $0.role = .web
-            $0.adminToken = "s3cret-admin"
-            $0.admission.trustForwarded = true
+            $0.http.adminToken = "s3cret-admin"
+            $0.http.admission.trustForwarded = true
         }) { server in
             let product = try await server.firstAvailableProduct()
             let page = "/s/petals/products/\(product)"
@@ -60,7 +60,7 @@ struct ProxyShedTests {
 
     @Test("Floodgate-Shed is heard only from a trusted proxy, and its waiting pages never push pages out of the page cache", arguments: TestEngine.available)
     func shedNeedsTrustAndKeepsTheCache(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin" }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin" }) { server in
             let page = "/s/petals/products/\(try await server.firstAvailableProduct())"
             // No proxy trusted: a visitor's own header changes nothing and is counted as nothing.
             #expect(try await server.get(page, headers: [Self.browser, ("Floodgate-Shed", "7")]).status == 200)
@@ -68,7 +68,7 @@ struct ProxyShedTests {
             let shed = (stats["gate"] as? [String: Any])?["shed"] as? [String: Int] ?? [:]
             #expect(shed.values.reduce(0, +) == 0, "\(shed)")
         }
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = "s3cret-admin"; $0.admission.trustForwarded = true }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin"; $0.http.admission.trustForwarded = true }) { server in
             // The cart page goes through the router (a fresh product page may be answered on the connection).
             let page = "/s/petals/cart"
             #expect(try await server.get(page, headers: [Self.browser]).status == 200)

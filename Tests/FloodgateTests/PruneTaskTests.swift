@@ -10,7 +10,7 @@ struct PruneTaskTests {
         try await TestServer.run(engine) { server in
             for _ in 0..<2 { #expect(try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody()).status == 201) }
             let day: Int64 = 86_400_000
-            let now = Clock.nowMillis
+            let now = WallClock.nowMillis
             let db = server.database
             // One order's key is three days old; the other's is fresh.
             try await db.execute("UPDATE idempotency_keys SET created_at = \(now - 3 * day) WHERE order_id = (SELECT MIN(id) FROM orders)")
@@ -30,7 +30,7 @@ struct PruneTaskTests {
             var outcome: String?
             for _ in 0..<150 where outcome == nil || outcome == "running" {
                 try await Task.sleep(for: .milliseconds(100))
-                let runs = try await TaskStore(database: db).runs(task: "prune", limit: 1)
+                let runs = try await SQLTaskRepository(database: db).runs(task: "prune", limit: 1)
                 outcome = runs.first?.trigger == "manual" ? runs.first?.outcome : nil
             }
             #expect(outcome == "ok")
@@ -45,7 +45,7 @@ struct PruneTaskTests {
 
     /// Inserts `count` jobs of kind `old.STATE` (or `recent.done` when recent) last touched at `at`.
     static func insertJobs(_ db: Database, count: Int, state: String, at: Int64) async throws {
-        let kind = at > Clock.nowMillis - 2 * 86_400_000 ? "recent.\(state)" : "old.\(state)"
+        let kind = at > WallClock.nowMillis - 2 * 86_400_000 ? "recent.\(state)" : "old.\(state)"
         for start in stride(from: 0, to: count, by: 500) {
             let values = (start..<min(start + 500, count)).map { _ in "('\(kind)', '{}', 0, 0, 1, 1, '\(state)', \(at), \(at))" }
             try await db.execute(

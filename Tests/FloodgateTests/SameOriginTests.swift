@@ -51,7 +51,7 @@ struct SameOriginTests {
 
     @Test("A refused post from another site is not posted again by the waiting room; the shop's own is", arguments: TestEngine.available)
     func waitingRoomReplaysOnlyOwnPosts(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.admission.trustForwarded = true }) { server in
+        try await TestServer.run(engine, configure: { $0.http.admission.trustForwarded = true }) { server in
             let product = try await server.firstAvailableProduct()
             let shed = [("Floodgate-Shed", "3"), ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")]
             for headers in [[("Sec-Fetch-Site", "cross-site")], [("Origin", "https://evil.example")]] {

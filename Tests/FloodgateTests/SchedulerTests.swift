@@ -63,7 +63,7 @@ struct SchedulerTests {
             let ran = log.all
             #expect(ran.count >= 4, "ticks ran: \(ran.count)")
             #expect(Set(ran.map(\.tick)).count == ran.count, "no tick ran twice")
-            let logged = try await TaskStore(database: database).runs(task: "heartbeat", limit: 100)
+            let logged = try await SQLTaskRepository(database: database).runs(task: "heartbeat", limit: 100)
             #expect(logged.count == ran.count)
             #expect(logged.allSatisfy { $0.outcome == "ok" && $0.queries == 0 && $0.finishedAt != nil })
             #expect(Set(logged.map(\.tick)) == Set(ran.map(\.tick)))
@@ -75,7 +75,7 @@ struct SchedulerTests {
     func runawayIsQuarantined(engine: TestEngine) async throws {
         try await JobQueueTests.withQueue(engine) { database, _ in
             // A few orders so that the runaway's query has something to chew on.
-            let store = TaskStore(database: database)
+            let store = SQLTaskRepository(database: database)
             let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
             try await store.register([runaway.definition])
             // The budget must be what stops it: a timeout far off, even on a machine busy with the rest of the suite.
@@ -106,7 +106,7 @@ struct SchedulerTests {
     @Test("Pausing a task stops its running run at once")
     func pauseStopsARun() async throws {
         try await JobQueueTests.withQueue(.sqlite) { database, _ in
-            let store = TaskStore(database: database)
+            let store = SQLTaskRepository(database: database)
             let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
             try await store.register([runaway.definition])
             _ = try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil)
@@ -134,7 +134,7 @@ struct SchedulerTests {
     @Test("Run-now while a run is going waits for it instead of being lost")
     func runNowWhileRunning() async throws {
         try await JobQueueTests.withQueue(.sqlite) { database, _ in
-            let store = TaskStore(database: database)
+            let store = SQLTaskRepository(database: database)
             try await store.register([Slow().definition])
             #expect(try await store.requestRun("slow"))
             let asked = Mutex(false)
@@ -156,7 +156,7 @@ struct SchedulerTests {
     @Test("A run past its timeout is logged at the limit even if it ignores cancellation")
     func timeoutIsLoggedOnTime() async throws {
         try await JobQueueTests.withQueue(.sqlite) { database, _ in
-            let store = TaskStore(database: database)
+            let store = SQLTaskRepository(database: database)
             try await store.register([Stuck().definition])
             #expect(try await store.requestRun("stuck"))
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [Stuck()], seconds: 10) {

@@ -33,7 +33,7 @@ struct SecurityHeadersTests {
         arguments: TestEngine.available
     )
     func storefrontAPIAndStatic(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.adminToken = Self.token; $0.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = Self.token; $0.store.catalogCacheTTL = .seconds(60) }) { server in
             func early() async throws -> Int {
                 try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pagesAnsweredAtConnection"] as? Int ?? -1
             }
@@ -108,9 +108,9 @@ struct SecurityHeadersTests {
     func waitingRoom(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: {
             // One request in a hundred seconds, no debt: the second request is refused with the waiting room.
-            $0.admission.clientRate = 0.01
-            $0.admission.clientBurst = 1
-            $0.admission.clientDebt = 0
+            $0.http.admission.clientRate = 0.01
+            $0.http.admission.clientBurst = 1
+            $0.http.admission.clientDebt = 0
         }) { server in
             var room: TestResponse?
             for _ in 0..<5 {

@@ -1,4 +1,5 @@
 import Configuration
+import FloodgateApp
 import FloodgateStore
 import FloodgateWeb
 import Foundation
@@ -14,12 +15,12 @@ struct StartupTests {
     }
 
     /// The configuration as `floodgate serve` reads it, from these values (`admin.token` → `FLOODGATE_ADMIN_TOKEN`).
-    private static func config(_ values: [String: String]) throws -> AppConfig {
+    private static func config(_ values: [String: String]) throws -> AppSettings {
         var all: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in values {
             all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
         }
-        return try AppConfig(reader: ConfigReader(provider: InMemoryProvider(values: all)))
+        return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: all)))
     }
 
     /// The message of the error that stops the start, as the command prints it.
@@ -41,8 +42,8 @@ struct StartupTests {
             #expect(!message.contains(token), "the token is not printed: \(message)")
         }
         let token = String(repeating: "0123456789abcdef", count: 2)
-        #expect(try Self.config(["admin.token": token]).adminToken == token)
-        #expect(try Self.config([:]).adminToken == nil, "no token: the admin API stays closed")
+        #expect(try Self.config(["admin.token": token]).http.adminToken == token)
+        #expect(try Self.config([:]).http.adminToken == nil, "no token: the admin API stays closed")
     }
 
     @Test("The admin token can come from a file, so that it is not on the command line")
@@ -53,7 +54,7 @@ struct StartupTests {
         let token = "f1e2d3c4b5a697887766554433221100ffeeddccbbaa9988"
         let file = directory.appendingPathComponent("admin-token").path
         try Data((token + "\n").utf8).write(to: URL(fileURLWithPath: file))
-        #expect(try Self.config(["admin.token.file": file]).adminToken == token, "read without its line break")
+        #expect(try Self.config(["admin.token.file": file]).http.adminToken == token, "read without its line break")
 
         let both = try #require(Self.refusal(["admin.token.file": file, "admin.token": token]))
         #expect(both.contains("not both"), "\(both)")
@@ -67,13 +68,13 @@ struct StartupTests {
     }
 
     private static func startTwice(directory: URL, url: DatabaseURL) async throws {
-        let config = AppConfig(port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .error)
+        let config = AppSettings(logLevel: .error, store: StoreSettings(dataDirectory: directory.path, database: url), http: HTTPSettings(port: 0))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {
                 group.addTask {
                     // Building opens, migrates and seeds; then a graceful stop closes the database again.
-                    let app = try await buildApplication(config: config)
+                    let app = try await buildApplication(settings: config)
                     let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
                     async let running: Void = services.run()
                     await services.triggerGracefulShutdown()

@@ -1,4 +1,5 @@
 import Configuration
+import FloodgateApp
 import NIOCore
 import Testing
 
@@ -30,7 +31,7 @@ struct TrustedProxiesTests {
     func settings() throws {
         func read(_ value: String) throws -> AdmissionSettings {
             let key = AbsoluteConfigKey(["floodgate", "http", "trust", "forwarded"])
-            return try AppConfig(reader: ConfigReader(provider: InMemoryProvider(values: [key: .init(.string(value), isSecret: false)]))).admission
+            return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: [key: .init(.string(value), isSecret: false)]))).http.admission
         }
         #expect(try read("false").trusts(try Self.peer("127.0.0.1")) == false)
         #expect(try read("true").trusts(try Self.peer("203.0.113.9")))
@@ -43,11 +44,11 @@ struct TrustedProxiesTests {
     @Test("From a peer that is not a listed proxy, Floodgate-Shed and X-Forwarded-For are a visitor's words: ignored", arguments: TestEngine.available)
     func untrustedPeerIsNotHeard(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: {
-            $0.admission.trustForwarded = true
-            $0.admission.trustedProxies = TrustedProxies(list: "192.0.2.1")!
-            $0.admission.clientRate = 0.01
-            $0.admission.clientBurst = 2
-            $0.admission.clientDebt = 0
+            $0.http.admission.trustForwarded = true
+            $0.http.admission.trustedProxies = TrustedProxies(list: "192.0.2.1")!
+            $0.http.admission.clientRate = 0.01
+            $0.http.admission.clientBurst = 2
+            $0.http.admission.clientDebt = 0
         }) { server in
             let browser = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")
             #expect(try await server.get("/s/petals/cart", headers: [browser, ("Floodgate-Shed", "7")]).status == 200)

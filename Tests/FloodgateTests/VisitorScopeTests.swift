@@ -36,7 +36,7 @@ struct VisitorScopeTests {
             let contexts = Contexts()
             let handlers = JobKind.forOrder(in: Store(id: 0, slug: "", name: "", tagline: "", currency: "RUB", timeZone: "", orderPrefix: "", notifyEmail: "", fiscalReceipts: true))
                 .map { Recording(kind: $0, contexts: contexts) }
-            let worker = WorkerTests.worker(JobQueue(database: server.database), name: "w", handlers: handlers)
+            let worker = WorkerTests.worker(SQLJobQueue(database: server.database), name: "w", handlers: handlers)
             #expect(try await worker.runOnce() == 9)
             let runs = contexts.runs.withLock { $0 }
             #expect(runs.count == 9)

@@ -99,7 +99,7 @@ struct WaitlistPrivacyTests {
             #expect(try await smtp.waitForMessages(2).count == 2, "the order's two emails")
 
             #expect(try await Self.joinAPI(server, tour: tour, email: "vera@example.com").status == 201)
-            let period = { Clock.nowMillis / SQLWaitlistRepository.resendEvery }
+            let period = { WallClock.nowMillis / SQLWaitlistRepository.resendEvery }
             let before = period()
             #expect(try await Self.joinForm(server, tour: tour, email: "vera@example.com", name: "Mallory").status == 303)
             #expect(try await Self.joinAPI(server, tour: tour, email: "vera@example.com", name: "Mallory").status == 201)

@@ -79,7 +79,7 @@ struct WaitlistTests {
             #expect(try await server.database.scalar("SELECT held FROM delivery_windows WHERE id = \(tour)") == 3)
             let offered = try await waitlists.entries(windowID: tour).filter { $0.status == .offered }
             #expect(offered.map(\.token) == Array(tokens.prefix(3)), "the first three in line hold the three places")
-            #expect(offered.allSatisfy { ($0.holdUntil ?? 0) > Clock.nowMillis + 25 * 60_000 })
+            #expect(offered.allSatisfy { ($0.holdUntil ?? 0) > WallClock.nowMillis + 25 * 60_000 })
             #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-offer'") == 3)
             #expect(try await server.database.scalar("SELECT COUNT(*) FROM waitlist_entries WHERE status = 'waiting'") == 12)
             #expect(try await server.database.scalar("SELECT COUNT(*) FROM order_events WHERE to_status = 'cancelled'") == 3)
@@ -98,13 +98,13 @@ struct WaitlistTests {
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.offered, .waiting, .waiting])
 
             // The first hold runs out: its link no longer orders, and nothing is written.
-            try await server.database.execute("UPDATE waitlist_entries SET hold_until = \(Clock.nowMillis - 1) WHERE token = '\(tokens[0])'")
+            try await server.database.execute("UPDATE waitlist_entries SET hold_until = \(WallClock.nowMillis - 1) WHERE token = '\(tokens[0])'")
             let late = try await Self.order(server, tour: tour, hold: tokens[0])
             #expect(late.status == 410)
             #expect(late.problemType == "hold-expired")
             #expect(try await server.orderCount == 2)
 
-            #expect(try await waitlists.releaseExpiredHolds(now: Clock.nowMillis) == 1)
+            #expect(try await waitlists.releaseExpiredHolds(now: WallClock.nowMillis) == 1)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.expired, .offered, .waiting])
             #expect(try await server.database.scalar("SELECT held FROM delivery_windows WHERE id = \(tour)") == 1)
 

@@ -54,7 +54,7 @@ struct WorkerTests {
         return condition()
     }
 
-    static func worker(_ queue: JobQueue, name: String, handlers: [any JobHandler]) -> Worker {
+    static func worker(_ queue: any JobQueue, name: String, handlers: [any JobHandler]) -> Worker {
         Worker(
             queue: queue, handlers: handlers,
             config: WorkerConfiguration(name: name, concurrency: 4, jobTimeout: .milliseconds(300), retry: RetryPolicy(base: .zero, cap: .zero)),

@@ -20,7 +20,7 @@ BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
 
 def start_haproxy(shop_port, data_dir, **settings):
     binary = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
-    assert binary, "HAProxy is missing: apt-get install haproxy (.ci/run installs it)"
+    assert binary, "HAProxy is missing: apt-get install haproxy (scripts/test installs it as root)"
     port = free_port()
     # The settings not given keep their defaults in bench/haproxy.cfg.
     env = {"FRONT_PORT": str(port), "SHOP_PORT": str(shop_port), **settings}

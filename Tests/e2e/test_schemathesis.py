@@ -30,7 +30,7 @@ def schemathesis_or_skip():
         return
     message = (
         f"schemathesis is not installed for {sys.executable}: "
-        "`python3 -m pip install schemathesis==4.32.5` (as .ci/run does), or run with .venv-test/bin/python -m pytest"
+        "run scripts/test --setup-only, then .venv-test/bin/python -m pytest"
     )
     if os.environ.get("CI") == "true":
         pytest.fail(message)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # PG_URL and PG_DIR are for the scripts that source this
 # Starts a throwaway PostgreSQL cluster on loopback for tests and benchmarks; sourced, not run.
 #   start_postgres [extra -c settings…]  sets PG_URL (postgres://postgres@127.0.0.1:PORT/postgres) and PG_DIR
 #   stop_postgres                         stops it and removes its files (call it from an EXIT trap)
@@ -5,11 +6,14 @@
 
 PG_DIR=""
 PG_URL=""
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+# shellcheck disable=SC2012  # versions are plain numbers
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
+PG_BIN=$(postgres_bin)
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-have_postgres() { [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; }
+# Looks again when nothing was found: scripts/lib/setup.sh may have just installed it.
+have_postgres() { [ -n "$PG_BIN" ] || PG_BIN=$(postgres_bin); [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ]; }
 
 start_postgres() {
   PG_DIR=$(mktemp -d /tmp/floodgate-pg.XXXXXX)

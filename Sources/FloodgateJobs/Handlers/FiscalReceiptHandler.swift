@@ -15,11 +15,11 @@ public struct FiscalReceiptHandler: JobHandler {
     public var integration: String? { "cashier" }
     let orders: any OrderRepository
     let stores: any StoreRepository
-    let receipts: ReceiptRepository
+    let receipts: any ReceiptRepository
     let cashier: CashierClient
     let publicURL: String
 
-    public init(orders: any OrderRepository, stores: any StoreRepository, receipts: ReceiptRepository, cashier: CashierClient, publicURL: String) {
+    public init(orders: any OrderRepository, stores: any StoreRepository, receipts: any ReceiptRepository, cashier: CashierClient, publicURL: String) {
         self.orders = orders
         self.stores = stores
         self.receipts = receipts

@@ -34,7 +34,7 @@ public enum BuiltinTasks {
                 daysAhead: tourDaysAhead
             ),
         ]
-        if let cashier { tasks.append(ReconcileReceiptsTask(receipts: ReceiptRepository(database: database), cashier: cashier)) }
+        if let cashier { tasks.append(ReconcileReceiptsTask(receipts: SQLReceiptRepository(database: database), cashier: cashier)) }
         if runaway { tasks.append(RunawayTask(database: database)) }
         return tasks
     }

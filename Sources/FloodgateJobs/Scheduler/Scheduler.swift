@@ -11,14 +11,14 @@ import Synchronization
 /// apply at once), claims due ticks — the unique (task, tick) row decides which worker runs one — and
 /// runs them concurrently, one run per task at a time in this process. See ``TaskRunner`` for the bounds.
 public struct Scheduler: Service {
-    let store: TaskStore
+    let store: any TaskRepository
     let tasks: [String: any ScheduledTask]
     let worker: String
     let poll: Duration
     let logger: Logger
 
     public init(database: Database, tasks: [any ScheduledTask], worker: String, poll: Duration = .seconds(1), logger: Logger) {
-        self.store = TaskStore(database: database)
+        self.store = SQLTaskRepository(database: database)
         self.tasks = Dictionary(tasks.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.worker = worker
         self.poll = poll
@@ -56,7 +56,7 @@ public struct Scheduler: Service {
 
     /// Claims the runs that are due now and not yet claimed by any worker.
     func dueRuns(plan: inout TickPlan, running: RunningSet) async throws -> [TaskRunner.Start] {
-        let now = Clock.nowMillis
+        let now = WallClock.nowMillis
         var starts: [TaskRunner.Start] = []
         for record in try await self.store.all() {
             guard let task = self.tasks[record.name] else { continue }

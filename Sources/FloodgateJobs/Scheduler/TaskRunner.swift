@@ -8,7 +8,7 @@ import Synchronization
 /// run was cancelled at its timeout. The log is written at the timeout even if the run has not yet
 /// noticed, so a task that hangs cannot hang the log or the quarantine.
 struct TaskRunner {
-    let store: TaskStore
+    let store: any TaskRepository
     let worker: String
     let logger: Logger
 

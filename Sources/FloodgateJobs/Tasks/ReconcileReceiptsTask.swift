@@ -5,7 +5,7 @@ import Foundation
 /// Every minute: asks the cash register about receipts still waiting to be printed and records the
 /// fiscal data (or the failure, for the owner to see).
 struct ReconcileReceiptsTask: ScheduledTask {
-    let receipts: ReceiptRepository
+    let receipts: any ReceiptRepository
     let cashier: CashierClient
     var definition: TaskDefinition {
         TaskDefinition(name: "reconcile-receipts", schedule: "*/15 * * * * *", timeout: .seconds(60), maxQueries: 2_000)

@@ -12,7 +12,7 @@ struct ReleaseHoldsTask: ScheduledTask {
     }
 
     func run(_ context: TaskContext) async throws {
-        let ended = try await self.waitlists.releaseExpiredHolds(now: Clock.nowMillis)
+        let ended = try await self.waitlists.releaseExpiredHolds(now: WallClock.nowMillis)
         if ended > 0 { context.logger.info("waiting-list holds ran out", metadata: ["holds": "\(ended)"]) }
     }
 }

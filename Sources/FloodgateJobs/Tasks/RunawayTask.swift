@@ -1,5 +1,4 @@
 import FloodgateStore
-import SQLKit
 
 /// A deliberately heavy task, like the cash-register module's update routine in the founding story:
 /// a tight loop of queries that never ends by itself. Registered only with `--faults runaway-task`, to
@@ -11,10 +10,9 @@ struct RunawayTask: ScheduledTask {
     }
 
     func run(_ context: TaskContext) async throws {
+        let statistics = OrderStatistics(database: self.database)
         while true {
-            _ = try await self.database.read { db in
-                try await db.raw("SELECT COUNT(*) AS n, SUM(l.quantity) AS q FROM orders o JOIN order_lines l ON l.order_id = o.id").all()
-            }
+            _ = try await statistics.totals()
         }
     }
 }

@@ -13,7 +13,7 @@ public enum JobHandlers {
         handlers += WaitlistEmailHandler.all(database: database, mailer: mailer, publicURL: publicURL) as [any JobHandler]
         if let cashier {
             handlers.append(
-                FiscalReceiptHandler(orders: orders, stores: stores, receipts: ReceiptRepository(database: database), cashier: cashier, publicURL: publicURL)
+                FiscalReceiptHandler(orders: orders, stores: stores, receipts: SQLReceiptRepository(database: database), cashier: cashier, publicURL: publicURL)
             )
         }
         return handlers

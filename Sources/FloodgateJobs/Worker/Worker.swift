@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// ``PermanentJobFailure``, at once). Handlers that call an integration sit behind its ``CircuitBreaker``:
 /// while it is open their jobs stay queued, untried.
 public struct Worker: Service {
-    let queue: JobQueue
+    let queue: any JobQueue
     let handlers: [String: any JobHandler]
     /// One breaker per integration the handlers call, shared by all of its job kinds.
     public let breakers: [String: CircuitBreaker]
@@ -21,7 +21,7 @@ public struct Worker: Service {
     let visitors: VisitorLoad?
     let logger: Logger
 
-    public init(queue: JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, visitors: VisitorLoad? = nil, logger: Logger) {
+    public init(queue: any JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, visitors: VisitorLoad? = nil, logger: Logger) {
         self.queue = queue
         self.visitors = visitors
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -96,14 +96,14 @@ public struct Worker: Service {
         var done: [Int] = []
         var failures: [(Job, any Error)] = []
         var waiting: [Int] = []
-        var waitUntil = Clock.nowMillis
+        var waitUntil = WallClock.nowMillis
         for (job, outcome) in outcomes {
             switch outcome {
             case .done: done.append(job.id)
             case .failed(let error): failures.append((job, error))
             case .waiting(let delay):
                 waiting.append(job.id)
-                waitUntil = max(waitUntil, Clock.nowMillis + delay.milliseconds)
+                waitUntil = max(waitUntil, WallClock.nowMillis + delay.milliseconds)
             }
         }
         try await self.queue.complete(done, worker: self.config.name)

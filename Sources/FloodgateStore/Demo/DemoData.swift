@@ -79,7 +79,7 @@ public struct DemoData: Sendable {
             products.values(
                 SQLBind(storeID), SQLBind(item.name), SQLBind(item.description), SQLBind(item.price), SQLBind(shop.currency),
                 SQLBind(item.available ? 1 : 0), SQLBind(try JSONColumn.encode(["/photos/\(shop.slug)/demo-\(index + 1).svg", "/photos/\(shop.slug)/demo-\(index + 1)-b.svg"])),
-                SQLBind(try JSONColumn.encode(item.composition)), SQLBind(index), SQLBind(Clock.nowMillis)
+                SQLBind(try JSONColumn.encode(item.composition)), SQLBind(index), SQLBind(WallClock.nowMillis)
             )
         }
         try await products.run()

@@ -49,7 +49,7 @@ public struct Migrator: Sendable {
                 }
                 try await db.insert(into: "schema_migrations")
                     .columns("version", "name", "applied_at")
-                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Clock.nowMillis))
+                    .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(WallClock.nowMillis))
                     .run()
                 return true
             }
@@ -75,9 +75,4 @@ public struct Migrator: Sendable {
             return try row?.decodeNil(column: "v") == false ? row?.decode(column: "v", as: Int.self) ?? 0 : 0
         }
     }
-}
-
-/// Wall-clock helpers for stored timestamps (milliseconds since 1970, UTC).
-public enum Clock {
-    public static var nowMillis: Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -92,7 +92,7 @@ public struct SQLTourRepository: TourRepository {
                     INSERT INTO tour_templates (store_id, weekdays, time_from, time_to, capacity, zone_ids, cutoff_days, cutoff_time, active, \
                     created_at) VALUES (\(bind: template.storeID), \(bind: weekdays), \(bind: template.from), \(bind: template.to), \
                     \(bind: template.capacity), \(bind: zones), \(bind: template.cutoffDaysBefore), \(bind: template.cutoffTime), \
-                    \(bind: template.active ? 1 : 0), \(bind: Clock.nowMillis)) RETURNING id
+                    \(bind: template.active ? 1 : 0), \(bind: WallClock.nowMillis)) RETURNING id
                     """
                 ).first()
                 saved.id = try row?.decode(column: "id", as: Int.self) ?? 0

@@ -11,7 +11,7 @@ enum WaitlistLine {
     /// Offers every free place of a tour to the people first in line: each gets a hold until `now + hold`
     /// and an email through the outbox. Returns the entries offered now.
     @discardableResult
-    static func offerFreePlaces(windowID: Int, hold: Int64, now: Int64 = Clock.nowMillis, on db: any SQLDatabase) async throws -> [Int] {
+    static func offerFreePlaces(windowID: Int, hold: Int64, now: Int64 = WallClock.nowMillis, on db: any SQLDatabase) async throws -> [Int] {
         guard
             let tour = try await db.raw("UPDATE delivery_windows SET held = held WHERE id = \(bind: windowID) RETURNING *")
                 .first().map(DeliveryWindow.init(row:))
@@ -36,7 +36,7 @@ enum WaitlistLine {
             ).first()
             guard taken != nil else { continue }
             try await db.raw("UPDATE delivery_windows SET held = held + 1 WHERE id = \(bind: windowID)").run()
-            try await JobQueue.enqueue(
+            try await SQLJobQueue.enqueue(
                 [NewJob(kind: JobKind.waitlistOfferEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: "\(JobKind.waitlistOfferEmail):entry:\(id)")],
                 on: db
             )

@@ -51,7 +51,7 @@ public struct SQLWaitlistRepository: WaitlistRepository {
                 .where("window_id", .equal, tour.id).where("status", .equal, WaitlistEntry.Status.waiting.rawValue).first()
                 .map { try $0.decode(column: "n", as: Int.self) } ?? 0
             guard tour.remaining == 0 || waiting > 0 else { throw WaitlistError.placesLeft(tour.remaining) }
-            let now = Clock.nowMillis
+            let now = WallClock.nowMillis
             if let existing = try await db.select().column("id").from("waitlist_entries")
                 .where("window_id", .equal, tour.id).where("email", .equal, request.email)
                 .where("status", .in, [WaitlistEntry.Status.waiting.rawValue, WaitlistEntry.Status.offered.rawValue]).first()
@@ -61,7 +61,7 @@ public struct SQLWaitlistRepository: WaitlistRepository {
                 let id = try existing.decode(column: "id", as: Int.self)
                 let again = "\(JobKind.waitlistJoinedEmail):entry:\(id):again:\(now / Self.resendEvery)"
                 let email = NewJob(kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: again)
-                try await JobQueue.enqueue([email], on: db)
+                try await SQLJobQueue.enqueue([email], on: db)
                 return
             }
             let token = RandomToken.hex()
@@ -73,7 +73,7 @@ public struct SQLWaitlistRepository: WaitlistRepository {
                 """
             ).first()
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
-            try await JobQueue.enqueue(
+            try await SQLJobQueue.enqueue(
                 [NewJob(kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: "\(JobKind.waitlistJoinedEmail):entry:\(id)")],
                 on: db
             )
@@ -105,7 +105,7 @@ public struct SQLWaitlistRepository: WaitlistRepository {
             else { return nil }
             if entry.status == .waiting || entry.status == .offered {
                 _ = try await WaitlistLine.end(
-                    entryID: entry.id, windowID: entry.windowID, from: entry.status, to: .left, hold: self.hold, now: Clock.nowMillis, on: db
+                    entryID: entry.id, windowID: entry.windowID, from: entry.status, to: .left, hold: self.hold, now: WallClock.nowMillis, on: db
                 )
             }
             return try await Self.entry(id: entry.id, on: db)

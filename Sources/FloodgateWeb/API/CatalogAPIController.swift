@@ -11,9 +11,16 @@ struct CatalogAPIController: Sendable {
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
 
-    func addRoutes(to api: RouterGroup<AppRequestContext>) {
+    init(_ repositories: Repositories) {
+        self.stores = repositories.stores
+        self.catalog = repositories.catalog
+        self.windows = repositories.windows
+        self.tours = repositories.tours
+        self.waitlists = repositories.waitlists
+    }
+
+    func addRoutes(to api: RouterGroup<AppRequestContext>, store: RouterGroup<AppRequestContext>) {
         api.get("stores", use: self.listStores)
-        let store = api.group("stores/:store")
         store.get("products", use: self.listProducts)
         store.get("products/:id", use: self.showProduct)
         store.get("delivery-windows", use: self.listWindows)
@@ -26,12 +33,12 @@ struct CatalogAPIController: Sendable {
     }
 
     @Sendable func listProducts(_ request: Request, context: AppRequestContext) async throws -> [ProductDocument] {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         return try await self.catalog.products(storeID: store.id).map(ProductDocument.init)
     }
 
     @Sendable func showProduct(_ request: Request, context: AppRequestContext) async throws -> ProductDocument {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let id = try context.id("id", "product")
         guard let product = try await self.catalog.product(storeID: store.id, id: id) else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")
@@ -41,7 +48,7 @@ struct CatalogAPIController: Sendable {
 
     /// `?postcode=` keeps the tours that deliver there.
     @Sendable func listWindows(_ request: Request, context: AppRequestContext) async throws -> [DeliveryWindowDocument] {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         var windows = try await self.windows.open(for: store)
         if let postcode = request.uri.queryParameters.get("postcode") {
             let zone = try await self.tours.zones(storeID: store.id).zone(for: postcode)
@@ -51,7 +58,7 @@ struct CatalogAPIController: Sendable {
     }
 
     @Sendable func listZones(_ request: Request, context: AppRequestContext) async throws -> [ZoneDocument] {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         return try await self.tours.zones(storeID: store.id).map(ZoneDocument.init)
     }
 
@@ -59,7 +66,7 @@ struct CatalogAPIController: Sendable {
     /// (the same answer when it already was: the entry's link and token are never in the answer); `409` while the
     /// tour has places.
     @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WaitlistJoinDocument> {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let id = try context.id("id", "delivery window")
         let body = try await request.body.collect(upTo: 64 * 1024)
         let draft = try OrderBodyDecoder.decode(WaitlistRequest.Draft.self, Data(buffer: body))

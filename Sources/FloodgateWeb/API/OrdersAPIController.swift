@@ -6,17 +6,15 @@ import Hummingbird
 
 /// `POST /api/v1/stores/{store}/orders` (idempotent) and `GET …/orders/{number}?token=…`.
 struct OrdersAPIController: Sendable {
-    let stores: any StoreRepository
     let orders: any OrderRepository
 
-    func addRoutes(to api: RouterGroup<AppRequestContext>) {
-        let store = api.group("stores/:store")
+    func addRoutes(to store: RouterGroup<AppRequestContext>) {
         store.post("orders", use: self.create)
         store.get("orders/:number", use: self.show)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let key = try IdempotencyHeader.key(in: request)
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw Problem(
@@ -40,7 +38,7 @@ struct OrdersAPIController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<OrderDocument> {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let number = context.parameters.get("number") ?? ""
         let token = request.uri.queryParameters.get("token") ?? ""
         // The same answer for "no such order" and "wrong token", so numbers cannot be probed.

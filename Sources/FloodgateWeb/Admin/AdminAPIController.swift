@@ -5,9 +5,9 @@ import Hummingbird
 /// `/api/v1/admin`: the operator's view of deferred work — the same data `floodgate jobs` and
 /// `floodgate tasks` print — for a dashboard or a script.
 struct AdminAPIController: Sendable {
-    let jobs: JobQueue
-    let tasks: TaskStore
-    let receipts: ReceiptRepository
+    let jobs: any JobQueue
+    let tasks: any TaskRepository
+    let receipts: any ReceiptRepository
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.get("jobs", use: self.jobStats)

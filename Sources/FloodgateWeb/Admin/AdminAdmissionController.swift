@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import Hummingbird
 
 /// `GET /api/v1/admin/admission`: what the door is doing now — admitted, queued and refused requests per

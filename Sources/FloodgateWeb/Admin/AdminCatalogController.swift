@@ -7,16 +7,15 @@ import Hummingbird
 /// it on the shop's pages at once (this process's page cache is dropped; other instances within their
 /// cache time).
 struct AdminCatalogController: Sendable {
-    let stores: any StoreRepository
     let catalog: any CatalogRepository
     let views: Views
 
-    func addRoutes(to admin: RouterGroup<AppRequestContext>) {
-        admin.patch("stores/:store/products/:id", use: self.updateProduct)
+    func addRoutes(to store: RouterGroup<AppRequestContext>) {
+        store.patch("products/:id", use: self.updateProduct)
     }
 
     @Sendable func updateProduct(_ request: Request, context: AppRequestContext) async throws -> ProductDocument {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let id = try context.id("id", "product")
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let change = try OrderBodyDecoder.decode(Body.self, Data(buffer: body)).change

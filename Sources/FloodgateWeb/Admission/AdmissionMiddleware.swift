@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import FloodgateCore
 import FloodgateStore
 import Hummingbird

@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,4 @@
-import Configuration
+import FloodgateAdmission
 import NIOCore
 
 /// How the shop holds a crowd: the admission gate, deadlines and per-client limits, with defaults for a
@@ -58,42 +58,6 @@ public struct AdmissionSettings: Sendable {
     public var headTimeout: Duration = .seconds(10)
 
     public init() {}
-
-    init(config: ConfigReader) throws {
-        self.enabled = try AppConfig.flag(config, "admission.enabled", default: true)
-        self.maxLimit = try AppConfig.integer(config, "admission.limit.max", default: 256, in: 1...10_000)
-        self.queue = try AppConfig.integer(config, "admission.queue", default: 1_024, in: 0...100_000)
-        self.checkoutLimit = try AppConfig.integer(config, "admission.checkout.limit", default: 16, in: 1...10_000)
-        self.checkoutQueue = try AppConfig.integer(config, "admission.checkout.queue", default: 2_048, in: 0...100_000)
-        self.yieldLimit = try AppConfig.integer(config, "admission.checkout.yield", default: 0, in: 0...10_000)
-        self.checkoutOnLoop = try AppConfig.flag(config, "admission.checkout.loop")
-        for requestClass in RequestClass.allCases {
-            let wait = self.maxWait[requestClass]! / .milliseconds(1)
-            self.maxWait[requestClass] = .milliseconds(
-                try AppConfig.integer(config, ConfigKey("admission.wait.\(requestClass).ms"), default: Int(wait), in: 0...120_000)
-            )
-            let deadline = self.deadline[requestClass]! / .milliseconds(1)
-            self.deadline[requestClass] = .milliseconds(
-                try AppConfig.integer(config, ConfigKey("admission.deadline.\(requestClass).ms"), default: Int(deadline), in: 100...600_000)
-            )
-        }
-        self.botShare = Double(try AppConfig.integer(config, "admission.bot.share", default: 10, in: 1...100)) / 100
-        self.clientRate = Double(try AppConfig.integer(config, "admission.client.rate", default: 20, in: 1...100_000))
-        self.clientBurst = Double(try AppConfig.integer(config, "admission.client.burst", default: 100, in: 1...1_000_000))
-        self.clientDebt = Double(try AppConfig.integer(config, "admission.client.debt", default: 200, in: 0...1_000_000))
-        self.botRate = Double(try AppConfig.integer(config, "admission.bot.rate", default: 2, in: 1...100_000))
-        self.botBurst = Double(try AppConfig.integer(config, "admission.bot.burst", default: 20, in: 1...1_000_000))
-        if let list = config.string(forKey: "http.trust.forwarded"), let proxies = TrustedProxies(list: list) {
-            self.trustForwarded = true
-            self.trustedProxies = proxies
-        } else {
-            self.trustForwarded = try AppConfig.flag(config, "http.trust.forwarded", default: false)
-        }
-        self.maxConnections = try AppConfig.integer(config, "http.connections.max", default: 2_048, in: 16...1_000_000)
-        self.backlog = try AppConfig.integer(config, "http.backlog", default: 1_024, in: 16...65_535)
-        self.idleTimeout = try AppConfig.seconds(config, "http.idle-timeout", default: 30, in: 0.1...3_600)
-        self.headTimeout = try AppConfig.seconds(config, "http.head-timeout", default: 10, in: 0.1...600)
-    }
 
     /// Whether a request on a connection from `peer` comes through a trusted proxy, whose headers speak for the visitor.
     func trusts(_ peer: SocketAddress?) -> Bool {

@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import Foundation
 import HTTPTypes
 import Hummingbird

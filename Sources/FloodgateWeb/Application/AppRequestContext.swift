@@ -1,15 +1,18 @@
+import FloodgateCore
 import FloodgateStore
 import Foundation
 import Hummingbird
 import NIOCore
 
 /// The request context of every Floodgate route.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, StoreRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer of the connection (the proxy's address behind HAProxy/nginx; see ``ClientLimits/address(_:_:)``).
     public let remoteAddress: SocketAddress?
     /// The signed-in member of staff on back-office pages (set by ``StaffSessionMiddleware``).
     public var staff: StaffSession?
+    /// The store the path names, on a store's route group (set by ``StoreMiddleware``).
+    public var store: Store?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -5,30 +5,34 @@ import Hummingbird
 /// The back-office's route groups: `/admin` with the staff session read (``StaffSessionMiddleware``), the sign-in
 /// form on it, and every other page on a signed-in group whose handlers take a ``StaffRequestContext`` — a
 /// context that cannot be made without a session. A route added to that group is closed whatever its path.
+/// A store's pages hang on `/admin/{store}`, whose ``StoreMiddleware`` finds the store once.
 struct BackOfficeRoutes {
     let shell: BackOfficeShell
-    let staff: any StaffRepository
+    let repositories: Repositories
     let clients: ClientLimits
-    let orders: any OrderRepository
-    let admin: any OrderAdminRepository
-    let catalog: any CatalogRepository
-    let windows: any DeliveryWindowRepository
-    let tours: any TourRepository
-    let waitlists: any WaitlistRepository
-    let config: AppConfig
+    /// `Secure` cookies: the shop is served over HTTPS.
+    let secureCookies: Bool
+    /// Where uploaded photos are written.
+    let photosDirectory: String
+    /// How many days ahead tours are generated from weekly templates.
+    let tourDaysAhead: Int
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let backOffice = router.group("admin").add(middleware: StaffSessionMiddleware(staff: self.staff))
+        let repos = self.repositories
+        let backOffice = router.group("admin").add(middleware: StaffSessionMiddleware(staff: repos.staff))
         let signedIn = backOffice.group().add(middleware: SignInRequired()).group(context: StaffRequestContext.self)
-        LoginController(shell: self.shell, staff: self.staff, clients: self.clients, secureCookies: self.config.publicURL.hasPrefix("https://"))
+        LoginController(shell: self.shell, staff: repos.staff, clients: self.clients, secureCookies: self.secureCookies)
             .addRoutes(login: backOffice, signedIn: signedIn)
-        OrdersBackOfficeController(shell: self.shell, orders: self.orders, admin: self.admin, tours: self.tours, waitlists: self.waitlists)
-            .addRoutes(to: signedIn)
-        PrintController(shell: self.shell, orders: self.orders, admin: self.admin, windows: self.windows, tours: self.tours).addRoutes(to: signedIn)
+        // A store's pages, `/admin/{store}/…`: the store is found once, before any handler.
+        let store = signedIn.group(":store").add(middleware: StoreMiddleware<StaffRequestContext>(stores: repos.stores))
+        OrdersBackOfficeController(shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, tours: repos.tours, waitlists: repos.waitlists)
+            .addRoutes(to: store)
+        PrintController(shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, windows: repos.windows, tours: repos.tours)
+            .addRoutes(to: store)
         DeliveryBackOfficeController(
-            shell: self.shell, tours: self.tours, windows: self.windows, waitlists: self.waitlists, daysAhead: self.config.tourDaysAhead
-        ).addRoutes(to: signedIn)
-        CatalogBackOfficeController(shell: self.shell, catalog: self.catalog, photosDirectory: self.config.photosDirectory).addRoutes(to: signedIn)
-        ExportsController(shell: self.shell, catalog: self.catalog, admin: self.admin).addRoutes(to: signedIn)
+            shell: self.shell, tours: repos.tours, windows: repos.windows, waitlists: repos.waitlists, daysAhead: self.tourDaysAhead
+        ).addRoutes(to: store)
+        CatalogBackOfficeController(shell: self.shell, catalog: repos.catalog, photosDirectory: self.photosDirectory).addRoutes(to: store)
+        ExportsController(shell: self.shell, catalog: repos.catalog, admin: repos.orderAdmin).addRoutes(to: store)
     }
 }

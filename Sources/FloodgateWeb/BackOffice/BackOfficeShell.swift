@@ -2,15 +2,10 @@ import FloodgateCore
 import FloodgateStore
 import Hummingbird
 
-/// What every back-office controller needs: the store a `/admin/{store}/…` page is for, the header it shows,
-/// and rendering.
+/// What every back-office controller needs: the header a page shows, and rendering.
 struct BackOfficeShell: Sendable {
     let stores: any StoreRepository
     let views: Views
-
-    func store(_ context: StaffRequestContext) async throws -> Store {
-        try await StoreLookup(stores: self.stores).store(for: context)
-    }
 
     func chrome(_ title: String, _ context: StaffRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
         AdminChrome(

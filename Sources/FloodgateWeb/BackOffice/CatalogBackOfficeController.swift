@@ -15,15 +15,15 @@ struct CatalogBackOfficeController: Sendable {
     static let maxPhotoBytes = 5 * 1024 * 1024
 
     func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get(":store/products", use: self.list)
-        group.get(":store/products/:id", use: self.edit)
-        group.post(":store/products/:id", use: self.save)
-        group.post(":store/products/:id/photo", use: self.uploadPhoto)
+        group.get("products", use: self.list)
+        group.get("products/:id", use: self.edit)
+        group.post("products/:id", use: self.save)
+        group.post("products/:id/photo", use: self.uploadPhoto)
     }
 
     @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let page = ProductListPage(
             chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store,
             products: try await self.catalog.products(storeID: store.id)
@@ -33,7 +33,7 @@ struct CatalogBackOfficeController: Sendable {
 
     @Sendable func edit(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let product = try await self.product(store: store, context: context)
         let page = ProductEditPage(
             chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store, product: product,
@@ -44,7 +44,7 @@ struct CatalogBackOfficeController: Sendable {
 
     @Sendable func save(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let existing = try await self.product(store: store, context: context)
         let form = try await BackOfficeForm.read(request, context: context)
         var values = ProductEditPage.Values()
@@ -68,7 +68,7 @@ struct CatalogBackOfficeController: Sendable {
 
     @Sendable func uploadPhoto(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         guard var product = try await self.product(store: store, context: context) else { throw Problem.notFound("There is no such product.") }
         let form = try await MultipartForm.read(request, context: context, maxSize: Self.maxPhotoBytes + 64 * 1024)
         func refuse(_ message: String) async throws -> Response {

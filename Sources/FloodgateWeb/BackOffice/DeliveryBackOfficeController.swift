@@ -12,24 +12,24 @@ struct DeliveryBackOfficeController: Sendable {
     let daysAhead: Int
 
     func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get(":store/tours", use: self.list)
-        group.post(":store/tours", use: self.create)
-        group.post(":store/tours/generate", use: self.generate)
-        group.post(":store/tours/:tour/capacity", use: self.capacity)
-        group.get(":store/tours/:tour/waitlist", use: self.waitlist)
-        group.get(":store/delivery", use: self.delivery)
-        group.post(":store/zones", use: self.saveZone)
-        group.post(":store/templates", use: self.saveTemplate)
+        group.get("tours", use: self.list)
+        group.post("tours", use: self.create)
+        group.post("tours/generate", use: self.generate)
+        group.post("tours/:tour/capacity", use: self.capacity)
+        group.get("tours/:tour/waitlist", use: self.waitlist)
+        group.get("delivery", use: self.delivery)
+        group.post("zones", use: self.saveZone)
+        group.post("templates", use: self.saveTemplate)
     }
 
     @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         return try await self.toursPage(store: store, context: context, request: request)
     }
 
     @Sendable func create(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let draft = ToursPage.Draft(
             date: form["date"] ?? "", from: form["from"] ?? "", to: form["to"] ?? "", capacity: form["capacity"] ?? "", cutoff: form["cutoff"] ?? ""
@@ -56,7 +56,7 @@ struct DeliveryBackOfficeController: Sendable {
 
     @Sendable func capacity(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let id = try context.id("tour", "tour")
         guard let capacity = form["capacity"].flatMap({ Int($0) }), (0...10_000).contains(capacity) else {
@@ -70,14 +70,14 @@ struct DeliveryBackOfficeController: Sendable {
 
     @Sendable func generate(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         _ = try await BackOfficeForm.read(request, context: context)
         _ = try await self.tours.generateTours(store: store, days: self.daysAhead)
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .toursGenerated)
     }
 
     @Sendable func waitlist(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let id = try context.id("tour", "tour")
         guard let tour = try await self.windows.window(storeID: store.id, id: id) else { throw Problem.notFound("There is no tour \(id).") }
         let page = WaitlistAdminPage(
@@ -89,13 +89,13 @@ struct DeliveryBackOfficeController: Sendable {
 
     @Sendable func delivery(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         return try await self.deliveryPage(store: store, context: context, request: request)
     }
 
     @Sendable func saveZone(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let name = (form["name"] ?? "").trimmingSpaces
         let codes = Zone.parse(postcodes: form["postcodes"] ?? "")
@@ -113,7 +113,7 @@ struct DeliveryBackOfficeController: Sendable {
 
     @Sendable func saveTemplate(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let days = (1...7).filter { form["day\($0)"] == "on" }
         let (from, to, cutoffTime) = (form["from"] ?? "", form["to"] ?? "", form["cutoff_time"] ?? "")

@@ -13,22 +13,22 @@ struct ExportsController: Sendable {
     static let maxImportBytes = 2 * 1024 * 1024
 
     func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get(":store/exports", use: self.page)
-        group.get(":store/exports/orders.csv", use: self.ordersCSV)
-        group.get(":store/exports/catalog.csv", use: self.catalogCSV)
-        group.post(":store/exports/catalog", use: self.importCatalog)
+        group.get("exports", use: self.page)
+        group.get("exports/orders.csv", use: self.ordersCSV)
+        group.get("exports/catalog.csv", use: self.catalogCSV)
+        group.post("exports/catalog", use: self.importCatalog)
     }
 
     @Sendable func page(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         return self.shell.render(ExportsPage(chrome: try await self.shell.chrome("Import & export", context, store: store, request: request), store: store))
     }
 
     /// Streamed a page of orders at a time: a season's export never sits whole in memory.
     @Sendable func ordersCSV(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let query = request.uri.queryParameters
         guard let from = query.get("from").flatMap(CivilDate.init), let to = query.get("to").flatMap(CivilDate.init), from <= to else {
             throw Problem("bad-request", status: .badRequest, title: "Choose the dates", detail: "Give from and to as dates (from before to).")
@@ -63,14 +63,14 @@ struct ExportsController: Sendable {
 
     @Sendable func catalogCSV(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let text = CatalogCSV.export(try await self.catalog.products(storeID: store.id))
         return Self.download(ResponseBody(byteBuffer: ByteBuffer(string: text)), name: "\(store.slug)-catalog.csv")
     }
 
     @Sendable func importCatalog(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await MultipartForm.read(request, context: context, maxSize: Self.maxImportBytes)
         func refuse(_ errors: [String]) async throws -> Response {
             let page = ExportsPage(chrome: try await self.shell.chrome("Import & export", context, store: store), store: store, errors: errors)

@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import Synchronization
 
 /// How often sign-ins may be tried, per account and per client address, with delays that grow with each failure.

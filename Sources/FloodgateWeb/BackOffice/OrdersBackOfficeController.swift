@@ -11,14 +11,14 @@ struct OrdersBackOfficeController: Sendable {
     let waitlists: any WaitlistRepository
 
     func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get(":store", use: self.dashboard)
-        group.get(":store/orders", use: self.list)
-        group.get(":store/orders/:number", use: self.detail)
-        group.post(":store/orders/:number/status", use: self.changeStatus)
+        group.get("", use: self.dashboard)
+        group.get("orders", use: self.list)
+        group.get("orders/:number", use: self.detail)
+        group.post("orders/:number/status", use: self.changeStatus)
     }
 
     @Sendable func dashboard(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let today = LocalTime.now(in: store.timeZone).date
         let tomorrow = LocalTime.date(daysFromNow: 1, in: store.timeZone)
         async let tours = self.tours.tours(storeID: store.id, from: today, to: tomorrow)
@@ -32,7 +32,7 @@ struct OrdersBackOfficeController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         // Read as a form is encoded (a GET form sends spaces as `+`).
         let query = FormBody(encoded: request.uri.query ?? "")
         var filter = OrderFilter(storeID: store.id)
@@ -63,14 +63,14 @@ struct OrdersBackOfficeController: Sendable {
     }
 
     @Sendable func detail(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let order = try await self.order(store: store, context: context)
         return try await self.detailPage(store: store, order: order, context: context, request: request)
     }
 
     @Sendable func changeStatus(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let session = context.session
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let order = try await self.order(store: store, context: context)
         guard let target = form["status"].flatMap(OrderStatus.init(rawValue:)) else {

@@ -11,33 +11,33 @@ struct PrintController: Sendable {
     let tours: any TourRepository
 
     func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get(":store/orders/:number/sheet", use: self.orderSheet)
-        group.get(":store/tours/:tour/sheets", use: self.tourSheets)
-        group.get(":store/days/:date/sheets", use: self.daySheets)
-        group.get(":store/tours/:tour/manifest", use: self.manifest)
+        group.get("orders/:number/sheet", use: self.orderSheet)
+        group.get("tours/:tour/sheets", use: self.tourSheets)
+        group.get("days/:date/sheets", use: self.daySheets)
+        group.get("tours/:tour/manifest", use: self.manifest)
     }
 
     @Sendable func orderSheet(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let number = context.parameters.get("number") ?? ""
         guard let order = try await self.orders.find(store: store, number: number) else { throw Problem.notFound("There is no order \(number).") }
         return try await self.sheets(title: "Order \(order.number)", orders: [order], store: store, context: context)
     }
 
     @Sendable func tourSheets(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let tour = try await self.tour(store: store, context: context)
         return try await self.sheets(title: WindowLabel.long(tour), orders: try await self.admin.orders(windowID: tour.id), store: store, context: context)
     }
 
     @Sendable func daySheets(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         guard let date = context.parameters.get("date"), CivilDate(date) != nil else { throw Problem.notFound("That is not a date.") }
         return try await self.sheets(title: WindowLabel.day(date), orders: try await self.admin.orders(storeID: store.id, date: date), store: store, context: context)
     }
 
     @Sendable func manifest(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let store = try await self.shell.store(context)
+        let store = try context.requireStore()
         let tour = try await self.tour(store: store, context: context)
         async let orders = self.admin.orders(windowID: tour.id)
         async let zones = self.tours.zones(storeID: store.id)

@@ -4,7 +4,6 @@ import Hummingbird
 
 /// `/s/{store}/cart`: see the cart, add a product, change quantities, remove a line. Works without JavaScript.
 struct CartController: Sendable {
-    let stores: any StoreRepository
     let catalog: any CatalogRepository
     let views: Views
 
@@ -16,7 +15,7 @@ struct CartController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let cart = CartCookie.read(request, store: store)
         // The page is drawn from the cart's contents and the catalog only: rendered once per distinct cart.
         let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) { [self] in
@@ -28,7 +27,7 @@ struct CartController: Sendable {
     }
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         var cart = CartCookie.read(request, store: store)
         let form = try await FormBody.read(request, context: context)
         guard let id = Int(form["product"] ?? ""), let product = try await self.catalog.product(storeID: store.id, id: id) else {
@@ -49,7 +48,7 @@ struct CartController: Sendable {
 
     /// Sets every quantity on the form (`quantity_{productID}`); zero removes the line.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         var cart = CartCookie.read(request, store: store)
         let form = try await FormBody.read(request, context: context)
         var messages: [String] = []
@@ -72,7 +71,7 @@ struct CartController: Sendable {
     }
 
     @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         var cart = CartCookie.read(request, store: store)
         let form = try await FormBody.read(request, context: context)
         if let id = Int(form["product"] ?? "") { cart.remove(productID: id) }

@@ -7,13 +7,21 @@ import Hummingbird
 /// The form carries the cart it was shown with and an idempotency key made when it was drawn, so a customer
 /// who presses "Place order" twice (or reloads the POST) gets one order and lands on the same confirmation.
 struct CheckoutController: Sendable {
-    let stores: any StoreRepository
     let catalog: any CatalogRepository
     let windows: any DeliveryWindowRepository
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
     let orders: any OrderRepository
     let views: Views
+
+    init(_ repositories: Repositories, views: Views) {
+        self.catalog = repositories.catalog
+        self.windows = repositories.windows
+        self.tours = repositories.tours
+        self.waitlists = repositories.waitlists
+        self.orders = repositories.orders
+        self.views = views
+    }
 
     func addRoutes(to store: RouterGroup<AppRequestContext>) {
         store.get("checkout", use: self.form)
@@ -22,14 +30,14 @@ struct CheckoutController: Sendable {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let cart = CartCookie.read(request, store: store)
         guard !cart.isEmpty else { return .redirect(to: "/s/\(store.slug)/cart", type: .normal) }
         return try await self.page(store: store, cart: cart, values: .init(), key: RandomToken.hex(words: 2))
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let form = try await FormBody.read(request, context: context)
         let cart = form["items"].map(Cart.init(encoded:)) ?? CartCookie.read(request, store: store)
         let values = CheckoutPage.Values(
@@ -93,7 +101,7 @@ struct CheckoutController: Sendable {
     }
 
     @Sendable func confirmation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let number = context.parameters.get("number") ?? ""
         let token = request.uri.queryParameters.get("token") ?? ""
         guard let order = try await self.orders.find(store: store, number: number), TokenCheck.matches(order.token, token) else {
@@ -119,7 +127,7 @@ struct CheckoutController: Sendable {
         async let windows = self.windows.open(for: store)
         async let zones = self.tours.zones(storeID: store.id)
         var held: CheckoutPage.Held?
-        if let entry = hold, entry.holdIsValid(at: Clock.nowMillis), let window = try await self.windows.window(storeID: store.id, id: entry.windowID) {
+        if let entry = hold, entry.holdIsValid(at: WallClock.nowMillis), let window = try await self.windows.window(storeID: store.id, id: entry.windowID) {
             held = CheckoutPage.Held(token: entry.token, window: window, until: LocalTime.now(in: store.timeZone, at: entry.holdDate).time)
         }
         let priced = PricedCart(cart: cart, products: try await products, store: store)

@@ -9,10 +9,10 @@ struct StorefrontController: Sendable {
     let windows: any DeliveryWindowRepository
     let views: Views
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: Router<AppRequestContext>, store: RouterGroup<AppRequestContext>) {
         router.get("/", use: self.home)
-        router.get("s/:store/", use: self.catalogPage)
-        router.get("s/:store/products/:id", use: self.productPage)
+        store.get("", use: self.catalogPage)
+        store.get("products/:id", use: self.productPage)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -20,7 +20,7 @@ struct StorefrontController: Sendable {
     }
 
     @Sendable func catalogPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let (catalog, windows) = (self.catalog, self.windows)
         return try await self.views.cachedPage(
             PageCache.Key(store: store.slug, page: "catalog"), request: request, cartCount: CartCookie.read(request, store: store).itemCount
@@ -33,7 +33,7 @@ struct StorefrontController: Sendable {
     }
 
     @Sendable func productPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let id = try context.id("id", "product")
         let catalog = self.catalog
         return try await self.views.cachedPage(

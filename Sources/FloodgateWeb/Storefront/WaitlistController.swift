@@ -8,13 +8,21 @@ import Hummingbird
 /// The link is a secret that only the email carries: joining answers everyone alike, whether their address
 /// was new to the line or already in it, with a page that says where the link went.
 struct WaitlistController: Sendable {
-    let stores: any StoreRepository
     let catalog: any CatalogRepository
     let windows: any DeliveryWindowRepository
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
     let checkout: CheckoutController
     let views: Views
+
+    init(_ repositories: Repositories, checkout: CheckoutController, views: Views) {
+        self.catalog = repositories.catalog
+        self.windows = repositories.windows
+        self.tours = repositories.tours
+        self.waitlists = repositories.waitlists
+        self.checkout = checkout
+        self.views = views
+    }
 
     func addRoutes(to store: RouterGroup<AppRequestContext>) {
         store.get("tours/:tour/waitlist", use: self.form)
@@ -25,13 +33,13 @@ struct WaitlistController: Sendable {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let tour = try await self.tour(store: store, context: context)
         return try await self.joinPage(store: store, tour: tour, cart: CartCookie.read(request, store: store))
     }
 
     @Sendable func join(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let tour = try await self.tour(store: store, context: context)
         let form = try await FormBody.read(request, context: context)
         let cart = form["items"].map(Cart.init(encoded:)) ?? CartCookie.read(request, store: store)
@@ -55,15 +63,15 @@ struct WaitlistController: Sendable {
 
     /// After joining: the link is on its way by email. The same page for everyone, as it names no entry.
     @Sendable func sent(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let tour = try await self.tour(store: store, context: context)
         return self.views.render(WaitlistSentPage(store: store, tour: tour, cart: CartCookie.read(request, store: store)))
     }
 
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let entry = try await self.entry(store: store, context: context)
-        if entry.holdIsValid(at: Clock.nowMillis) {
+        if entry.holdIsValid(at: WallClock.nowMillis) {
             // The offer's link: the checkout for the held place, with the cart they left (or the one they have now).
             let kept = Cart(encoded: entry.cart)
             return try await self.checkout.heldPage(store: store, entry: entry, cart: kept.isEmpty ? CartCookie.read(request, store: store) : kept)
@@ -74,7 +82,7 @@ struct WaitlistController: Sendable {
     }
 
     @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let store = try await StoreLookup(stores: self.stores).store(for: context)
+        let store = try context.requireStore()
         let token = context.parameters.get("token") ?? ""
         guard try await self.waitlists.leave(store: store, token: token) != nil else { throw Self.unknownLink }
         return .redirect(to: "/s/\(store.slug)/waitlist/\(token)", type: .normal)

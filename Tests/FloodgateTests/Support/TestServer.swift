@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import FloodgateAdmission
+import FloodgateApp
 import FloodgateStore
 import FloodgateWeb
 import Foundation
@@ -18,31 +20,34 @@ struct TestServer: Sendable {
     /// The server's data folder (photos, emails written as files).
     let dataDirectory: String
     /// The configuration the server was built with.
-    let config: AppConfig
+    let config: AppSettings
 
     /// Starts a server, runs `body` against it, and stops it.
     static func run(
-        _ engine: TestEngine, configure: (inout AppConfig) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void
+        _ engine: TestEngine, configure: (inout AppSettings) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
         try await engine.withScratch { directory, url in
-            var config = AppConfig(host: "127.0.0.1", port: 0, dataDirectory: directory.path, database: url, loadDemo: true, logLevel: .warning)
+            var config = AppSettings(
+                logLevel: .warning, store: StoreSettings(dataDirectory: directory.path, database: url, loadDemo: true),
+                http: HTTPSettings(host: "127.0.0.1", port: 0)
+            )
             // Every test request comes from 127.0.0.1: one client by address. Tests of per-client limits set their own.
-            config.admission.clientRate = 1_000_000
-            config.admission.clientBurst = 1_000_000
+            config.http.admission.clientRate = 1_000_000
+            config.http.admission.clientBurst = 1_000_000
             // The whole suite runs at once on two cores: a test's request waits for a place, and for the database,
             // rather than being shed as on a busy day. Tests of shedding and deadlines set their own.
-            config.admission.maxWait = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(30)) })
-            config.admission.deadline = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(60)) })
+            config.http.admission.maxWait = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(30)) })
+            config.http.admission.deadline = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(60)) })
             configure(&config)
             try await Self.run(engine, config: config, url: url, body)
         }
     }
 
     private static func run(
-        _ engine: TestEngine, config: AppConfig, url: DatabaseURL, _ body: @Sendable (TestServer) async throws -> Void
+        _ engine: TestEngine, config: AppSettings, url: DatabaseURL, _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
         let port = PortBox()
-        let app = try await buildApplication(config: config) { channel in port.set(channel.localAddress?.port ?? 0) }
+        let app = try await buildApplication(settings: config) { channel in port.set(channel.localAddress?.port ?? 0) }
 
         var clientConfig = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
         clientConfig.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
@@ -56,7 +61,7 @@ struct TestServer: Sendable {
             do {
                 let bound = try await port.wait()
                 result = .success(try await body(TestServer(
-                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.dataDirectory,
+                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.store.dataDirectory,
                     config: config
                 )))
             } catch {

@@ -2,7 +2,7 @@ import FloodgateCore
 import SQLKit
 
 /// The `scheduled_tasks` and `task_runs` tables: what may run, what ran, and what was quarantined.
-public struct TaskStore: Sendable {
+public struct SQLTaskRepository: TaskRepository {
     let database: Database
     /// Runs in a row that broke their budget before a task is paused.
     public static let quarantineAfter = 3
@@ -14,7 +14,7 @@ public struct TaskStore: Sendable {
     /// Adds tasks this version knows and the table does not; existing rows keep the operator's settings.
     public func register(_ definitions: [TaskDefinition]) async throws {
         guard !definitions.isEmpty else { return }
-        let now = Clock.nowMillis
+        let now = WallClock.nowMillis
         try await self.database.transaction { db in
             let insert = db.insert(into: "scheduled_tasks")
                 .columns("name", "schedule", "timeout_ms", "max_queries", "enabled", "breaches", "created_at")
@@ -45,7 +45,7 @@ public struct TaskStore: Sendable {
     }
 
     /// Latest runs first, of one task or all.
-    public func runs(task: String? = nil, limit: Int) async throws -> [TaskRun] {
+    public func runs(task: String?, limit: Int) async throws -> [TaskRun] {
         try await self.database.read { db in
             let query = db.select().column("*").from("task_runs")
             if let task { query.where("task", .equal, task) }
@@ -56,7 +56,7 @@ public struct TaskStore: Sendable {
     /// Starts the run of one tick. Returns its id, or nil if another worker already has this tick or a run
     /// of the task is still going (within its timeout) anywhere: one run of a task at a time.
     public func claim(task: String, trigger: String, tick: Int64, worker: String) async throws -> Int? {
-        let now = Clock.nowMillis
+        let now = WallClock.nowMillis
         // PostgreSQL: lock the task's row so two workers cannot both see "nothing running" at once; SQLite's
         // single writer already serialises this transaction.
         let lock = self.database.engine == .postgres ? " FOR UPDATE" : ""
@@ -80,7 +80,7 @@ public struct TaskStore: Sendable {
 
     /// Asks the workers to run a task once now, outside its schedule. Returns whether the task exists.
     public func requestRun(_ name: String) async throws -> Bool {
-        try await self.updateTask(name) { $0.set("run_requested_at", to: Clock.nowMillis) }
+        try await self.updateTask(name) { $0.set("run_requested_at", to: WallClock.nowMillis) }
     }
 
     /// Takes a run request; only one worker gets it.
@@ -99,7 +99,7 @@ public struct TaskStore: Sendable {
     /// as it now is.
     @discardableResult
     public func finish(runID: Int, task: String, outcome: TaskOutcome, queries: Int, error: String?) async throws -> (breaches: Int, quarantined: Bool) {
-        let now = Clock.nowMillis
+        let now = WallClock.nowMillis
         return try await self.database.transaction { db in
             try await db.raw(
                 """
@@ -125,7 +125,7 @@ public struct TaskStore: Sendable {
 
     /// Stops a task from running until ``resume(_:)``.
     public func pause(_ name: String, reason: String) async throws -> Bool {
-        try await self.updateTask(name) { $0.set("paused_at", to: Clock.nowMillis).set("paused_reason", to: reason) }
+        try await self.updateTask(name) { $0.set("paused_at", to: WallClock.nowMillis).set("paused_reason", to: reason) }
     }
 
     /// Lets a paused task run again, with its breach count cleared.

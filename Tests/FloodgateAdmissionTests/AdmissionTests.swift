@@ -1,5 +1,4 @@
-@testable import FloodgateStore
-@testable import FloodgateWeb
+@testable import FloodgateAdmission
 import Foundation
 import Synchronization
 import Testing
@@ -115,26 +114,6 @@ extension AdmissionTests {
         guard case .admitted(let ticket) = await checkout else { Issue.record("the checkout waits its turn"); return }
         gate.leave(ticket)
         #expect(gate.stats().shed["browse"] == 1 && gate.stats().admitted["checkout"] == 1)
-    }
-
-    @Test("A checkout waiting at its door on the checkout lane is woken there, not on the shared pool")
-    func wokenOnTheLane() async throws {
-        // The middleware makes a checkout wait on its lane for this: woken on Swift's shared pool, an admitted
-        // checkout held its place at the door while it waited there for a thread (BENCHMARKS, issue 4).
-        let gate = AdmissionGate(limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1), settings: .init(maxWait: [.checkout: .seconds(5)]))
-        let lane = ThreadExecutor(threads: 1)
-        let holder = try #require(Self.ticket(await gate.enter(.checkout)))
-        async let wokenOnLane: Bool? = withTaskExecutorPreference(lane) {
-            guard case .admitted(let ticket) = await gate.enter(.checkout) else { return nil }
-            defer { gate.leave(ticket) }
-            return lane.loop.inEventLoop
-        }
-        while gate.stats().waiting < 1 { await Task.yield() }
-        // The place is freed from here, off the lane.
-        #expect(!lane.loop.inEventLoop)
-        gate.leave(holder)
-        #expect(await wokenOnLane == true)
-        await lane.shutdown()
     }
 
     @Test("With checkouts waiting at their door, a pages door set to give way lets only its few in")

@@ -65,7 +65,7 @@ public struct SQLCatalogRepository: CatalogRepository {
             var position = try await db.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p").from("products")
                 .where("store_id", .equal, storeID).first().flatMap { try $0.decodeNil(column: "p") ? nil : $0.decode(column: "p", as: Int.self) } ?? 0
             var saved: [Product] = []
-            let now = Clock.nowMillis
+            let now = WallClock.nowMillis
             for var product in products {
                 let (photos, composition) = (try JSONColumn.encode(product.photos), try JSONColumn.encode(product.composition))
                 if product.id == 0 {

@@ -75,7 +75,7 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
             else { return nil }
             let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new
             guard current.allows(target) else { throw StatusChangeError.notAllowed(from: current, to: target) }
-            let now = Clock.nowMillis
+            let now = WallClock.nowMillis
             // Conditional on the status just read: two people pressing at once make one change, the other is told.
             let changed = try await db.raw(
                 """

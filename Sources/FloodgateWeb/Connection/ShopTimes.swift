@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import Synchronization
 
 /// How long answered requests spent in the shop, per ``RequestClass``: from the moment the event loop read

@@ -15,20 +15,6 @@ public struct AdmissionGates: Sendable {
         self.checkout = checkout
     }
 
-    init(settings: AdmissionSettings) {
-        let checkouts = Double(settings.checkoutLimit)
-        self.checkout = AdmissionGate(
-            limit: AdaptiveLimit(initial: checkouts, minLimit: checkouts, maxLimit: checkouts),
-            settings: .init(queueCapacity: settings.checkoutQueue, maxWait: settings.maxWait)
-        )
-        let max = Double(settings.maxLimit)
-        self.pages = AdmissionGate(
-            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(8, max), maxLimit: max, tolerance: settings.tolerance),
-            settings: .init(queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare]),
-            yieldTo: settings.yieldLimit > 0 ? self.checkout : nil, yieldLimit: settings.yieldLimit
-        )
-    }
-
     public func gate(for requestClass: RequestClass) -> AdmissionGate {
         requestClass == .checkout ? self.checkout : self.pages
     }

@@ -1,4 +1,3 @@
-import FloodgateCore
 import Foundation
 
 /// The current date and time on a store's wall clock, in the forms delivery windows are stored in.

@@ -18,21 +18,21 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
     }
 
     /// Parts of user agents of crawlers, lower-cased: they get the smallest share when capacity is short.
-    static let crawlerMarks = [
+    public static let crawlerMarks = [
         "bot", "crawler", "spider", "slurp", "yandex", "baiduspider", "semrush", "ahrefs", "mj12", "petalbot", "bytespider",
         "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
     ]
 
     /// ``classify(method:path:userAgent:)``, and a visitor with a cart is on the way to checkout: served
     /// before people only looking.
-    static func classify(method: String, path: String, userAgent: String?, cookie: String?) -> RequestClass? {
+    public static func classify(method: String, path: String, userAgent: String?, cookie: String?) -> RequestClass? {
         let requestClass = Self.classify(method: method, path: path, userAgent: userAgent)
         if requestClass == .browse, let cookie, ASCIISearch.contains(cookie, "cart_") { return .cart }
         return requestClass
     }
 
     /// Whether a page request with this user agent is a robot's: no user agent, or a crawler's mark in it.
-    static func isRobot(userAgent: String?) -> Bool {
+    public static func isRobot(userAgent: String?) -> Bool {
         guard let agent = userAgent, !agent.isEmpty else { return true }
         return Self.crawlerMarks.contains { ASCIISearch.contains(agent, $0) }
     }

@@ -45,7 +45,7 @@ public struct SQLStaffRepository: StaffRepository {
             let row = try await db.raw(
                 """
                 INSERT INTO staff (email, name, role, password_hash, created_at) VALUES (\(bind: email), \(bind: name), \(bind: role.rawValue), \
-                \(bind: passwordHash), \(bind: Clock.nowMillis)) ON CONFLICT (email) DO NOTHING RETURNING id
+                \(bind: passwordHash), \(bind: WallClock.nowMillis)) ON CONFLICT (email) DO NOTHING RETURNING id
                 """
             ).first()
             guard let id = try row?.decode(column: "id", as: Int.self) else { throw StaffError.emailTaken(email) }
@@ -66,7 +66,7 @@ public struct SQLStaffRepository: StaffRepository {
     public func startSession(for staff: StaffMember, lifetime: Int64) async throws -> (secret: String, session: StaffSession) {
         let secret = RandomToken.hex(words: 4)
         let csrf = RandomToken.hex(words: 2)
-        let now = Clock.nowMillis
+        let now = WallClock.nowMillis
         try await self.database.transaction { db in
             // Sessions that ended are cleared as new ones start: the table stays the size of the staff.
             try await db.raw("DELETE FROM staff_sessions WHERE expires_at < \(bind: now)").run()
@@ -88,7 +88,7 @@ public struct SQLStaffRepository: StaffRepository {
                     .column(SQLColumn("csrf", table: "staff_sessions")).column(SQLColumn("expires_at", table: "staff_sessions"))
                     .from("staff_sessions").join("staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff"))
                     .where(SQLColumn("token_hash", table: "staff_sessions"), .equal, SQLBind(Self.digest(secret)))
-                    .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(Clock.nowMillis))
+                    .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(WallClock.nowMillis))
                     .where(SQLColumn("disabled_at", table: "staff"), .is, SQLLiteral.null).first()
             else { return nil }
             return StaffSession(

@@ -93,7 +93,7 @@ struct OneStatementOrder: PostgresPreparedStatement {
             SELECT new_order.store_id, t.token, new_order.id FROM new_order, unnest(\(tokens)) AS t(token)), \
             keys AS (INSERT INTO idempotency_keys (\(SQLOrderRepository.keyColumns.sql)) \
             SELECT new_order.store_id, \(key), new_order.id, new_order.created_at FROM new_order), \
-            jobs AS (INSERT INTO jobs (\(JobQueue.columns.sql)) \
+            jobs AS (INSERT INTO jobs (\(SQLJobQueue.columns.sql)) \
             SELECT j.kind, \(payloadBefore) || new_order.id || \(payloadAfter), j.dedupe_before || new_order.id, j.priority, \
             j.run_at, 0, j.max_attempts, \(queued), new_order.created_at, new_order.created_at \
             FROM new_order, unnest(\(jobs)) AS j(kind, dedupe_before, priority, run_at, max_attempts) \

@@ -22,7 +22,7 @@ public struct LatencyBuckets: Sendable, Equatable, Encodable {
 
     public var total: Int { self.counts.reduce(0, +) }
 
-    mutating func record(seconds: Double) {
+    public mutating func record(seconds: Double) {
         let micros = max(1, seconds * 1_000_000)
         self.counts[min(Self.bucketCount - 1, Int((log2(micros) * Double(Self.perOctave)).rounded(.down)))] += 1
     }

@@ -1,3 +1,4 @@
+import FloodgateAdmission
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes

@@ -188,7 +188,7 @@ public struct SQLOrderRepository: OrderRepository {
             number: "", token: RandomToken.hex(), storeID: store.id, status: .new,
             total: Money(minorUnits: checkout.lines.reduce(fee) { $0 + $1.lineTotal }, currency: store.currency), lines: checkout.lines,
             deliveryWindow: WindowSnapshot(checkout.window), customer: request.customer, recipient: request.recipient,
-            cardMessage: request.cardMessage, createdAt: Clock.nowMillis, deliveryFee: fee, zoneID: checkout.zone?.id
+            cardMessage: request.cardMessage, createdAt: WallClock.nowMillis, deliveryFee: fee, zoneID: checkout.zone?.id
         )
     }
 
@@ -204,7 +204,7 @@ public struct SQLOrderRepository: OrderRepository {
         order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)
 
         // The order's deferred work, in the same commit: it exists if and only if the order does.
-        try await JobQueue.enqueue(
+        try await SQLJobQueue.enqueue(
             JobKind.forOrder(in: store).map { kind in
                 NewJob(kind: kind, payload: JobKind.orderPayload(orderID: orderID), dedupeKey: JobKind.dedupeKey(kind, orderID: orderID))
             },

@@ -1,0 +1,62 @@
+/// Every repository the shop's requests use, built once when the shop is wired and handed to the controllers.
+///
+/// Controllers depend on these protocols only; ``sql(database:settings:)`` is the shop's own set, and a test
+/// may hand in any other (in memory, say).
+public struct Repositories: Sendable {
+    public var stores: any StoreRepository
+    public var catalog: any CatalogRepository
+    /// Delivery windows as they are now: for checkouts, the API and the back-office.
+    public var windows: any DeliveryWindowRepository
+    /// Delivery windows as pages may show them, up to the catalog cache's time old.
+    public var cachedWindows: any DeliveryWindowRepository
+    public var orders: any OrderRepository
+    public var tours: any TourRepository
+    public var waitlists: any WaitlistRepository
+    public var staff: any StaffRepository
+    /// The back-office's reading and changing of orders.
+    public var orderAdmin: any OrderAdminRepository
+    public var jobs: any JobQueue
+    public var tasks: any TaskRepository
+    public var receipts: any ReceiptRepository
+
+    public init(
+        stores: any StoreRepository, catalog: any CatalogRepository, windows: any DeliveryWindowRepository,
+        cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, tours: any TourRepository,
+        waitlists: any WaitlistRepository, staff: any StaffRepository, orderAdmin: any OrderAdminRepository,
+        jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository
+    ) {
+        self.stores = stores
+        self.catalog = catalog
+        self.windows = windows
+        self.cachedWindows = cachedWindows
+        self.orders = orders
+        self.tours = tours
+        self.waitlists = waitlists
+        self.staff = staff
+        self.orderAdmin = orderAdmin
+        self.jobs = jobs
+        self.tasks = tasks
+        self.receipts = receipts
+    }
+
+    /// The shop's repositories on `database`, with the catalog, stores and the pages' delivery windows cached for
+    /// `settings.catalogCacheTTL`.
+    public static func sql(database: Database, settings: StoreSettings) -> Repositories {
+        let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: settings.catalogCacheTTL)
+        let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: settings.catalogCacheTTL)
+        let windows = SQLDeliveryWindowRepository(database: database)
+        // The catalog's "next free delivery" line may lag by the cache time. A checkout may be checked against
+        // these caches too, but its write confirms them (``CheckoutMemory``): no order is taken on a stale one.
+        let cachedWindows = CachingDeliveryWindowRepository(windows, ttl: settings.catalogCacheTTL)
+        let hold = settings.waitlistHoldMinutes
+        return Repositories(
+            stores: stores, catalog: catalog, windows: windows, cachedWindows: cachedWindows,
+            orders: SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: cachedWindows)),
+            tours: SQLTourRepository(database: database, holdMinutes: hold),
+            waitlists: SQLWaitlistRepository(database: database, holdMinutes: hold),
+            staff: SQLStaffRepository(database: database),
+            orderAdmin: SQLOrderAdminRepository(database: database, holdMinutes: hold),
+            jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database), receipts: SQLReceiptRepository(database: database)
+        )
+    }
+}
