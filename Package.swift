@@ -150,6 +150,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: a scratch database of each engine (SQLite always, PostgreSQL when the suite has one).
+        .target(
+            name: "FloodgateTestSupport",
+            dependencies: [
+                "FloodgateStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FloodgateTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Store on both engines, with no HTTP: repositories, transactions, the outbox, deadlines.
+        .testTarget(
+            name: "FloodgateStoreTests",
+            dependencies: [
+                "FloodgateStore",
+                "FloodgateCore",
+                "FloodgateTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FloodgateAdmissionTests",
             dependencies: ["FloodgateAdmission"],
@@ -163,6 +185,7 @@ let package = Package(
         .testTarget(
             name: "FloodgateTests",
             dependencies: [
+                "FloodgateTestSupport",
                 "FloodgateApp",
                 "FloodgateAdmission",
                 "FloodgateWeb",

@@ -36,9 +36,11 @@ tasks pause runaway --reason "bench: phase A"
 product=$(curl -s "http://127.0.0.1:$port/api/v1/stores/petals/products" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 url="http://127.0.0.1:$port/s/petals/products/$product"
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
-wrk -t2 -c32 -d3s "$url" >/dev/null
+# A browser's User-Agent: without one the shop classes wrk as a robot and the figure would be its refusals.
+agent="User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
+wrk -t2 -c32 -d3s -H "$agent" "$url" >/dev/null
 
-wrk_line() { wrk -t2 -c32 -d"${duration}s" -s bench/report.lua "$url" | sed -n 's/^WRK //p'; }
+wrk_line() { wrk -t2 -c32 -d"${duration}s" -H "$agent" -s bench/report.lua "$url" | sed -n 's/^WRK //p'; }
 emit() { # phase, wrk line, runaway queries during the phase
   python3 -c "import json,sys; s=json.loads(sys.argv[1]); print(json.dumps({'bench':'product_page_runaway','engine':'$engine','phase':'$1','per_s':round(s['requests']/s['duration_s'],1),**s,'runaway_queries':int(sys.argv[2]),'cpu':'$cpu','cores':2}))" "$2" "$3"
 }

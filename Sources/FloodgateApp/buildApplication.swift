@@ -23,9 +23,11 @@ public func buildApplication(
     let logger = settings.logger()
     let database = try await Database.open(settings.store.database, logger: logger)
     do {
-        try await Migrator(database: database).migrate(logger: logger)
+        // Another instance starting at once may hold the SQLite file for a while: both migrate and load the demo once.
+        _ = try await database.retryingWhileAnotherStarts { try await Migrator(database: database).migrate(logger: logger) }
         if settings.store.loadDemo {
-            try await DemoData(database: database, photosDirectory: settings.store.photosDirectory).loadIfEmpty(logger: logger)
+            let demo = DemoData(database: database, photosDirectory: settings.store.photosDirectory)
+            _ = try await database.retryingWhileAnotherStarts { try await demo.loadIfEmpty(logger: logger) }
         }
         let visitors = VisitorLoad()
         // Services stop in reverse order: the HTTP server first, then the worker, then the databases.

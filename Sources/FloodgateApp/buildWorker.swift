@@ -17,7 +17,8 @@ public func buildWorker(settings: AppSettings) async throws -> [any Service] {
     let logger = settings.logger()
     let database = try await Database.open(settings.store.database, logger: logger)
     do {
-        try await Migrator(database: database).migrate(logger: logger)
+        // Another instance starting at once may hold the SQLite file for a while: both migrate and load the demo once.
+        _ = try await database.retryingWhileAnotherStarts { try await Migrator(database: database).migrate(logger: logger) }
         return [DatabaseService(database: database)] + (try await buildWorker(database: database, settings: settings, logger: logger))
     } catch {
         await database.close()

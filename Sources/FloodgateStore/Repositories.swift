@@ -9,7 +9,10 @@ public struct Repositories: Sendable {
     public var windows: any DeliveryWindowRepository
     /// Delivery windows as pages may show them, up to the catalog cache's time old.
     public var cachedWindows: any DeliveryWindowRepository
+    /// Orders as they were placed.
     public var orders: any OrderRepository
+    /// Placing orders: each engine's own way (``SQLiteOrderWriter``, ``PostgresOrderWriter``).
+    public var orderWriter: any OrderWriter
     public var tours: any TourRepository
     public var waitlists: any WaitlistRepository
     public var staff: any StaffRepository
@@ -21,7 +24,7 @@ public struct Repositories: Sendable {
 
     public init(
         stores: any StoreRepository, catalog: any CatalogRepository, windows: any DeliveryWindowRepository,
-        cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, tours: any TourRepository,
+        cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, orderWriter: any OrderWriter, tours: any TourRepository,
         waitlists: any WaitlistRepository, staff: any StaffRepository, orderAdmin: any OrderAdminRepository,
         jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository
     ) {
@@ -30,6 +33,7 @@ public struct Repositories: Sendable {
         self.windows = windows
         self.cachedWindows = cachedWindows
         self.orders = orders
+        self.orderWriter = orderWriter
         self.tours = tours
         self.waitlists = waitlists
         self.staff = staff
@@ -45,13 +49,18 @@ public struct Repositories: Sendable {
         let stores = CachingStoreRepository(SQLStoreRepository(database: database), ttl: settings.catalogCacheTTL)
         let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: settings.catalogCacheTTL)
         let windows = SQLDeliveryWindowRepository(database: database)
-        // The catalog's "next free delivery" line may lag by the cache time. A checkout may be checked against
-        // these caches too, but its write confirms them (``CheckoutMemory``): no order is taken on a stale one.
+        // The catalog's "next free delivery" line may lag by the cache time. On PostgreSQL a checkout may be checked
+        // against these caches too, but its write confirms them (``ShownCatalog``): no order is taken on a stale one.
         let cachedWindows = CachingDeliveryWindowRepository(windows, ttl: settings.catalogCacheTTL)
+        let writer: any OrderWriter =
+            switch database.engine {
+            case .sqlite: SQLiteOrderWriter(database: database)
+            case .postgres: PostgresOrderWriter(database: database, shown: ShownCatalog(catalog: catalog, windows: cachedWindows))
+            }
         let hold = settings.waitlistHoldMinutes
         return Repositories(
             stores: stores, catalog: catalog, windows: windows, cachedWindows: cachedWindows,
-            orders: SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: cachedWindows)),
+            orders: SQLOrderRepository(database: database), orderWriter: writer,
             tours: SQLTourRepository(database: database, holdMinutes: hold),
             waitlists: SQLWaitlistRepository(database: database, holdMinutes: hold),
             staff: SQLStaffRepository(database: database),

@@ -103,9 +103,10 @@ extension AdmissionTests {
         let first = try #require(Self.ticket(await gate.enter(.browse)))
         gate.leave(first, now: .now + .milliseconds(300))
         let holder = try #require(Self.ticket(await gate.enter(.browse)))
-        let started = ContinuousClock.now
+        let queuedBefore = gate.stats().queued["browse"] ?? 0
         guard case .shed(let retryAfter) = await gate.enter(.browse) else { Issue.record("a 300 ms wait passes a 150 ms deadline"); return }
-        #expect(ContinuousClock.now - started < .milliseconds(100), "refused at once")
+        // Refused at once: it never joined the queue (a refusal at its deadline would have queued first).
+        #expect(gate.stats().queued["browse"] ?? 0 == queuedBefore, "refused at once, without queueing")
         #expect(retryAfter >= 1)
         // A checkout, allowed to wait 5 s, queues and gets the place when it is free.
         async let checkout = gate.enter(.checkout)
@@ -156,7 +157,9 @@ extension AdmissionTests {
         for _ in 0..<2 { bots.append(try #require(Self.ticket(await gate.enter(.bot)))) }
         let started = ContinuousClock.now
         guard case .shed = await gate.enter(.bot) else { Issue.record("a third crawler is over its 20 % share"); return }
-        #expect(ContinuousClock.now - started < .seconds(2), "refused at its deadline")
+        // Shed at its 100 ms deadline (no place frees here, so anything else would wait for ever); the bound is loose
+        // for a machine busy with the whole suite.
+        #expect(ContinuousClock.now - started < .seconds(10), "refused at its deadline")
         var people: [AdmissionGate.Ticket] = []
         for _ in 0..<8 { people.append(try #require(Self.ticket(await gate.enter(.browse)))) }
         #expect(gate.stats().inFlight == 10)

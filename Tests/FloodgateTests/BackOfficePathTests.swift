@@ -1,3 +1,4 @@
+import FloodgateTestSupport
 import Testing
 
 @testable import FloodgateWeb

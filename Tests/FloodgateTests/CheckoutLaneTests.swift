@@ -8,7 +8,7 @@ struct CheckoutLaneTests {
     @Test("A checkout waiting at its door on the checkout lane is woken there, not on the shared pool")
     func wokenOnTheLane() async throws {
         // The middleware makes a checkout wait on its lane for this: woken on Swift's shared pool, an admitted
-        // checkout held its place at the door while it waited there for a thread (BENCHMARKS, issue 4).
+        // checkout held its place at the door while it waited there for a thread.
         let gate = AdmissionGate(limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1), settings: .init(maxWait: [.checkout: .seconds(5)]))
         let lane = ThreadExecutor(threads: 1)
         let holder = try #require(AdmissionTestsTicket.of(await gate.enter(.checkout)))

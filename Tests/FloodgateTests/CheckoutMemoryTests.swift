@@ -1,10 +1,11 @@
 import FloodgateCore
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Testing
 
 /// PostgreSQL's checkout is priced and checked against the pages' caches first, and its write confirms what
-/// that relied on (`ConfirmingOrder`): one statement instead of three, and never an order from a stale memory.
+/// that relied on (`PlaceShownOrderStatement`): one statement instead of three, and never an order from a stale memory.
 @Suite("A checkout priced from memory, confirmed by its write")
 struct CheckoutMemoryTests {
     @Test(
@@ -18,8 +19,8 @@ struct CheckoutMemoryTests {
             let (product, window) = (try await server.firstAvailableProduct(), try await server.firstOpenWindow())
             let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: .seconds(60))
             let windows = CachingDeliveryWindowRepository(SQLDeliveryWindowRepository(database: database), ttl: .seconds(60))
-            let remembering = SQLOrderRepository(database: database, memory: CheckoutMemory(catalog: catalog, windows: windows))
-            let reading = SQLOrderRepository(database: database)
+            let remembering = PostgresOrderWriter(database: database, shown: ShownCatalog(catalog: catalog, windows: windows))
+            let reading = PostgresOrderWriter(database: database)
             // The order the API would take: the test server's own order body, read as the API reads it.
             let body = try await server.orderBody(window: window, product: product, quantity: 2)
             let request = try JSONDecoder().decode(OrderRequest.Draft.self, from: Data(body.utf8)).validated()

@@ -1,6 +1,7 @@
 import FloodgateApp
 import AsyncHTTPClient
 import Configuration
+import FloodgateTestSupport
 @testable import FloodgateWeb
 import Hummingbird
 import HummingbirdCore

@@ -3,6 +3,7 @@ import FloodgateCashierSim
 import FloodgateCore
 import FloodgateIntegrations
 import FloodgateStore
+import FloodgateTestSupport
 import FloodgateWeb
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import FloodgateCore
 import FloodgateStore
+import FloodgateTestSupport
 import Hummingbird
 import HummingbirdTesting
 import NIOCore

@@ -2,6 +2,7 @@ import FloodgateCore
 import FloodgateIntegrations
 import FloodgateJobs
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import Testing
@@ -109,7 +110,7 @@ struct MailAddressTests {
 
     @Test("The worker buries an undeliverable email after one attempt and its breaker does not count it", arguments: TestEngine.available)
     func undeliverableIsDeadAtOnce(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { _, queue in
+        try await engine.withQueue { _, queue in
             try await queue.enqueue((0..<3).map { NewJob(kind: "test.refused-mail", dedupeKey: "refused-\($0)", maxAttempts: 5) })
             try await queue.enqueue([NewJob(kind: "test.missing-order", maxAttempts: 5)])
             // One failure in a row would open this breaker.

@@ -1,3 +1,4 @@
+import FloodgateTestSupport
 import Foundation
 import Testing
 

@@ -1,10 +1,11 @@
 import FloodgateCore
-import FloodgateStore
+@testable import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Synchronization
 import Testing
 
-/// PostgreSQL writes an order in one statement (`OneStatementOrder`), SQLite in a transaction of several: the
+/// PostgreSQL writes an order in one statement (`PlaceOrderStatement`), SQLite in a transaction of several: the
 /// rows must be the same, so everything that reads them (the back-office, search, the jobs) can rely on them.
 @Suite("An order's rows on both engines")
 struct OrderRowsTests {
@@ -104,5 +105,29 @@ struct OrderRowsTests {
             }
         }
         return rows.withLock { $0 }
+    }
+}
+
+/// PostgreSQL's checkout statements take their placeholders and their values from one list (`PreparedParameters`).
+@Suite("The checkout statement's placeholders and values")
+struct PlaceOrderStatementTests {
+    @Test("Every placeholder in the text has its value, and every value its placeholder, in both statements")
+    func placeholdersMatchBindings() throws {
+        for (sql, parameters) in [PlaceOrderSQL.compose(confirmingShown: false), PlaceOrderSQL.compose(confirmingShown: true)] {
+            let input = PlaceOrderStatement.Input(
+                order: Order(
+                    number: "", token: "t", storeID: 1, status: .new, total: Money(minorUnits: 100, currency: "EUR"),
+                    lines: [OrderLine(product: 1, name: "Peonies", unitPrice: 100, quantity: 1, composition: [], photo: nil)],
+                    deliveryWindow: WindowSnapshot(id: 2, date: "2027-02-14", from: "10:00", to: "14:00"),
+                    customer: .init(name: "Anna", phone: "1", email: "a@example.com"), recipient: .init(name: "Olga", phone: "2", address: "x"),
+                    cardMessage: "", createdAt: 1
+                ),
+                idempotency: IdempotencyKey(key: "k", requestHash: "h"), jobs: [NewJob(kind: "email.order-confirmation")],
+                shownWindow: DeliveryWindow(id: 2, storeID: 1, date: "2027-02-14", from: "10:00", to: "14:00", capacity: 5, reserved: 0)
+            )
+            let count = try parameters.bindings(for: input).count
+            let used = Set(sql.matches(of: /\$([0-9]+)/).compactMap { Int($0.output.1) })
+            #expect(used == Set(1...count), "placeholders \(used.sorted()) for \(count) values")
+        }
     }
 }

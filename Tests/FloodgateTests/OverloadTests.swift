@@ -1,3 +1,4 @@
+import FloodgateTestSupport
 import FloodgateWeb
 import Foundation
 import Synchronization

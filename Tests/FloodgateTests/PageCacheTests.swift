@@ -1,3 +1,4 @@
+import FloodgateTestSupport
 @testable import FloodgateWeb
 import Foundation
 import Synchronization

@@ -1,6 +1,7 @@
 import FloodgateCore
 import FloodgateJobs
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -56,7 +57,7 @@ struct SchedulerTests {
 
     @Test("Two workers on one database run each tick once", arguments: TestEngine.available)
     func eachTickRunsOnce(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { database, _ in
+        try await engine.withQueue { database, _ in
             let log = TickLog()
             // Until four ticks have run (on a loaded machine that can take longer than four seconds).
             try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Heartbeat(log: log)], seconds: 20) { log.all.count >= 4 }
@@ -73,7 +74,7 @@ struct SchedulerTests {
 
     @Test("A runaway task is stopped at its query budget, quarantined after three breaches, and logged", arguments: TestEngine.available)
     func runawayIsQuarantined(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { database, _ in
+        try await engine.withQueue { database, _ in
             // A few orders so that the runaway's query has something to chew on.
             let store = SQLTaskRepository(database: database)
             let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
@@ -105,7 +106,7 @@ struct SchedulerTests {
 
     @Test("Pausing a task stops its running run at once")
     func pauseStopsARun() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+        try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
             let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
             try await store.register([runaway.definition])
@@ -133,7 +134,7 @@ struct SchedulerTests {
 
     @Test("Run-now while a run is going waits for it instead of being lost")
     func runNowWhileRunning() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+        try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
             try await store.register([Slow().definition])
             #expect(try await store.requestRun("slow"))
@@ -155,7 +156,7 @@ struct SchedulerTests {
 
     @Test("A run past its timeout is logged at the limit even if it ignores cancellation")
     func timeoutIsLoggedOnTime() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { database, _ in
+        try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
             try await store.register([Stuck().definition])
             #expect(try await store.requestRun("stuck"))

@@ -1,6 +1,7 @@
 import Configuration
 import FloodgateApp
 import FloodgateStore
+import FloodgateTestSupport
 import FloodgateWeb
 import Foundation
 import Logging

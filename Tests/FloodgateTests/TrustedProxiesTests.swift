@@ -1,5 +1,6 @@
 import Configuration
 import FloodgateApp
+import FloodgateTestSupport
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 import FloodgateCore
 import FloodgateJobs
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -46,7 +47,7 @@ struct VisitorScopeTests {
 
     @Test("A worker called from inside a visitor request refuses to run the job")
     func workerRefusesInsideRequest() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { _, queue in
+        try await TestEngine.sqlite.withQueue { _, queue in
             try await queue.enqueue([NewJob(kind: "test.recording", maxAttempts: 1)])
             let contexts = Contexts()
             let worker = WorkerTests.worker(queue, name: "w", handlers: [Recording(kind: "test.recording", contexts: contexts)])

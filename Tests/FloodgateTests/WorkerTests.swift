@@ -1,6 +1,7 @@
 import FloodgateCore
 import FloodgateJobs
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -64,7 +65,7 @@ struct WorkerTests {
 
     @Test("Two workers on one database run every job exactly once, each inside its job context", arguments: TestEngine.available)
     func twoWorkersRunEachJobOnce(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { _, queue in
+        try await engine.withQueue { _, queue in
             try await queue.enqueue((0..<200).map { NewJob(kind: "test.probe", dedupeKey: "probe-\($0)") })
             let recorder = Recorder()
             let workers = [Self.worker(queue, name: "a", handlers: [Probe(recorder: recorder)]),
@@ -85,7 +86,7 @@ struct WorkerTests {
 
     @Test("Due for its probe, an integration that is down gets one job claimed, not all its waiting jobs", arguments: TestEngine.available)
     func probeClaimsOneJob(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { database, queue in
+        try await engine.withQueue { database, queue in
             let recorder = Recorder()
             let worker = Worker(
                 queue: queue, handlers: [RegisterDown(recorder: recorder)],
@@ -112,7 +113,7 @@ struct WorkerTests {
 
     @Test("Failures are retried until attempts run out, then the job is dead with its last error; unknown kinds wait", arguments: TestEngine.available)
     func failingJobEndsDead(engine: TestEngine) async throws {
-        try await JobQueueTests.withQueue(engine) { _, queue in
+        try await engine.withQueue { _, queue in
             try await queue.enqueue([NewJob(kind: "test.failing", maxAttempts: 3), NewJob(kind: "nobody.handles.this", maxAttempts: 1)])
             let worker = Self.worker(queue, name: "w", handlers: [Failing()])
             for _ in 0..<5 { try await worker.runOnce() }
@@ -128,7 +129,7 @@ struct WorkerTests {
 
     @Test("A job that overruns its timeout is cancelled and counted as a failed attempt")
     func slowJobTimesOut() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { _, queue in
+        try await TestEngine.sqlite.withQueue { _, queue in
             try await queue.enqueue([NewJob(kind: "test.slow", maxAttempts: 1)])
             let started = ContinuousClock.now
             try await Self.worker(queue, name: "w", handlers: [Slow()]).runOnce()
@@ -139,7 +140,7 @@ struct WorkerTests {
 
     @Test("A worker sharing its process with a busy storefront steps back, but never longer than its limit")
     func busyStorefrontComesFirst() async throws {
-        try await JobQueueTests.withQueue(.sqlite) { _, queue in
+        try await TestEngine.sqlite.withQueue { _, queue in
             let visitors = VisitorLoad()
             for _ in 0..<10 { visitors.enter() }
             let recorder = Recorder()

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// - **Fresh for `ttl`** from the moment its load began, so no value is older than that. This bound is what
 ///   makes it safe across several instances without any messaging between them. Nothing that decides money
-///   or capacity trusts it alone: an order priced from it is confirmed by its own write (``CheckoutMemory``),
+///   or capacity trusts it alone: an order priced from it is confirmed by its own write (``ShownCatalog``),
 ///   and otherwise the order reads the database.
 /// - **One load per key at a time**: when a value is missing or expired under load, the requests that miss it
 ///   wait for the one load already under way instead of each reading the database or rendering the page (no

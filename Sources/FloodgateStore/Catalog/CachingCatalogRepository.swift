@@ -3,7 +3,7 @@ import FloodgateCore
 /// Serves a store's catalog from memory for up to `ttl`, so catalog and product pages cost no query.
 ///
 /// A price or availability change shows on pages within `ttl`. An order is priced and checked against the
-/// database, or against this cache and then confirmed by its write (``CheckoutMemory``), so a stale page can
+/// database, or against this cache and then confirmed by its write (``ShownCatalog``), so a stale page can
 /// never sell at a stale price.
 public struct CachingCatalogRepository: CatalogRepository {
     let base: any CatalogRepository

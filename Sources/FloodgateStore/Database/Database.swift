@@ -167,6 +167,14 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs start-up work (migrations, loading the demo) again while another instance starting at once on the same
+    /// SQLite file holds its write lock for longer than the busy timeout, as it may on a busy machine: up to `limit`.
+    /// The work must be safe to repeat; a failed attempt has rolled back. PostgreSQL's locks wait by themselves.
+    public func retryingWhileAnotherStarts<T: Sendable>(limit: Duration = .seconds(60), _ work: () async throws -> T) async throws -> T {
+        guard self.engine == .sqlite else { return try await work() }
+        return try await SQLiteBackend.retryingWhileBusy(for: limit, work)
+    }
+
     /// Closes every connection; pending work should have finished.
     public func close() async {
         // Closing must complete even when the caller's task is being cancelled (a stopping service), or
@@ -183,9 +191,9 @@ public final class Database: Sendable {
 
 /// PostgreSQL: PostgresNIO's pooled client, run by a task owned by this backend, on event loops of its own.
 ///
-/// On the event loops the HTTP server shares, each answer from PostgreSQL waited behind the storefront's
+/// On the event loops the HTTP server shares, each answer from PostgreSQL would wait behind the storefront's
 /// work on every connection with something to read, once per round trip: under overload a checkout's few
-/// milliseconds of work took seconds, and checkouts queued at the door (BENCHMARKS, issue 4).
+/// milliseconds of work would take seconds, and checkouts would queue at the door.
 final class PostgresBackend: Sendable {
     let client: PostgresClient
     private let runner: Task<Void, Never>

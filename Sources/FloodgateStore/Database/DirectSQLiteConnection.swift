@@ -7,9 +7,9 @@ import VaporCSQLite
 /// The writer's SQLite handle, used synchronously on the writer's thread, with its statements kept prepared.
 ///
 /// `SQLiteConnection` runs each statement on a thread pool and answers on another thread: two thread hops a
-/// statement, each waiting for a core when the storefront keeps both busy. A checkout's turn at the writer
-/// (six statements) took ~2.5 ms that way under load and capped the busy-day mix at ~370 orders/s
-/// (BENCHMARKS, issue 4). Here the writer's own thread steps the statements itself.
+/// statement, each waiting for a core when the storefront keeps both busy, so a checkout's six statements would
+/// hold the single writer for milliseconds and cap the orders a second. Here the writer's own thread steps the
+/// statements itself.
 ///
 /// Only the writer's loop uses it, one transaction after another; nothing else touches the handle.
 final class DirectSQLiteConnection: @unchecked Sendable {

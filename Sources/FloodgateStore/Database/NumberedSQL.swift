@@ -32,12 +32,21 @@ struct NumberedSQL: Sendable {
         self.parts = parts + [.text(text + rest)]
     }
 
-    /// The text for a prepared statement whose placeholders start at `first`: `$1` becomes `$first`, and so on.
-    func text(firstPlaceholder first: Int = 1) -> String {
+    /// The text as written, for a prepared statement of its own.
+    func text() -> String {
+        let highest = self.parts.reduce(0) { highest, part in
+            if case .placeholder(let number) = part { max(highest, number) } else { highest }
+        }
+        return self.text(placeholders: (0..<highest).map { "$\($0 + 1)" })
+    }
+
+    /// The text inside a larger prepared statement, whose own placeholders `$1`, `$2`, … are `placeholders[0]`,
+    /// `placeholders[1]`, …
+    func text(placeholders: [String]) -> String {
         self.parts.map { part in
             switch part {
             case .text(let text): text
-            case .placeholder(let number): "$\(number + first - 1)"
+            case .placeholder(let number): placeholders[number - 1]
             }
         }.joined()
     }

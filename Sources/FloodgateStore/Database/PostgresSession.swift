@@ -5,7 +5,7 @@ import SQLKit
 /// One pooled PostgreSQL connection outside any transaction: SQLKit over it, and its prepared statements.
 ///
 /// Each statement commits by itself. PostgreSQL parses, analyses and plans a statement sent as text every
-/// time; a prepared one is parsed once per connection and its plan can be kept (BENCHMARKS, issue 4).
+/// time; a prepared one is parsed once per connection and its plan can be kept.
 struct PostgresSession: Sendable {
     /// SQLKit over the connection, charged to the request's ``QueryBudget`` like any other query.
     let sql: any SQLDatabase

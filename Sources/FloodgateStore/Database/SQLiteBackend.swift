@@ -70,7 +70,7 @@ final class SQLiteBackend: Sendable {
             // keeps the savepoint journals of group commit in memory instead of writing every touched page to
             // a temporary file (they only matter until the COMMIT). A 64 MB page cache for the writer (SQLite's
             // default is 2 MB): with a million orders every checkout touches pages of the order indexes all over
-            // the file, and re-reading them made checkouts slower than on an empty shop (BENCHMARKS).
+            // the file, and re-reading them would make checkouts slower than on an empty shop.
             let writer = try await GroupCommitWriter.open(path: path, pragmas: [
                 "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
             ], logger: logger)
@@ -119,14 +119,16 @@ final class SQLiteBackend: Sendable {
     }
 
     /// Runs set-up work again while another process holds the file in a way SQLite's busy handler does not
-    /// wait for (switching a new file to WAL, recovering a WAL): up to about 5 s, then the error stands.
-    static func retryingWhileBusy(_ work: () async throws -> Void) async throws {
-        for attempt in 1...50 {
+    /// wait for (switching a new file to WAL, recovering a WAL), or longer than its busy timeout (another instance
+    /// migrating and loading the demo on a busy machine): until `limit`, then the error stands.
+    static func retryingWhileBusy<T>(for limit: Duration = .seconds(5), _ work: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + limit
+        while true {
             do {
                 return try await work()
-            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && attempt < 50 {
+            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-            } catch let error as SQLiteFailure where error.isBusy && attempt < 50 {
+            } catch let error as SQLiteFailure where error.isBusy && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -10,8 +10,8 @@ import Glibc
 ///
 /// A task that prefers this executor (`Task(executorPreference:)`, `withTaskExecutorPreference`) runs its
 /// nonisolated code here. On Swift's shared pool every resumption waits behind every visitor's ready task,
-/// and when the storefront keeps both cores busy every thread waits its fair turn at a core: an order's
-/// few milliseconds of work took hundreds (BENCHMARKS, issue 4). The raised priority makes the kernel run
+/// and when the storefront keeps both cores busy every thread waits its fair turn at a core, so an order's
+/// few milliseconds of work would take hundreds. The raised priority makes the kernel run
 /// these threads first when they have work; they have little, so pages keep the rest of the cores.
 public final class ThreadExecutor: TaskExecutor, Sendable {
     private let group: MultiThreadedEventLoopGroup

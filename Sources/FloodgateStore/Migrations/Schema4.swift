@@ -120,9 +120,9 @@ enum Schema4 {
             var values: [SQLQueryString] = []
             for row in rows {
                 let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
-                values += SQLOrderRepository.searchRows(
+                values += OrderRows.searchRows(
                     storeID: store, orderID: id,
-                    tokens: SQLOrderRepository.searchTokens(
+                    tokens: OrderRows.searchTokens(
                         names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
                         phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
                     )

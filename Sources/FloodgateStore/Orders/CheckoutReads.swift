@@ -9,6 +9,17 @@ protocol CheckoutReads: Sendable {
     func zones(storeID: Int) async throws -> [Zone]
 }
 
+extension CheckoutReads {
+    /// Reads what `request` needs and prices and checks it (``Checkout``) at the store's wall-clock time `local`.
+    /// The store's zones are read only for a tour that delivers to some areas.
+    func checkout(for request: OrderRequest, in store: Store, at local: LocalTime) async throws -> Checkout {
+        let products = try await self.products(storeID: store.id, ids: request.items.map(\.product))
+        let window = try await self.window(storeID: store.id, id: request.deliveryWindow)
+        let zones = Checkout.needsZones(window) ? try await self.zones(storeID: store.id) : []
+        return try Checkout(request, products: products, window: window, zones: zones, at: local)
+    }
+}
+
 /// The checks' reads through SQLKit, on either engine (inside the order's transaction on SQLite).
 struct SQLCheckoutReads: CheckoutReads {
     let db: any SQLDatabase
@@ -26,9 +37,9 @@ struct SQLCheckoutReads: CheckoutReads {
     }
 }
 
-/// The checks' reads in PostgreSQL's one-statement checkout: the products and the tour as statements each
-/// connection prepares once, like the order's write (``OneStatementOrder``). Sent as text, PostgreSQL planned
-/// them on every checkout, which cost it more than running them (BENCHMARKS, issue 4).
+/// The checks' reads in PostgreSQL's checkout: the products and the tour as statements each connection prepares
+/// once, like the order's write (``PlaceOrderStatement``). Sent as text, PostgreSQL would plan them on every
+/// checkout, which costs it more than running them.
 struct PreparedCheckoutReads: CheckoutReads {
     let session: PostgresSession
 

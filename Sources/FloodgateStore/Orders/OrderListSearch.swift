@@ -14,9 +14,9 @@ import SQLKit
 /// candidate); wide ones are checked on the rows read, in Swift, from the same names and phones the tokens came
 /// from. Only when every word is wide and common do the orders go first.
 ///
-/// Measured with a million orders: one statement for it all made PostgreSQL plan nested loops over the token
-/// ranges (1.8 s to 12 minutes); reading a word's whole range to find its newest orders cost 18 ms on SQLite
-/// for a prefix of 44,000 orders, where its tokens' backward ranges cost under a millisecond (BENCHMARKS).
+/// With a million orders, one statement for it all makes PostgreSQL plan nested loops over the token ranges
+/// (seconds to minutes), and reading a word's whole range to find its newest orders costs tens of milliseconds
+/// for a common prefix, where its tokens' ranges read backwards cost under a millisecond.
 extension SQLOrderAdminRepository {
     typealias Word = [(low: String, high: String)]
 

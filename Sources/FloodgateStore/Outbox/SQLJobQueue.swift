@@ -25,7 +25,7 @@ public struct SQLJobQueue: JobQueue {
     }
 
     /// The columns a new job's row fills, in the order of ``values(_:now:)`` (and of PostgreSQL's one-statement
-    /// checkout, ``OneStatementOrder``, which fills them from arrays).
+    /// checkout, ``PlaceOrderStatement``, which fills them from arrays).
     static let columns = SQLRaw("kind, payload, dedupe_key, priority, run_at, attempts, max_attempts, state, created_at, updated_at")
 
     /// A new job's row as a VALUES tuple.

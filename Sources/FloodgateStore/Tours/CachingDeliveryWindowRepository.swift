@@ -1,7 +1,7 @@
 import FloodgateCore
 
 /// Delivery windows as they were up to `ttl` ago: for banners like "next free delivery", and for a checkout
-/// only through a ``CheckoutMemory``, whose write confirms them.
+/// only through a ``ShownCatalog``, whose write confirms them.
 public struct CachingDeliveryWindowRepository: DeliveryWindowRepository {
     let base: any DeliveryWindowRepository
     private let cache: TTLCache<WindowsKey, [DeliveryWindow]>

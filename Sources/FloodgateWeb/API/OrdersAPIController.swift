@@ -7,6 +7,7 @@ import Hummingbird
 /// `POST /api/v1/stores/{store}/orders` (idempotent) and `GET …/orders/{number}?token=…`.
 struct OrdersAPIController: Sendable {
     let orders: any OrderRepository
+    let writer: any OrderWriter
 
     func addRoutes(to store: RouterGroup<AppRequestContext>) {
         store.post("orders", use: self.create)
@@ -25,7 +26,7 @@ struct OrdersAPIController: Sendable {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let draft = try OrderBodyDecoder.decode(Data(buffer: body))
         let orderRequest = try draft.validated()
-        let placed = try await self.orders.place(
+        let placed = try await self.writer.place(
             orderRequest, in: store, idempotency: IdempotencyKey(key: key, requestHash: try draft.fingerprint())
         )
         let document = OrderDocument(placed.order)

@@ -49,7 +49,7 @@ struct AdmissionMiddleware: RouterMiddleware {
         // A checkout waits for its door, runs and leaves it on threads of its own, at a raised priority: never
         // queued behind pages on Swift's shared pool, first to a core when both are busy. Waiting here also means
         // an admitted checkout resumes on these threads; woken on the shared pool, it held its place at the door
-        // while it waited there for a thread, before its work and again after it (BENCHMARKS, issue 4).
+        // while it waited there for a thread, before its work and again after it.
         return try await withTaskExecutorPreference(Self.checkoutLane) {
             try await self.pass(gate, requestClass, now: now, deadline: deadline, request, context, next: next)
         }

@@ -16,15 +16,15 @@ public struct AdmissionSettings: Sendable {
     /// How many page requests may wait for a place.
     public var queue = 1_024
     /// Checkouts in flight at once (they wait for the database's writer, which commits them in groups) and how
-    /// many may wait behind them. 16 commits as many a second as 64 did on 2 cores, and an admitted checkout
-    /// is answered in ~0.2 s instead of ~0.6 s at p99 (BENCHMARKS, issue 4).
+    /// many may wait behind them. A group commit needs no more than 16 to fill it on 2 cores; more in flight only
+    /// lengthens each admitted checkout's wait for the writer.
     public var checkoutLimit = 16
     public var checkoutQueue = 2_048
     /// Page requests let in at once while checkouts are waiting for their door; 0: pages never give way.
     public var yieldLimit = 0
     /// Whether a checkout's request runs on its connection's event loop outside its work (``ConnectionExecutor``);
-    /// nil: on PostgreSQL yes, on SQLite no. Measured both ways on each engine (BENCHMARKS, issue 4): on
-    /// PostgreSQL it cut checkouts' p99 in the shop, on SQLite it raised it.
+    /// nil: on PostgreSQL yes, on SQLite no. On PostgreSQL it cuts checkouts' p99 in the shop; on SQLite, whose
+    /// checkouts take a few milliseconds, it raises it.
     public var checkoutOnLoop: Bool?
     /// Latency growth over no-load the page limit accepts before it shrinks.
     public var tolerance = 3.0

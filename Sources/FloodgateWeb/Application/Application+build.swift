@@ -83,7 +83,7 @@ func buildRouter(
     // A store's routes hang on groups whose StoreMiddleware finds the store once, before any handler.
     let apiStore = api.group("stores/:store").add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
     CatalogAPIController(repos).addRoutes(to: api, store: apiStore)
-    OrdersAPIController(orders: repos.orders).addRoutes(to: apiStore)
+    OrdersAPIController(orders: repos.orders, writer: repos.orderWriter).addRoutes(to: apiStore)
     let admin = api.group("admin").add(middleware: adminToken)
     AdminAPIController(jobs: repos.jobs, tasks: repos.tasks, receipts: repos.receipts).addRoutes(to: admin)
     let adminStore = admin.group("stores/:store").add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))

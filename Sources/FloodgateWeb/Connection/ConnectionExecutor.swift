@@ -7,13 +7,13 @@ import Synchronization
 /// Hummingbird reads a request on the connection's event loop and hands it to the connection's task, which by
 /// default runs on the shared pool: each request crosses threads once in (the loop wakes a pool thread) and
 /// once out (the answer goes back to the loop to be written). When pages keep both cores busy each crossing
-/// waits its turn: 8–13 ms in and 14–19 ms out on average for an admitted checkout, as long as the checkout
-/// itself (BENCHMARKS, issue 4). A checkout's task runs here on the loop that read it: resumed by that thread
+/// waits its turn, and for an admitted checkout the two crossings take as long as the checkout itself. A
+/// checkout's task runs here on the loop that read it: resumed by that thread
 /// if it was waiting for the request (else moved there at its first wait), its answer written without a hop.
 /// Its work still runs on the checkout lane (``AdmissionMiddleware/checkoutLane``), and comes back to the loop.
 ///
 /// Pages stay on the shared pool. Run on the loops too, they took their share of the cores from the loops'
-/// own reading and writing: pages waited for their door up to 0.9 s and fewer were served (BENCHMARKS). On
+/// own reading and writing: pages would wait longer for their door and fewer would be served. On
 /// by default on PostgreSQL only (``AdmissionSettings/checkoutOnLoop``): on SQLite, whose checkouts take a
 /// few milliseconds, checkouts then reached their door in bursts and their p99 rose.
 ///

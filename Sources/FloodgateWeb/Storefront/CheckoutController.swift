@@ -12,6 +12,7 @@ struct CheckoutController: Sendable {
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
     let orders: any OrderRepository
+    let writer: any OrderWriter
     let views: Views
 
     init(_ repositories: Repositories, views: Views) {
@@ -20,6 +21,7 @@ struct CheckoutController: Sendable {
         self.tours = repositories.tours
         self.waitlists = repositories.waitlists
         self.orders = repositories.orders
+        self.writer = repositories.orderWriter
         self.views = views
     }
 
@@ -63,7 +65,7 @@ struct CheckoutController: Sendable {
             deliveryWindow: values.window == 0 ? nil : values.window, cardMessage: values.cardMessage, hold: hold
         )
         do {
-            let placed = try await self.orders.place(
+            let placed = try await self.writer.place(
                 try draft.validated(), in: store, idempotency: IdempotencyKey(key: "form:\(key)", requestHash: try draft.fingerprint())
             )
             let order = placed.order

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FloodgateCashierSim
+import FloodgateTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle

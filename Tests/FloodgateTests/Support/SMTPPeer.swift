@@ -1,3 +1,4 @@
+import FloodgateTestSupport
 import Foundation
 
 /// A real SMTP server for tests: Python's aiosmtpd, storing what it receives in a maildir.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FloodgateTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import FloodgateAdmission
 import FloodgateApp
 import FloodgateStore
+import FloodgateTestSupport
 import FloodgateWeb
 import Foundation
 import Hummingbird

@@ -1,4 +1,3 @@
-import Testing
 import FloodgateStore
 import Foundation
 import Logging
@@ -7,17 +6,15 @@ import Logging
 ///
 /// SQLite always runs. PostgreSQL runs when `FLOODGATE_TEST_POSTGRES_URL` names a server (scripts/test starts
 /// a throwaway cluster and sets it); with `FLOODGATE_REQUIRE_POSTGRES=1` a missing server fails the suite.
-enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum TestEngine: String, CaseIterable, Sendable {
     case sqlite
     case postgres
 
-    var testDescription: String { self.rawValue }
-
-    static var adminURL: String? { ProcessInfo.processInfo.environment["FLOODGATE_TEST_POSTGRES_URL"] }
-    static var postgresRequired: Bool { ProcessInfo.processInfo.environment["FLOODGATE_REQUIRE_POSTGRES"] == "1" }
+    public static var adminURL: String? { ProcessInfo.processInfo.environment["FLOODGATE_TEST_POSTGRES_URL"] }
+    public static var postgresRequired: Bool { ProcessInfo.processInfo.environment["FLOODGATE_REQUIRE_POSTGRES"] == "1" }
 
     /// Engines to run now.
-    static var available: [TestEngine] {
+    public static var available: [TestEngine] {
         (adminURL != nil || postgresRequired) ? [.sqlite, .postgres] : [.sqlite]
     }
 
@@ -44,7 +41,7 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// Runs `body` with a fresh data folder and an empty database of this engine, both removed afterwards.
-    func withScratch<T>(_ body: (_ directory: URL, _ database: DatabaseURL) async throws -> T) async throws -> T {
+    public func withScratch<T>(_ body: (_ directory: URL, _ database: DatabaseURL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -60,7 +57,20 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A test's surroundings could not be set up (a peer did not start, a fixture is missing): not the shop's fault.
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TestEngine {
+    /// Runs `body` with a migrated, empty database of this engine and its job queue, removed afterwards.
+    public func withQueue(_ body: (Database, any JobQueue) async throws -> Void) async throws {
+        try await self.withScratch { _, url in
+            try await Database.withOpened(url, logger: Logger(label: "test")) { database in
+                try await Migrator(database: database).migrate(logger: Logger(label: "test"))
+                try await body(database, SQLJobQueue(database: database))
+            }
+        }
+    }
 }

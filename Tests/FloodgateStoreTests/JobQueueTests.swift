@@ -1,5 +1,6 @@
 import FloodgateCore
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import SQLKit
@@ -8,21 +9,12 @@ import Testing
 @Suite("The outbox job queue")
 struct JobQueueTests {
     /// Runs `body` with a migrated scratch database of the engine.
-    static func withQueue(_ engine: TestEngine, _ body: (Database, any JobQueue) async throws -> Void) async throws {
-        try await engine.withScratch { _, url in
-            try await Database.withOpened(url, logger: Logger(label: "test")) { database in
-                try await Migrator(database: database).migrate(logger: Logger(label: "test"))
-                try await body(database, SQLJobQueue(database: database))
-            }
-        }
-    }
-
     struct RolledBack: Error {}
 
     @Test("Jobs written in a transaction exist if and only if it commits; a repeated fact is written once",
           arguments: TestEngine.available)
     func jobsFollowTheirTransaction(engine: TestEngine) async throws {
-        try await Self.withQueue(engine) { database, queue in
+        try await engine.withQueue { database, queue in
             await #expect(throws: RolledBack.self) {
                 try await database.transaction { db in
                     try await SQLJobQueue.enqueue([NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")], on: db)
@@ -47,7 +39,7 @@ struct JobQueueTests {
     @Test("Due jobs are claimed by priority, once, and claimed again only when their lease has ended",
           arguments: TestEngine.available)
     func claimsRespectPriorityAndLeases(engine: TestEngine) async throws {
-        try await Self.withQueue(engine) { database, queue in
+        try await engine.withQueue { database, queue in
             try await queue.enqueue([
                 NewJob(kind: "low", priority: 0), NewJob(kind: "high", priority: 10),
                 NewJob(kind: "later", runAt: WallClock.nowMillis + 3_600_000),
@@ -75,7 +67,7 @@ struct JobQueueTests {
     @Test("A failing job backs off, dies after its last attempt with the error kept, and can be retried",
           arguments: TestEngine.available)
     func failuresBackOffThenDie(engine: TestEngine) async throws {
-        try await Self.withQueue(engine) { database, queue in
+        try await engine.withQueue { database, queue in
             try await queue.enqueue([NewJob(kind: "flaky", maxAttempts: 2)])
             var job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             try await queue.fail(job, worker: "w", error: "cash register said 500", retryAfter: .seconds(3_600))
@@ -106,7 +98,7 @@ struct JobQueueTests {
 
     @Test("Four workers claiming at once take every job exactly once", arguments: TestEngine.available)
     func concurrentClaimersNeverShareAJob(engine: TestEngine) async throws {
-        try await Self.withQueue(engine) { database, queue in
+        try await engine.withQueue { database, queue in
             try await queue.enqueue((0..<400).map { NewJob(kind: "trivial", dedupeKey: "job-\($0)") })
             let claimed = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for worker in 0..<4 {

@@ -1,5 +1,6 @@
 import FloodgateCore
 @testable import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import Testing
@@ -29,7 +30,8 @@ struct DeadlineTests {
                 }
             }
             let waited = ContinuousClock.now - started
-            #expect(waited < .milliseconds(1_500), "shed at its deadline, long before the writer is free: \(waited)")
+            // Under the 3 s the writer is busy for: a busy machine may wake the request late, but not that late.
+            #expect(waited < .milliseconds(2_500), "shed at its deadline, long before the writer is free: \(waited)")
             try await slow
             #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'late'") == 0)
             #expect(try await database.scalar("SELECT COUNT(*) FROM marks WHERE name = 'slow'") == 1)

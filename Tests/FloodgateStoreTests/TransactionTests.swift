@@ -1,4 +1,5 @@
 import FloodgateStore
+import FloodgateTestSupport
 import Foundation
 import Logging
 import SQLKit
