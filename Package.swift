@@ -90,8 +90,6 @@ let package = Package(
                 "FloodgateAdmission",
                 "FloodgateCore",
                 "FloodgateStore",
-                "FloodgateJobs",
-                "FloodgateIntegrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

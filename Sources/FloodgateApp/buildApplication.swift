@@ -22,6 +22,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let logger = settings.logger()
     let database = try await Database.open(settings.store.database, logger: logger)
+    var worker: [any Service] = []
     do {
         // Another instance starting at once may hold the SQLite file for a while: both migrate and load the demo once.
         _ = try await database.retryingWhileAnotherStarts { try await Migrator(database: database).migrate(logger: logger) }
@@ -30,17 +31,18 @@ public func buildApplication(
             _ = try await database.retryingWhileAnotherStarts { try await demo.loadIfEmpty(logger: logger) }
         }
         let visitors = VisitorLoad()
-        // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
-        var services: [any Service] = [DatabaseService(database: database)]
-        if settings.role.runsWorker {
-            services += try await buildWorker(database: database, settings: settings, visitors: visitors, logger: logger)
-        }
         return try await buildWebApplication(
             http: settings.http.resolved(for: database.engine), store: settings.store,
-            repositories: .sql(database: database, settings: settings.store), visitors: visitors, services: services, logger: logger,
+            repositories: .sql(database: database, settings: settings.store), visitors: visitors, logger: logger,
             onServerRunning: onServerRunning
-        )
+        ) {
+            if settings.role.runsWorker { worker = try await buildWorker(database: database, settings: settings, visitors: visitors, logger: logger) }
+            // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
+            return [DatabaseService(database: database)] + worker
+        }
     } catch {
+        // The worker's own connections too, when the web side could not be built after it.
+        for case let service as DatabaseService in worker { await service.database.close() }
         await database.close()
         throw error
     }

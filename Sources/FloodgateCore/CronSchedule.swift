@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation  // gmtime_r and timegm, from the C library Foundation brings
 
 /// When a scheduled task runs: a cron expression, read in UTC.
 ///

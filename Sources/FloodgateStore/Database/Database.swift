@@ -172,7 +172,7 @@ public final class Database: Sendable {
     /// The work must be safe to repeat; a failed attempt has rolled back. PostgreSQL's locks wait by themselves.
     public func retryingWhileAnotherStarts<T: Sendable>(limit: Duration = .seconds(60), _ work: () async throws -> T) async throws -> T {
         guard self.engine == .sqlite else { return try await work() }
-        return try await SQLiteBackend.retryingWhileBusy(for: limit, work)
+        return try await SQLiteBackend.retryingWhileBusy(attempts: .max, deadline: .now + limit, work)
     }
 
     /// Closes every connection; pending work should have finished.

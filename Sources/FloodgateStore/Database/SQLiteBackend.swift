@@ -119,18 +119,22 @@ final class SQLiteBackend: Sendable {
     }
 
     /// Runs set-up work again while another process holds the file in a way SQLite's busy handler does not
-    /// wait for (switching a new file to WAL, recovering a WAL), or longer than its busy timeout (another instance
-    /// migrating and loading the demo on a busy machine): until `limit`, then the error stands.
-    static func retryingWhileBusy<T>(for limit: Duration = .seconds(5), _ work: () async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now + limit
+    /// wait for (switching a new file to WAL, recovering a WAL): up to `attempts` times, 100 ms apart (each attempt
+    /// may itself wait out the busy timeout), and with a `deadline` not after it; then the error stands.
+    static func retryingWhileBusy<T>(
+        attempts: Int = 50, deadline: ContinuousClock.Instant? = nil, _ work: () async throws -> T
+    ) async throws -> T {
+        var attempt = 1
         while true {
+            let again = attempt < attempts && deadline.map { ContinuousClock.now < $0 } ?? true
             do {
                 return try await work()
-            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && ContinuousClock.now < deadline {
+            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && again {
                 try await Task.sleep(for: .milliseconds(100))
-            } catch let error as SQLiteFailure where error.isBusy && ContinuousClock.now < deadline {
+            } catch let error as SQLiteFailure where error.isBusy && again {
                 try await Task.sleep(for: .milliseconds(100))
             }
+            attempt += 1
         }
     }
 

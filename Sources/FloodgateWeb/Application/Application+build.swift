@@ -10,11 +10,11 @@ import ServiceLifecycle
 
 /// The web server of the shop over `repositories`: routes, admission control and the connection handlers in front.
 ///
-/// `FloodgateApp` opens the database, builds the repositories and calls this; `services` (the database, the
-/// worker) run beside the server and stop after it.
+/// `FloodgateApp` opens the database, builds the repositories and calls this; `services` makes what runs beside
+/// the server (the database, the worker), which stops after it.
 public func buildWebApplication(
-    http: HTTPSettings, store: StoreSettings, repositories: Repositories, visitors: VisitorLoad, services: [any Service],
-    logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    http: HTTPSettings, store: StoreSettings, repositories: Repositories, visitors: VisitorLoad, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, services: () async throws -> [any Service]
 ) async throws -> some ApplicationProtocol {
     let views = try await Views.load(pageTTL: store.catalogCacheTTL)
     let admission = http.admission
@@ -28,7 +28,9 @@ public func buildWebApplication(
         repositories: repositories, views: views, http: http, store: store, gates: gates, clients: clients, times: times, load: visitors,
         logger: logger
     )
-    var services = services
+    // What runs beside the server is made once the routes are: the threads the web side starts first (the checkout
+    // lane at its raised priority, the bcrypt thread) are started by this task, not by the worker's.
+    var services = try await services()
     if let gates { services.append(AdmissionReporter(gates: gates, logger: logger)) }
     // Fresh catalog and product pages are answered on the connection, before the router (CachedPageHandler).
     // Idle and slow connections are closed first of all (ConnectionDeadlineHandler), so they cannot hold the connection cap.
@@ -91,7 +93,8 @@ func buildRouter(
     AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times).addRoutes(to: admin)
 
     // A store's pages; its forms are taken only from the shop's own pages.
-    let storefront = router.group("s/:store").add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores)).add(middleware: sameOrigin)
+    // A cross-site post is refused before the store is looked up.
+    let storefront = router.group("s/:store").add(middleware: sameOrigin).add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
     StorefrontController(stores: repos.stores, catalog: repos.catalog, windows: repos.cachedWindows, views: views)
         .addRoutes(to: router, store: storefront)
     CrawlerController(stores: repos.stores, catalog: repos.catalog, pages: views.pages, publicURL: http.publicURL).addRoutes(to: router)
