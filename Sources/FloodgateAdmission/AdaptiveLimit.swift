@@ -19,7 +19,10 @@ public struct AdaptiveLimit: Sendable {
     /// Smoothed `noLoad / latency` over recent samples, 1 when nothing waits.
     private var ratio = 1.0
 
-    public init(initial: Double = 32, minLimit: Double = 4, maxLimit: Double = 512, tolerance: Double = 2.0, smoothing: Double = 0.2) {
+    public init(
+        initial: Double = 32, minLimit: Double = 4, maxLimit: Double = 512, tolerance: Double = 2.0,
+        smoothing: Double = 0.2
+    ) {
         self.limit = initial
         self.minLimit = minLimit
         self.maxLimit = maxLimit

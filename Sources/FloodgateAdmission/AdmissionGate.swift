@@ -18,7 +18,9 @@ public final class AdmissionGate: Sendable {
 
         public init(
             queueCapacity: Int = 256,
-            maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)],
+            maxWait: [RequestClass: Duration] = [
+                .checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500),
+            ],
             maxShare: [RequestClass: Double] = [.bot: 0.1]
         ) {
             self.queueCapacity = queueCapacity
@@ -101,7 +103,10 @@ public final class AdmissionGate: Sendable {
 
     /// `yieldTo`: a higher-priority gate (checkouts); while it has waiters this gate admits at most `yieldLimit`
     /// at once, leaving the cores to the requests that wait there.
-    public init(limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings(), yieldTo: AdmissionGate? = nil, yieldLimit: Int = 2) {
+    public init(
+        limit: AdaptiveLimit = AdaptiveLimit(), settings: Settings = Settings(), yieldTo: AdmissionGate? = nil,
+        yieldLimit: Int = 2
+    ) {
         self.state = Mutex(State(limit: limit))
         self.settings = settings
         self.caps = RequestClass.allCases.map { settings.maxShare[$0] ?? 1 }
@@ -122,7 +127,9 @@ public final class AdmissionGate: Sendable {
     /// Takes a place now, waits for one in the queue, or is refused.
     public func enter(_ requestClass: RequestClass, now: ContinuousClock.Instant = .now) async -> Decision {
         // The common case, a free place and nobody ahead, without suspending.
-        if let ticket = self.state.withLock({ self.tryTake(requestClass, now: now, state: &$0) }) { return .admitted(ticket) }
+        if let ticket = self.state.withLock({ self.tryTake(requestClass, now: now, state: &$0) }) {
+            return .admitted(ticket)
+        }
         let deadline = now + (self.settings.maxWait[requestClass] ?? .seconds(1))
         return await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
             var wakeups: Wakeups = []
@@ -143,8 +150,9 @@ public final class AdmissionGate: Sendable {
                 }
                 if state.waitingCount >= self.settings.queueCapacity {
                     let retry = self.retryAfter(state)
-                    guard let lowest = RequestClass.allCases.first(where: { !state.waiting[$0.rawValue].isEmpty }), lowest < requestClass,
-                          let evicted = state.waiting[lowest.rawValue].popLast()
+                    guard let lowest = RequestClass.allCases.first(where: { !state.waiting[$0.rawValue].isEmpty }),
+                        lowest < requestClass,
+                        let evicted = state.waiting[lowest.rawValue].popLast()
                     else {
                         state.shed[requestClass.rawValue] += 1
                         wakeups.append((continuation, .shed(retryAfter: retry)))
@@ -155,7 +163,8 @@ public final class AdmissionGate: Sendable {
                     wakeups.append((evicted.continuation, .shed(retryAfter: retry)))
                 }
                 state.nextID += 1
-                state.waiting[requestClass.rawValue].append(Waiter(id: state.nextID, queuedAt: now, deadline: deadline, continuation: continuation))
+                state.waiting[requestClass.rawValue].append(
+                    Waiter(id: state.nextID, queuedAt: now, deadline: deadline, continuation: continuation))
                 state.waitingCount += 1
                 state.queued[requestClass.rawValue] += 1
                 if !state.sweeping {
@@ -196,11 +205,16 @@ public final class AdmissionGate: Sendable {
                 Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0.description, all[$0.rawValue]) })
             }
             func percentiles(_ percentile: Double) -> [String: Double] {
-                Dictionary(uniqueKeysWithValues: RequestClass.allCases.compactMap { c in state.service[c.rawValue].percentile(percentile).map { (c.description, $0) } })
+                Dictionary(
+                    uniqueKeysWithValues: RequestClass.allCases.compactMap { c in
+                        state.service[c.rawValue].percentile(percentile).map { (c.description, $0) }
+                    })
             }
             return Stats(
-                admitted: named(state.admitted), queued: named(state.queued), shed: named(state.shed), inFlight: state.inFlight,
-                limit: Int(state.limit.limit), waiting: state.waitingCount, noLoadMilliseconds: state.limit.noLoadLatency.map { $0 * 1_000 },
+                admitted: named(state.admitted), queued: named(state.queued), shed: named(state.shed),
+                inFlight: state.inFlight,
+                limit: Int(state.limit.limit), waiting: state.waitingCount,
+                noLoadMilliseconds: state.limit.noLoadLatency.map { $0 * 1_000 },
                 service: buckets(state.service), wait: buckets(state.wait),
                 serviceP50Milliseconds: percentiles(50), serviceP99Milliseconds: percentiles(99)
             )
@@ -218,7 +232,8 @@ public final class AdmissionGate: Sendable {
 
     private func underShare(_ requestClass: RequestClass, _ state: State) -> Bool {
         let cap = self.caps[requestClass.rawValue]
-        return cap >= 1 || Double(state.inFlightByClass[requestClass.rawValue]) < max(1, (state.limit.limit * cap).rounded(.down))
+        return cap >= 1
+            || Double(state.inFlightByClass[requestClass.rawValue]) < max(1, (state.limit.limit * cap).rounded(.down))
     }
 
     private func take(_ requestClass: RequestClass, now: ContinuousClock.Instant, state: inout State) -> Ticket {
@@ -233,7 +248,9 @@ public final class AdmissionGate: Sendable {
         guard state.waitingCount > 0 else { return wakeups }
         let limit = self.currentLimit(state)
         for requestClass in RequestClass.allCases.reversed() {
-            while state.inFlight < limit, !state.waiting[requestClass.rawValue].isEmpty, self.underShare(requestClass, state) {
+            while state.inFlight < limit, !state.waiting[requestClass.rawValue].isEmpty,
+                self.underShare(requestClass, state)
+            {
                 let waiter = state.waiting[requestClass.rawValue].removeFirst()
                 state.wait[requestClass.rawValue].record(seconds: (now - waiter.queuedAt) / .seconds(1))
                 state.waitingCount -= 1
@@ -253,7 +270,10 @@ public final class AdmissionGate: Sendable {
                     var wakeups: Wakeups = []
                     let retry = gate.retryAfter(state)
                     for index in state.waiting.indices where !state.waiting[index].isEmpty {
-                        let (late, onTime) = (state.waiting[index].filter { $0.deadline <= now }, state.waiting[index].filter { $0.deadline > now })
+                        let (late, onTime) = (
+                            state.waiting[index].filter { $0.deadline <= now },
+                            state.waiting[index].filter { $0.deadline > now }
+                        )
                         guard !late.isEmpty else { continue }
                         state.waiting[index] = onTime
                         state.waitingCount -= late.count
@@ -285,4 +305,3 @@ public final class AdmissionGate: Sendable {
         return max(1, Int(wait.rounded(.up)))
     }
 }
-

@@ -28,9 +28,11 @@ public struct AdmissionGates: Sendable {
             a.merging(b.filter { $0.key == RequestClass.checkout.description }) { _, checkout in checkout }
         }
         return AdmissionGate.Stats(
-            admitted: sum(pages.admitted, checkout.admitted), queued: sum(pages.queued, checkout.queued), shed: sum(pages.shed, checkout.shed),
+            admitted: sum(pages.admitted, checkout.admitted), queued: sum(pages.queued, checkout.queued),
+            shed: sum(pages.shed, checkout.shed),
             inFlight: pages.inFlight + checkout.inFlight, limit: pages.limit, waiting: pages.waiting + checkout.waiting,
-            noLoadMilliseconds: pages.noLoadMilliseconds, checkoutLimit: checkout.limit, checkoutInFlight: checkout.inFlight,
+            noLoadMilliseconds: pages.noLoadMilliseconds, checkoutLimit: checkout.limit,
+            checkoutInFlight: checkout.inFlight,
             service: pick(pages.service, checkout.service), wait: pick(pages.wait, checkout.wait),
             serviceP50Milliseconds: pick(pages.serviceP50Milliseconds, checkout.serviceP50Milliseconds),
             serviceP99Milliseconds: pick(pages.serviceP99Milliseconds, checkout.serviceP99Milliseconds)

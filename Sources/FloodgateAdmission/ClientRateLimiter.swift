@@ -62,7 +62,9 @@ public struct ClientRateLimiter: Sendable {
 
     /// Makes room for at least one client: refilled buckets first, else the oldest tenth.
     private mutating func evict(now: Double) {
-        let full = self.buckets.filter { min(self.burst, $0.value.tokens + (now - $0.value.updated) * self.rate) >= self.burst }
+        let full = self.buckets.filter {
+            min(self.burst, $0.value.tokens + (now - $0.value.updated) * self.rate) >= self.burst
+        }
         if !full.isEmpty {
             for key in full.keys { self.buckets.removeValue(forKey: key) }
             return

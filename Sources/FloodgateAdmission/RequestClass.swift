@@ -19,7 +19,8 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
 
     /// Parts of user agents of crawlers, lower-cased: they get the smallest share when capacity is short.
     public static let crawlerMarks = [
-        "bot", "crawler", "spider", "slurp", "yandex", "baiduspider", "semrush", "ahrefs", "mj12", "petalbot", "bytespider",
+        "bot", "crawler", "spider", "slurp", "yandex", "baiduspider", "semrush", "ahrefs", "mj12", "petalbot",
+        "bytespider",
         "facebookexternalhit", "curl/", "wget/", "python-requests", "go-http-client",
     ]
 
@@ -55,8 +56,12 @@ public enum RequestClass: Int, Comparable, CaseIterable, Sendable, CustomStringC
         // /api/v1/stores/{store}/orders…, /s/{store}/checkout…, /s/{store}/orders/{number} (the confirmation)
         if parts.count >= 5, parts[0] == "api", parts[3] != "", parts[4] == "orders" { return .checkout }
         // /s/{store}/waitlist/{token}: someone with a held place, about to pay.
-        if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" || parts[2] == "waitlist" { return .checkout }
-        if parts.count >= 3, parts[0] == "s", parts[2] == "cart" || (parts[2] == "tours" && parts.last == "waitlist") { return .cart }
+        if parts.count >= 3, parts[0] == "s", parts[2] == "checkout" || parts[2] == "orders" || parts[2] == "waitlist" {
+            return .checkout
+        }
+        if parts.count >= 3, parts[0] == "s", parts[2] == "cart" || (parts[2] == "tours" && parts.last == "waitlist") {
+            return .cart
+        }
         return .browse
     }
 }

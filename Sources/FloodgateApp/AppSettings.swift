@@ -29,7 +29,8 @@ public struct AppSettings: Sendable {
     }
 
     public init(
-        role: Role = .all, logLevel: Logger.Level = .info, store: StoreSettings = StoreSettings(), http: HTTPSettings = HTTPSettings(),
+        role: Role = .all, logLevel: Logger.Level = .info, store: StoreSettings = StoreSettings(),
+        http: HTTPSettings = HTTPSettings(),
         worker: WorkerSettings = WorkerSettings(), smtpURL: String? = nil, cashier: CashierSettings? = nil
     ) {
         self.role = role

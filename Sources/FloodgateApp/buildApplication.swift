@@ -25,7 +25,9 @@ public func buildApplication(
     var worker: [any Service] = []
     do {
         // Another instance starting at once may hold the SQLite file for a while: both migrate and load the demo once.
-        _ = try await database.retryingWhileAnotherStarts { try await Migrator(database: database).migrate(logger: logger) }
+        _ = try await database.retryingWhileAnotherStarts {
+            try await Migrator(database: database).migrate(logger: logger)
+        }
         if settings.store.loadDemo {
             let demo = DemoData(database: database, photosDirectory: settings.store.photosDirectory)
             _ = try await database.retryingWhileAnotherStarts { try await demo.loadIfEmpty(logger: logger) }
@@ -36,7 +38,10 @@ public func buildApplication(
             repositories: .sql(database: database, settings: settings.store), visitors: visitors, logger: logger,
             onServerRunning: onServerRunning
         ) {
-            if settings.role.runsWorker { worker = try await buildWorker(database: database, settings: settings, visitors: visitors, logger: logger) }
+            if settings.role.runsWorker {
+                worker = try await buildWorker(
+                    database: database, settings: settings, visitors: visitors, logger: logger)
+            }
             // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
             return [DatabaseService(database: database)] + worker
         }

@@ -18,8 +18,11 @@ public func buildWorker(settings: AppSettings) async throws -> [any Service] {
     let database = try await Database.open(settings.store.database, logger: logger)
     do {
         // Another instance starting at once may hold the SQLite file for a while: both migrate and load the demo once.
-        _ = try await database.retryingWhileAnotherStarts { try await Migrator(database: database).migrate(logger: logger) }
-        return [DatabaseService(database: database)] + (try await buildWorker(database: database, settings: settings, logger: logger))
+        _ = try await database.retryingWhileAnotherStarts {
+            try await Migrator(database: database).migrate(logger: logger)
+        }
+        return [DatabaseService(database: database)]
+            + (try await buildWorker(database: database, settings: settings, logger: logger))
     } catch {
         await database.close()
         throw error
@@ -29,9 +32,12 @@ public func buildWorker(settings: AppSettings) async throws -> [any Service] {
 /// The job worker and the scheduler, in a bulkhead: connections of their own (on SQLite its own readers, the
 /// shared single writer), followed by what must stop before them.
 /// `visitors`: the web server's load when it runs in this process; the worker steps back while it is high.
-func buildWorker(database: Database, settings: AppSettings, visitors: VisitorLoad? = nil, logger: Logger) async throws -> [any Service] {
+func buildWorker(
+    database: Database, settings: AppSettings, visitors: VisitorLoad? = nil, logger: Logger
+) async throws -> [any Service] {
     let worker = settings.worker
-    let jobsDatabase = try await database.bulkhead(connections: database.engine == .postgres ? worker.concurrency + 2 : 2)
+    let jobsDatabase = try await database.bulkhead(
+        connections: database.engine == .postgres ? worker.concurrency + 2 : 2)
     let name = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     let mail = settings.mail
     // Say where emails and receipts go: without a relay emails are files a newcomer can open, not lost mail;
@@ -45,9 +51,11 @@ func buildWorker(database: Database, settings: AppSettings, visitors: VisitorLoa
     }
     let jobs = Worker(
         queue: SQLJobQueue(database: jobsDatabase),
-        handlers: JobHandlers.all(database: jobsDatabase, mailer: try mail.mailer(), cashier: cashier, publicURL: mail.publicURL),
+        handlers: JobHandlers.all(
+            database: jobsDatabase, mailer: try mail.mailer(), cashier: cashier, publicURL: mail.publicURL),
         config: WorkerConfiguration(
-            name: name, concurrency: worker.concurrency, lease: worker.lease, retry: RetryPolicy(base: worker.retryBase),
+            name: name, concurrency: worker.concurrency, lease: worker.lease,
+            retry: RetryPolicy(base: worker.retryBase),
             breakerThreshold: worker.breakerThreshold, breakerCooldown: worker.breakerCooldown
         ),
         visitors: visitors, logger: logger
@@ -55,7 +63,8 @@ func buildWorker(database: Database, settings: AppSettings, visitors: VisitorLoa
     let scheduler = Scheduler(
         database: jobsDatabase,
         tasks: BuiltinTasks.all(
-            database: jobsDatabase, cashier: cashier, runaway: worker.runawayTask, holdMinutes: settings.store.waitlistHoldMinutes,
+            database: jobsDatabase, cashier: cashier, runaway: worker.runawayTask,
+            holdMinutes: settings.store.waitlistHoldMinutes,
             tourDaysAhead: settings.store.tourDaysAhead
         ),
         worker: name, logger: logger

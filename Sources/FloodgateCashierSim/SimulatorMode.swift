@@ -11,7 +11,9 @@ public struct SimulatorMode: Codable, Sendable, Equatable {
     /// Answer every register call 503.
     public var down: Bool
 
-    public init(failRate: Double = 0, lostAnswerRate: Double = 0, delayMs: Int = 0, hang: Bool = false, down: Bool = false) {
+    public init(
+        failRate: Double = 0, lostAnswerRate: Double = 0, delayMs: Int = 0, hang: Bool = false, down: Bool = false
+    ) {
         self.failRate = failRate
         self.lostAnswerRate = lostAnswerRate
         self.delayMs = delayMs

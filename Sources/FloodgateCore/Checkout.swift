@@ -16,12 +16,18 @@ public struct Checkout: Hashable, Sendable {
     public init(
         _ request: OrderRequest, products: [Product], window: DeliveryWindow?, zones: [Zone], at local: LocalTime
     ) throws(CheckoutError) {
-        self.lines = try OrderLine.price(request.items, catalog: Dictionary(products.map { ($0.id, $0) }) { first, _ in first })
+        self.lines = try OrderLine.price(
+            request.items, catalog: Dictionary(products.map { ($0.id, $0) }) { first, _ in first })
         guard let window else {
-            throw .validation([FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")])
+            throw .validation([
+                FieldError(field: "deliveryWindow", message: "There is no such delivery window in this shop.")
+            ])
         }
         guard request.hold != nil || window.isOpen(atLocalDate: local.date, time: local.time) else {
-            throw .validation([FieldError(field: "deliveryWindow", message: "This delivery window takes no more orders; choose a later one.")])
+            throw .validation([
+                FieldError(
+                    field: "deliveryWindow", message: "This delivery window takes no more orders; choose a later one.")
+            ])
         }
         var zone: Zone?
         if Self.needsZones(window) {
@@ -33,7 +39,9 @@ public struct Checkout: Hashable, Sendable {
                     ? "Enter the postcode of the delivery address: this window delivers to some areas only."
                     : zone.map { "This window does not deliver to \($0.name); choose a window for your area." }
                         ?? "We do not deliver to \(postcode) in this window; choose another window."
-                throw .validation([FieldError(field: postcode.isEmpty ? "recipient.postcode" : "deliveryWindow", message: message)])
+                throw .validation([
+                    FieldError(field: postcode.isEmpty ? "recipient.postcode" : "deliveryWindow", message: message)
+                ])
             }
         }
         self.window = window
@@ -53,7 +61,9 @@ public struct Checkout: Hashable, Sendable {
     public func order(for request: OrderRequest, in store: Store, token: String, createdAt: Int64) -> Order {
         Order(
             number: "", token: token, storeID: store.id, status: .new,
-            total: Money(minorUnits: self.lines.reduce(self.deliveryFee) { $0 + $1.lineTotal }, currency: store.currency), lines: self.lines,
+            total: Money(
+                minorUnits: self.lines.reduce(self.deliveryFee) { $0 + $1.lineTotal }, currency: store.currency),
+            lines: self.lines,
             deliveryWindow: WindowSnapshot(self.window), customer: request.customer, recipient: request.recipient,
             cardMessage: request.cardMessage, createdAt: createdAt, deliveryFee: self.deliveryFee, zoneID: self.zone?.id
         )

@@ -18,7 +18,9 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ expression: String) throws(CronError) {
         let fields = expression.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard fields.count == 5 || fields.count == 6 else { throw CronError(expression: expression, reason: "expected 5 or 6 fields") }
+        guard fields.count == 5 || fields.count == 6 else {
+            throw CronError(expression: expression, reason: "expected 5 or 6 fields")
+        }
         let all = fields.count == 6 ? fields : ["0"] + fields
         self.description = fields.joined(separator: " ")
         self.seconds = try Self.field(all[0], 0...59, expression)
@@ -77,14 +79,20 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func field(_ text: String, _ range: ClosedRange<Int>, _ expression: String) throws(CronError) -> Set<Int> {
+    private static func field(
+        _ text: String, _ range: ClosedRange<Int>, _ expression: String
+    ) throws(CronError) -> Set<Int> {
         var values = Set<Int>()
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
-            guard pieces.count <= 2, let base = pieces.first else { throw CronError(expression: expression, reason: "'\(part)' is not a field") }
+            guard pieces.count <= 2, let base = pieces.first else {
+                throw CronError(expression: expression, reason: "'\(part)' is not a field")
+            }
             var step = 1
             if pieces.count == 2 {
-                guard let n = Int(pieces[1]), n > 0 else { throw CronError(expression: expression, reason: "'\(part)' has a bad step") }
+                guard let n = Int(pieces[1]), n > 0 else {
+                    throw CronError(expression: expression, reason: "'\(part)' has a bad step")
+                }
                 step = n
             }
             var bounds: ClosedRange<Int>
@@ -96,12 +104,15 @@ public struct CronSchedule: Hashable, Sendable, CustomStringConvertible {
                 }
                 bounds = low...high
             } else {
-                guard let value = Int(base) else { throw CronError(expression: expression, reason: "'\(part)' is not a number") }
+                guard let value = Int(base) else {
+                    throw CronError(expression: expression, reason: "'\(part)' is not a number")
+                }
                 // `5/15` means from 5 to the end in steps of 15.
                 bounds = value...(pieces.count == 2 ? range.upperBound : value)
             }
             guard range.contains(bounds.lowerBound), range.contains(bounds.upperBound) else {
-                throw CronError(expression: expression, reason: "'\(part)' is outside \(range.lowerBound)-\(range.upperBound)")
+                throw CronError(
+                    expression: expression, reason: "'\(part)' is outside \(range.lowerBound)-\(range.upperBound)")
             }
             values.formUnion(stride(from: bounds.lowerBound, through: bounds.upperBound, by: step))
         }

@@ -15,7 +15,9 @@
 public enum EmailAddress {
     /// Whether `text`, exactly as it is, is an address Floodgate accepts and sends mail to.
     public static func isValid(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= OrderRequest.Limits.emailLength, text.unicodeScalars.allSatisfy(Self.isAllowed) else {
+        guard !text.isEmpty, text.utf8.count <= OrderRequest.Limits.emailLength,
+            text.unicodeScalars.allSatisfy(Self.isAllowed)
+        else {
             return false
         }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
@@ -30,7 +32,8 @@ public enum EmailAddress {
     private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.isWhitespace || Self.specials.contains(scalar) { return false }
         switch scalar.properties.generalCategory {
-        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate,
+            .unassigned:
             return false
         default:
             return true

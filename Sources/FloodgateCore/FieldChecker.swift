@@ -25,7 +25,9 @@ struct FieldChecker {
 
     /// A field that may be left empty (a card message, a postcode): trimmed, at most `max` characters (and
     /// bytes, see ``OrderRequest/Limits``), nothing that cannot be printed; `lines`: line breaks and tabs allowed.
-    mutating func optionalText(_ value: String?, _ field: String, max: Int, tooLong: String, lines: Bool = false) -> String {
+    mutating func optionalText(
+        _ value: String?, _ field: String, max: Int, tooLong: String, lines: Bool = false
+    ) -> String {
         let trimmed = (value ?? "").replacing("\r\n", with: "\n").trimmingSpaces
         if trimmed.count > max {
             self.fail(field, tooLong)
@@ -48,7 +50,9 @@ struct FieldChecker {
 
     /// Control characters (NUL among them, which PostgreSQL cannot store); `lines`: but for line feed and tab.
     private static func hasControl(_ text: String, lines: Bool) -> Bool {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control && !($0 == "\n" || (lines && $0 == "\t")) }
+        text.unicodeScalars.contains {
+            $0.properties.generalCategory == .control && !($0 == "\n" || (lines && $0 == "\t"))
+        }
     }
 
     mutating func phone(_ value: String?, _ field: String) -> String {

@@ -20,7 +20,9 @@ public enum JobKind {
     public static func receiptExternalID(orderNumber: String) -> String { "\(orderNumber)-sell" }
 
     /// Payload of an order's jobs: the order's row id (handlers read the order, never a stale copy).
-    public static func orderPayload(orderID: Int) -> String { Self.orderPayloadAround.before + String(orderID) + Self.orderPayloadAround.after }
+    public static func orderPayload(orderID: Int) -> String {
+        Self.orderPayloadAround.before + String(orderID) + Self.orderPayloadAround.after
+    }
 
     /// The texts an order's job payload puts before and after the order's id. PostgreSQL's one-statement
     /// checkout joins them around the id its insert has just drawn.
@@ -30,7 +32,9 @@ public enum JobKind {
     public static func entryPayload(entryID: Int) -> String { #"{"entry":\#(entryID)}"# }
 
     /// One job of each kind per order, however often the order's transaction is retried.
-    public static func dedupeKey(_ kind: String, orderID: Int) -> String { Self.dedupeKeyPrefix(kind) + String(orderID) }
+    public static func dedupeKey(_ kind: String, orderID: Int) -> String {
+        Self.dedupeKeyPrefix(kind) + String(orderID)
+    }
 
     /// What an order's dedupe key puts before the order's id (see ``orderPayloadAround``).
     public static func dedupeKeyPrefix(_ kind: String) -> String { "\(kind):order:" }

@@ -50,7 +50,9 @@ public struct OrderLine: Hashable, Sendable, Codable {
     /// Photo reference of the product at order time, if it had one.
     public var photo: String?
 
-    public init(product: Int, name: String, unitPrice: Int, quantity: Int, composition: [CompositionLine], photo: String?) {
+    public init(
+        product: Int, name: String, unitPrice: Int, quantity: Int, composition: [CompositionLine], photo: String?
+    ) {
         self.product = product
         self.name = name
         self.unitPrice = unitPrice
@@ -65,13 +67,16 @@ public struct OrderLine: Hashable, Sendable, Codable {
     ///
     /// Unknown products are the client's mistake (a validation error); products that exist but cannot be
     /// ordered are a conflict the customer can resolve by changing the cart.
-    public static func price(_ items: [OrderRequest.Item], catalog: [Int: Product]) throws(CheckoutError) -> [OrderLine] {
+    public static func price(_ items: [OrderRequest.Item], catalog: [Int: Product]) throws(CheckoutError) -> [OrderLine]
+    {
         var unknown: [FieldError] = []
         var unavailable: [String] = []
         var lines: [OrderLine] = []
         for (index, item) in items.enumerated() {
             guard let product = catalog[item.product] else {
-                unknown.append(FieldError(field: "items[\(index)].product", message: "There is no product \(item.product) in this shop."))
+                unknown.append(
+                    FieldError(
+                        field: "items[\(index)].product", message: "There is no product \(item.product) in this shop."))
                 continue
             }
             guard product.available else {
@@ -80,7 +85,8 @@ public struct OrderLine: Hashable, Sendable, Codable {
             }
             lines.append(
                 OrderLine(
-                    product: product.id, name: product.name, unitPrice: product.price.minorUnits, quantity: item.quantity,
+                    product: product.id, name: product.name, unitPrice: product.price.minorUnits,
+                    quantity: item.quantity,
                     composition: product.composition, photo: product.photos.first
                 )
             )

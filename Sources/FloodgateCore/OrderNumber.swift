@@ -13,7 +13,8 @@ public enum OrderNumber {
 
     /// The row id a number names, if the number is well-formed and carries this prefix.
     public static func id(in number: String, prefix: String) -> Int? {
-        guard number.hasPrefix(prefix + "-"), let value = Int(number.dropFirst(prefix.count + 1)), value > Self.offset else {
+        guard number.hasPrefix(prefix + "-"), let value = Int(number.dropFirst(prefix.count + 1)), value > Self.offset
+        else {
             return nil
         }
         return value - Self.offset

@@ -70,7 +70,9 @@ public struct OrderRequest: Hashable, Sendable, Codable {
     /// is refused before it is looked up.
     public static func isWellFormedHold(_ token: String) -> Bool {
         !token.isEmpty && token.utf8.count <= Limits.holdLength
-            && token.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
+            && token.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            }
     }
 }
 
@@ -91,7 +93,10 @@ extension OrderRequest {
             public var email: String?
             public var address: String?
             public var postcode: String?
-            public init(name: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil, postcode: String? = nil) {
+            public init(
+                name: String? = nil, phone: String? = nil, email: String? = nil, address: String? = nil,
+                postcode: String? = nil
+            ) {
                 self.name = name
                 self.phone = phone
                 self.email = email
@@ -107,7 +112,10 @@ extension OrderRequest {
         public var cardMessage: String?
         public var hold: String?
 
-        public init(items: [Item]?, customer: Person?, recipient: Person?, deliveryWindow: Int?, cardMessage: String?, hold: String? = nil) {
+        public init(
+            items: [Item]?, customer: Person?, recipient: Person?, deliveryWindow: Int?, cardMessage: String?,
+            hold: String? = nil
+        ) {
             self.items = items
             self.customer = customer
             self.recipient = recipient
@@ -126,10 +134,12 @@ extension OrderRequest {
                 email: check.email(self.customer?.email, "customer.email")
             )
             let recipient = Recipient(
-                name: check.text(self.recipient?.name, "recipient.name", "Enter the recipient's name.", max: Limits.nameLength),
+                name: check.text(
+                    self.recipient?.name, "recipient.name", "Enter the recipient's name.", max: Limits.nameLength),
                 phone: check.phone(self.recipient?.phone, "recipient.phone"),
                 address: check.text(
-                    self.recipient?.address, "recipient.address", "Enter the delivery address.", min: 5, max: Limits.addressLength
+                    self.recipient?.address, "recipient.address", "Enter the delivery address.", min: 5,
+                    max: Limits.addressLength
                 ),
                 postcode: check.optionalText(
                     self.recipient?.postcode, "recipient.postcode", max: Limits.postcodeLength,
@@ -151,7 +161,9 @@ extension OrderRequest {
                 tooLong: "A card message holds at most \(Limits.cardMessageLength) characters.", lines: true
             )
             guard check.errors.isEmpty else { throw .validation(check.errors) }
-            return OrderRequest(items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message, hold: hold)
+            return OrderRequest(
+                items: items, customer: customer, recipient: recipient, deliveryWindow: window, cardMessage: message,
+                hold: hold)
         }
     }
 }

@@ -27,8 +27,12 @@ public enum OrderSearch {
         let words = Self.words(text)
         let numeric = words.filter { $0.allSatisfy(\.isASCIIDigit) }
         let digits = numeric.joined()
-        var ranges = (digits.count >= 3 ? words.filter { !numeric.contains($0) } : words).prefix(4).map { [Self.range("n:" + $0)] }
-        if digits.count >= 3 { ranges.append([Self.range("p:" + digits), Self.range("r:" + String(digits.reversed()))]) }
+        var ranges = (digits.count >= 3 ? words.filter { !numeric.contains($0) } : words).prefix(4).map {
+            [Self.range("n:" + $0)]
+        }
+        if digits.count >= 3 {
+            ranges.append([Self.range("p:" + digits), Self.range("r:" + String(digits.reversed()))])
+        }
         return ranges
     }
 

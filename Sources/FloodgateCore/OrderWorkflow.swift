@@ -42,7 +42,8 @@ extension StatusChangeError {
     /// cannot store, among them). An empty reason is left to the caller: only a cancellation needs one.
     public static func checked(reason: String) throws(StatusChangeError) -> String {
         let trimmed = reason.trimmingSpaces
-        guard trimmed.count <= Self.reasonLength, trimmed.utf8.count <= Self.reasonLength * OrderRequest.Limits.bytesPerCharacter,
+        guard trimmed.count <= Self.reasonLength,
+            trimmed.utf8.count <= Self.reasonLength * OrderRequest.Limits.bytesPerCharacter,
             !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw .reasonInvalid }
         return trimmed

@@ -46,7 +46,9 @@ extension CompositionLine {
     /// `Red rose | red | 15` (spaces optional); nil unless it has an item and a quantity of 1 to 999.
     public init?(parsing text: String) {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-        guard parts.count == 3, !parts[0].isEmpty, let quantity = Int(parts[2]), (1...999).contains(quantity) else { return nil }
+        guard parts.count == 3, !parts[0].isEmpty, let quantity = Int(parts[2]), (1...999).contains(quantity) else {
+            return nil
+        }
         self.init(item: parts[0], colour: parts[1], quantity: quantity)
     }
 

@@ -29,7 +29,10 @@ final class Generator: @unchecked Sendable {
     private var lastTick: NIODeadline?
     private var stopping = false
 
-    init(loop: any EventLoop, host: String, port: Int, mix: RequestMix, humanRate: Double, botRate: Double, maxConnections: Int) {
+    init(
+        loop: any EventLoop, host: String, port: Int, mix: RequestMix, humanRate: Double, botRate: Double,
+        maxConnections: Int
+    ) {
         self.loop = loop
         self.host = host
         self.port = port
@@ -47,7 +50,9 @@ final class Generator: @unchecked Sendable {
             if closed > 0 {
                 for _ in 0..<closed { self.send(self.mix.human()) }
             } else {
-                let ticker = self.loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in self.tick() }
+                let ticker = self.loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { _ in
+                    self.tick()
+                }
                 self.loop.scheduleTask(in: duration) { ticker.cancel() }
             }
             self.loop.scheduleTask(in: duration) {
@@ -65,7 +70,9 @@ final class Generator: @unchecked Sendable {
     private func tick() {
         guard !self.stopping else { return }
         let now = NIODeadline.now()
-        if let last = self.lastTick { _ = self.tally.tickLateness.record(UInt64(max(0, (now - last).nanoseconds / 1_000 - 1_000))) }
+        if let last = self.lastTick {
+            _ = self.tally.tickLateness.record(UInt64(max(0, (now - last).nanoseconds / 1_000 - 1_000)))
+        }
         self.lastTick = now
         let elapsed = Double((NIODeadline.now() - self.started).nanoseconds) / 1e9
         while Double(self.humansSent) < elapsed * self.humanRate {
@@ -129,7 +136,9 @@ final class Generator: @unchecked Sendable {
     }
 
     /// A connection's answer is in: count it and give the connection its next request.
-    fileprivate func finished(_ loadClass: LoadClass, status: Int, microseconds: UInt64, channel: any Channel, closed: Bool) {
+    fileprivate func finished(
+        _ loadClass: LoadClass, status: Int, microseconds: UInt64, channel: any Channel, closed: Bool
+    ) {
         self.tally.answered(loadClass, status: status, microseconds: microseconds)
         self.release(channel, closed: closed)
     }
@@ -191,7 +200,8 @@ private final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHand
             self.current = nil
             let micros = UInt64(max(0, (NIODeadline.now() - self.started).nanoseconds / 1_000))
             if !self.keepAlive { context.close(promise: nil) }
-            self.generator.finished(loadClass, status: self.status, microseconds: micros, channel: context.channel, closed: !self.keepAlive)
+            self.generator.finished(
+                loadClass, status: self.status, microseconds: micros, channel: context.channel, closed: !self.keepAlive)
         }
     }
 

@@ -8,7 +8,8 @@ import NIOPosix
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floodgate-load",
-        abstract: "Offers a shop's busy-day mix (80 % browse, 15 % cart, 5 % checkout, plus crawlers) at a fixed rate, over loopback."
+        abstract:
+            "Offers a shop's busy-day mix (80 % browse, 15 % cart, 5 % checkout, plus crawlers) at a fixed rate, over loopback."
     )
 
     @Option(help: "The shop, 127.0.0.1 only.") var port: Int
@@ -16,7 +17,10 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Crawler requests on top, as a percentage of --rate.") var botPercent: Double = 10
     @Option(help: "Closed loop instead: this many connections, each sending as soon as answered.") var closed: Int = 0
     @Option(help: "Seconds of load.") var duration: Int = 10
-    @Option(help: "Most connections the generator opens, like a proxy's pool in front of the shop; arrivals finding all busy are not offered.")
+    @Option(
+        help:
+            "Most connections the generator opens, like a proxy's pool in front of the shop; arrivals finding all busy are not offered."
+    )
     var maxConnections: Int = 1_024
     @Option(help: "Comma-separated product ids.") var products: String
     @Option(help: "Comma-separated delivery window ids.") var windows: String
@@ -27,11 +31,14 @@ struct LoadCommand: AsyncParsableCommand {
         guard self.rate > 0 || self.closed > 0 else { throw ValidationError("Give --rate or --closed.") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let mix = RequestMix(
-            host: "127.0.0.1:\(self.port)", store: self.store, products: Self.ids(self.products), windows: Self.ids(self.windows)
+            host: "127.0.0.1:\(self.port)", store: self.store, products: Self.ids(self.products),
+            windows: Self.ids(self.windows)
         )
         let generator = Generator(
-            loop: group.next(), host: "127.0.0.1", port: self.port, mix: mix, humanRate: self.closed > 0 ? 0 : self.rate,
-            botRate: self.closed > 0 ? 0 : self.rate * self.botPercent / 100, maxConnections: self.closed > 0 ? self.closed : self.maxConnections
+            loop: group.next(), host: "127.0.0.1", port: self.port, mix: mix,
+            humanRate: self.closed > 0 ? 0 : self.rate,
+            botRate: self.closed > 0 ? 0 : self.rate * self.botPercent / 100,
+            maxConnections: self.closed > 0 ? self.closed : self.maxConnections
         )
         let tally = try await generator.run(duration: .seconds(Int64(self.duration)), closed: self.closed).get()
         try await group.shutdownGracefully()
@@ -40,18 +47,25 @@ struct LoadCommand: AsyncParsableCommand {
 
     private func report(_ tally: Tally) {
         let seconds = Double(self.duration)
-        var total: [String: Any] = ["bench": "overload_total", "label": self.label, "offered_rate": self.rate, "closed": self.closed]
+        var total: [String: Any] = [
+            "bench": "overload_total", "label": self.label, "offered_rate": self.rate, "closed": self.closed,
+        ]
         var good = 0, shed = 0, errors = 0, unanswered = 0, offered = 0, notOffered = 0
         for loadClass in LoadClass.allCases {
             let counts = tally.classes[loadClass.rawValue]
             let missing = counts.offered - counts.good - counts.shed - counts.errors - counts.notOffered
             let answered = counts.good + counts.shed + counts.errors
             let line: [String: Any] = [
-                "bench": "overload", "label": self.label, "class": loadClass.description, "offered_rate": self.rate, "closed": self.closed,
-                "offered": counts.offered, "good": counts.good, "goodput_per_s": (Double(counts.good) / seconds).rounded(),
+                "bench": "overload", "label": self.label, "class": loadClass.description, "offered_rate": self.rate,
+                "closed": self.closed,
+                "offered": counts.offered, "good": counts.good,
+                "goodput_per_s": (Double(counts.good) / seconds).rounded(),
                 "shed": counts.shed, "errors": counts.errors, "unanswered": missing, "not_offered": counts.notOffered,
-                "success_ratio": answered == 0 ? 1 : (Double(counts.good) / Double(counts.offered - counts.notOffered) * 10_000).rounded() / 10_000,
-                "p50_ms": Double(counts.latency.valueAtPercentile(50)) / 1_000, "p99_ms": Double(counts.latency.valueAtPercentile(99)) / 1_000,
+                "success_ratio": answered == 0
+                    ? 1
+                    : (Double(counts.good) / Double(counts.offered - counts.notOffered) * 10_000).rounded() / 10_000,
+                "p50_ms": Double(counts.latency.valueAtPercentile(50)) / 1_000,
+                "p99_ms": Double(counts.latency.valueAtPercentile(99)) / 1_000,
                 "statuses": Dictionary(uniqueKeysWithValues: counts.statuses.map { ("\($0.key)", $0.value) }),
             ]
             Self.print(line)

@@ -24,7 +24,8 @@ public struct Repositories: Sendable {
 
     public init(
         stores: any StoreRepository, catalog: any CatalogRepository, windows: any DeliveryWindowRepository,
-        cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, orderWriter: any OrderWriter, tours: any TourRepository,
+        cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, orderWriter: any OrderWriter,
+        tours: any TourRepository,
         waitlists: any WaitlistRepository, staff: any StaffRepository, orderAdmin: any OrderAdminRepository,
         jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository
     ) {
@@ -55,7 +56,8 @@ public struct Repositories: Sendable {
         let writer: any OrderWriter =
             switch database.engine {
             case .sqlite: SQLiteOrderWriter(database: database)
-            case .postgres: PostgresOrderWriter(database: database, shown: ShownCatalog(catalog: catalog, windows: cachedWindows))
+            case .postgres:
+                PostgresOrderWriter(database: database, shown: ShownCatalog(catalog: catalog, windows: cachedWindows))
             }
         let hold = settings.waitlistHoldMinutes
         return Repositories(
@@ -65,7 +67,8 @@ public struct Repositories: Sendable {
             waitlists: SQLWaitlistRepository(database: database, holdMinutes: hold),
             staff: SQLStaffRepository(database: database),
             orderAdmin: SQLOrderAdminRepository(database: database, holdMinutes: hold),
-            jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database), receipts: SQLReceiptRepository(database: database)
+            jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database),
+            receipts: SQLReceiptRepository(database: database)
         )
     }
 }

@@ -20,7 +20,9 @@ public struct StoreSettings: Sendable {
         catalogCacheTTL: Duration = .seconds(1), waitlistHoldMinutes: Int = 30
     ) {
         self.dataDirectory = dataDirectory
-        self.database = database ?? .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("floodgate.sqlite").path)
+        self.database =
+            database
+            ?? .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("floodgate.sqlite").path)
         self.loadDemo = loadDemo
         self.catalogCacheTTL = catalogCacheTTL
         self.waitlistHoldMinutes = waitlistHoldMinutes

@@ -11,10 +11,12 @@ import Logging
 /// complete — every step a durable transaction) until none is left, and prints one JSON line.
 struct BenchDrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-drain", abstract: "Measure the outbox drain rate with no-op jobs (a benchmark, not for shops).", shouldDisplay: false
+        commandName: "bench-drain",
+        abstract: "Measure the outbox drain rate with no-op jobs (a benchmark, not for shops).", shouldDisplay: false
     )
 
-    @Option(name: .long, help: "sqlite:PATH or postgres://… of a scratch database (its jobs table is emptied).") var database: String
+    @Option(name: .long, help: "sqlite:PATH or postgres://… of a scratch database (its jobs table is emptied).")
+    var database: String
     @Option(name: .long, help: "How many jobs to drain.") var jobs = 20_000
     @Option(name: .long, help: "Jobs running at once.") var concurrency = 4
     @Option(name: .long, help: "Jobs claimed per transaction (the worker default is 16 × concurrency).") var batch = 64
@@ -37,7 +39,8 @@ struct BenchDrainCommand: AsyncParsableCommand {
             }
             let worker = Worker(
                 queue: queue, handlers: [Noop()],
-                config: WorkerConfiguration(name: "bench", concurrency: self.concurrency, batchSize: self.batch), logger: logger
+                config: WorkerConfiguration(name: "bench", concurrency: self.concurrency, batchSize: self.batch),
+                logger: logger
             )
             let started = ContinuousClock.now
             var drained = 0

@@ -6,7 +6,10 @@ struct Floodgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "floodgate",
         abstract: "A shop server that holds on its busiest day.",
-        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, JobsCommand.self, TasksCommand.self, CashierSimCommand.self, BenchDrainCommand.self, StaffCommand.self],
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, JobsCommand.self, TasksCommand.self,
+            CashierSimCommand.self, BenchDrainCommand.self, StaffCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

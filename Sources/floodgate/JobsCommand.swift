@@ -1,7 +1,7 @@
 import ArgumentParser
+import FloodgateApp
 import FloodgateCore
 import FloodgateStore
-import FloodgateApp
 import Foundation
 import Logging
 
@@ -25,7 +25,9 @@ struct JobsCommand: AsyncParsableCommand {
                 try JobsCommand.printJSON(["counts": stats.counts, "due": ["now": stats.due]])
             } else {
                 print("state      jobs")
-                for state in JobState.allCases { print(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), stats.count(state)) }
+                for state in JobState.allCases {
+                    print(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), stats.count(state))
+                }
                 print("due now   ", stats.due)
             }
         }
@@ -38,9 +40,14 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Show at most this many.") var limit = 50
 
         func run() async throws {
-            let dead = try await JobsCommand.withQueue(self.dataOptions) { queue, _ in try await queue.dead(limit: self.limit) }
+            let dead = try await JobsCommand.withQueue(self.dataOptions) { queue, _ in
+                try await queue.dead(limit: self.limit)
+            }
             if self.json {
-                try JobsCommand.printJSON(dead.map { ["id": "\($0.id)", "kind": $0.kind, "attempts": "\($0.attempts)", "error": $0.lastError ?? ""] })
+                try JobsCommand.printJSON(
+                    dead.map {
+                        ["id": "\($0.id)", "kind": $0.kind, "attempts": "\($0.attempts)", "error": $0.lastError ?? ""]
+                    })
             } else if dead.isEmpty {
                 print("No dead jobs.")
             } else {
@@ -63,13 +70,17 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The dead job's id (see `floodgate jobs dead`).") var id: Int
 
         func run() async throws {
-            let retried = try await JobsCommand.withQueue(self.dataOptions) { queue, _ in try await queue.retryDead(id: self.id) }
+            let retried = try await JobsCommand.withQueue(self.dataOptions) { queue, _ in
+                try await queue.retryDead(id: self.id)
+            }
             guard retried else { throw ValidationError("There is no dead job \(self.id).") }
             print("Job \(self.id) is queued again.")
         }
     }
 
-    static func withQueue<T: Sendable>(_ options: DataOptions, _ body: (any JobQueue, Database) async throws -> T) async throws -> T {
+    static func withQueue<T: Sendable>(
+        _ options: DataOptions, _ body: (any JobQueue, Database) async throws -> T
+    ) async throws -> T {
         let config = try AppSettings(reader: try await options.reader())
         var logger = Logger(label: "floodgate.jobs")
         logger.logLevel = .warning

@@ -1,6 +1,6 @@
 import ArgumentParser
-import FloodgateStore
 import FloodgateApp
+import FloodgateStore
 import Logging
 
 /// `floodgate migrate`: brings the database schema up to date and exits.
@@ -19,8 +19,11 @@ struct MigrateCommand: AsyncParsableCommand {
         try await Database.withOpened(config.store.database, logger: logger) { database in
             let applied = try await Migrator(database: database).migrate(logger: logger)
             let version = try await Migrator(database: database).currentVersion()
-            print(applied.isEmpty ? "Schema is up to date at version \(version) (\(config.store.database))." :
-                "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(version).")
+            print(
+                applied.isEmpty
+                    ? "Schema is up to date at version \(version) (\(config.store.database))."
+                    : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema is at version \(version)."
+            )
         }
     }
 }

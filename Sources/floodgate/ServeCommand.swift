@@ -7,7 +7,8 @@ import Hummingbird
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the shop: web server, job worker and scheduled tasks. Migrates and loads demo shops on first start."
+        abstract:
+            "Run the shop: web server, job worker and scheduled tasks. Migrates and loads demo shops on first start."
     )
 
     @Option(name: .long, help: "Address to listen on (env FLOODGATE_HOST, default 127.0.0.1).")

@@ -1,7 +1,7 @@
 import ArgumentParser
+import FloodgateApp
 import FloodgateCore
 import FloodgateStore
-import FloodgateApp
 import FloodgateWeb
 import Foundation
 import Logging
@@ -24,13 +24,16 @@ struct StaffCommand: AsyncParsableCommand {
         @Option(help: "Sign-in email.") var email: String
         @Option(help: "Name shown in the back-office and in order histories.") var name: String
         @Option(help: "owner (everything) or staff (orders, sheets, manifests, waiting lists).") var role: String
-        @Flag(help: "Read the password from the first line of standard input instead of asking.") var passwordStdin = false
+        @Flag(help: "Read the password from the first line of standard input instead of asking.") var passwordStdin =
+            false
 
         func validate() throws {
             guard StaffRole(rawValue: self.role) != nil else { throw ValidationError("--role must be owner or staff.") }
             let email = StaffMember.normalise(email: self.email)
             let parts = email.split(separator: "@")
-            guard parts.count == 2, parts[1].contains(".") else { throw ValidationError("--email must be an email address.") }
+            guard parts.count == 2, parts[1].contains(".") else {
+                throw ValidationError("--email must be an email address.")
+            }
             guard !self.name.trimmingSpaces.isEmpty else { throw ValidationError("--name must not be empty.") }
         }
 
@@ -47,7 +50,8 @@ struct StaffCommand: AsyncParsableCommand {
                 try await Migrator(database: database).migrate(logger: logger)
                 do {
                     let member = try await SQLStaffRepository(database: database).add(
-                        email: self.email, name: self.name.trimmingSpaces, role: StaffRole(rawValue: self.role)!, passwordHash: hash
+                        email: self.email, name: self.name.trimmingSpaces, role: StaffRole(rawValue: self.role)!,
+                        passwordHash: hash
                     )
                     print("Added \(member.role.rawValue) \(member.name) <\(member.email)>; sign in at /admin/login.")
                 } catch StaffError.emailTaken(let email) {
@@ -58,10 +62,14 @@ struct StaffCommand: AsyncParsableCommand {
 
         private func readPassword() throws -> String {
             if self.passwordStdin {
-                guard let line = Swift.readLine(strippingNewline: true) else { throw ValidationError("No password on standard input.") }
+                guard let line = Swift.readLine(strippingNewline: true) else {
+                    throw ValidationError("No password on standard input.")
+                }
                 return line
             }
-            guard isatty(STDIN_FILENO) != 0 else { throw ValidationError("No terminal to ask for the password: use --password-stdin.") }
+            guard isatty(STDIN_FILENO) != 0 else {
+                throw ValidationError("No terminal to ask for the password: use --password-stdin.")
+            }
             let first = String(cString: getpass("Password: "))
             let again = String(cString: getpass("Again: "))
             guard first == again else { throw ValidationError("The passwords differ.") }

@@ -1,9 +1,9 @@
 import ArgumentParser
+import FloodgateApp
 import FloodgateCore
 import FloodgateIntegrations
 import FloodgateJobs
 import FloodgateStore
-import FloodgateApp
 import Foundation
 import Logging
 
@@ -17,7 +17,8 @@ struct TasksCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every task with its schedule, budget, state and last run.")
+        static let configuration = CommandConfiguration(
+            abstract: "Every task with its schedule, budget, state and last run.")
         @OptionGroup var dataOptions: DataOptions
         @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
@@ -25,11 +26,16 @@ struct TasksCommand: AsyncParsableCommand {
             let tasks = try await TasksCommand.withStore(self.dataOptions) { try await $0.all() }
             if self.json { return try JobsCommand.printJSON(tasks) }
             TasksCommand.table(
-                ["task", "schedule (UTC)", "timeout", "max queries", "state", "breaches", "last run", "outcome", "queries"],
+                [
+                    "task", "schedule (UTC)", "timeout", "max queries", "state", "breaches", "last run", "outcome",
+                    "queries",
+                ],
                 tasks.map { task in
                     [
-                        task.name, task.schedule, "\(task.timeoutMs) ms", "\(task.maxQueries)", task.status, "\(task.breaches)",
-                        task.lastRun.map { TasksCommand.time($0.startedAt) } ?? "never", task.lastRun?.outcome ?? "", task.lastRun.map { "\($0.queries)" } ?? "",
+                        task.name, task.schedule, "\(task.timeoutMs) ms", "\(task.maxQueries)", task.status,
+                        "\(task.breaches)",
+                        task.lastRun.map { TasksCommand.time($0.startedAt) } ?? "never", task.lastRun?.outcome ?? "",
+                        task.lastRun.map { "\($0.queries)" } ?? "",
                     ]
                 }
             )
@@ -45,13 +51,16 @@ struct TasksCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
-            let runs = try await TasksCommand.withStore(self.dataOptions) { try await $0.runs(task: self.task, limit: self.limit) }
+            let runs = try await TasksCommand.withStore(self.dataOptions) {
+                try await $0.runs(task: self.task, limit: self.limit)
+            }
             if self.json { return try JobsCommand.printJSON(runs) }
             TasksCommand.table(
                 ["run", "task", "trigger", "started", "duration", "outcome", "queries", "worker", "error"],
                 runs.map { run in
                     [
-                        "\(run.id)", run.task, run.trigger, TasksCommand.time(run.startedAt), run.durationMs.map { "\($0) ms" } ?? "", run.outcome,
+                        "\(run.id)", run.task, run.trigger, TasksCommand.time(run.startedAt),
+                        run.durationMs.map { "\($0) ms" } ?? "", run.outcome,
                         "\(run.queries)", run.worker, run.error ?? "",
                     ]
                 }
@@ -60,33 +69,42 @@ struct TasksCommand: AsyncParsableCommand {
     }
 
     struct Pause: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop a task from running on its schedule until resumed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop a task from running on its schedule until resumed.")
         @OptionGroup var dataOptions: DataOptions
         @Argument(help: "Task name (see `floodgate tasks`).") var name: String
         @Option(name: .long, help: "Why, for whoever looks next.") var reason = "Paused by an operator."
 
         func run() async throws {
-            try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) is paused.") { try await $0.pause(self.name, reason: self.reason) }
+            try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) is paused.") {
+                try await $0.pause(self.name, reason: self.reason)
+            }
         }
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Let a paused or quarantined task run again (clears its breach count).")
+        static let configuration = CommandConfiguration(
+            abstract: "Let a paused or quarantined task run again (clears its breach count).")
         @OptionGroup var dataOptions: DataOptions
         @Argument(help: "Task name.") var name: String
 
         func run() async throws {
-            try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) runs on its schedule again.") { try await $0.resume(self.name) }
+            try await TasksCommand.change(
+                self.dataOptions, self.name, done: "Task \(self.name) runs on its schedule again."
+            ) { try await $0.resume(self.name) }
         }
     }
 
     struct RunNow: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run-now", abstract: "Ask a worker to run a task once, now (within its budget).")
+        static let configuration = CommandConfiguration(
+            commandName: "run-now", abstract: "Ask a worker to run a task once, now (within its budget).")
         @OptionGroup var dataOptions: DataOptions
         @Argument(help: "Task name.") var name: String
 
         func run() async throws {
-            try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) will run within a second on a worker.") {
+            try await TasksCommand.change(
+                self.dataOptions, self.name, done: "Task \(self.name) will run within a second on a worker."
+            ) {
                 try await $0.requestRun(self.name)
             }
         }
@@ -109,26 +127,36 @@ struct TasksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) is changed.") {
-                try await $0.configure(self.name, schedule: self.schedule, timeoutMs: self.timeoutMs, maxQueries: self.maxQueries, enabled: self.enabled)
+                try await $0.configure(
+                    self.name, schedule: self.schedule, timeoutMs: self.timeoutMs, maxQueries: self.maxQueries,
+                    enabled: self.enabled)
             }
         }
     }
 
     /// Opens the database with the tasks this configuration runs registered, so a fresh shop lists them too.
-    static func withStore<T: Sendable>(_ options: DataOptions, _ body: @escaping @Sendable (any TaskRepository) async throws -> T) async throws -> T {
+    static func withStore<T: Sendable>(
+        _ options: DataOptions, _ body: @escaping @Sendable (any TaskRepository) async throws -> T
+    ) async throws -> T {
         try await JobsCommand.withQueue(options) { _, database in
             let config = try AppSettings(reader: try await options.reader())
             let store = SQLTaskRepository(database: database)
             let tasks = BuiltinTasks.all(
-                database: database, cashier: config.cashier.map { CashierClient(settings: $0) }, runaway: config.worker.runawayTask
+                database: database, cashier: config.cashier.map { CashierClient(settings: $0) },
+                runaway: config.worker.runawayTask
             )
             try await store.register(tasks.map(\.definition))
             return try await body(store)
         }
     }
 
-    static func change(_ options: DataOptions, _ name: String, done: String, _ body: @escaping @Sendable (any TaskRepository) async throws -> Bool) async throws {
-        guard try await Self.withStore(options, body) else { throw ValidationError("There is no task '\(name)'; see `floodgate tasks`.") }
+    static func change(
+        _ options: DataOptions, _ name: String, done: String,
+        _ body: @escaping @Sendable (any TaskRepository) async throws -> Bool
+    ) async throws {
+        guard try await Self.withStore(options, body) else {
+            throw ValidationError("There is no task '\(name)'; see `floodgate tasks`.")
+        }
         print(done)
     }
 
@@ -141,7 +169,8 @@ struct TasksCommand: AsyncParsableCommand {
     static func table(_ header: [String], _ rows: [[String]]) {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
-            print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            print(
+                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
         }
         if rows.isEmpty { print("(none)") }
     }

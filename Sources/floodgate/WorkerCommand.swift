@@ -25,7 +25,9 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = settings.logLevel
         let services = try await buildWorker(settings: settings)
         let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger)
         )
         try await group.run()
     }

@@ -1,19 +1,25 @@
-@testable import FloodgateAdmission
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FloodgateAdmission
 
 @Suite("Admission control: request classes, the adaptive limit and the gate")
 struct AdmissionTests {
     @Test("Requests are classified by what they do")
     func classify() {
         let browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
-        #expect(RequestClass.classify(method: "POST", path: "/api/v1/stores/petals/orders", userAgent: browser) == .checkout)
+        #expect(
+            RequestClass.classify(method: "POST", path: "/api/v1/stores/petals/orders", userAgent: browser) == .checkout
+        )
         #expect(RequestClass.classify(method: "GET", path: "/s/petals/checkout", userAgent: browser) == .checkout)
         #expect(RequestClass.classify(method: "POST", path: "/s/petals/cart/add", userAgent: browser) == .cart)
         #expect(RequestClass.classify(method: "GET", path: "/s/petals/products/3", userAgent: browser) == .browse)
-        #expect(RequestClass.classify(method: "GET", path: "/api/v1/stores/petals/products", userAgent: browser) == .browse)
-        #expect(RequestClass.classify(method: "GET", path: "/s/petals/", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1)") == .bot)
+        #expect(
+            RequestClass.classify(method: "GET", path: "/api/v1/stores/petals/products", userAgent: browser) == .browse)
+        #expect(
+            RequestClass.classify(
+                method: "GET", path: "/s/petals/", userAgent: "Mozilla/5.0 (compatible; Googlebot/2.1)") == .bot)
         #expect(RequestClass.classify(method: "GET", path: "/s/petals/", userAgent: nil) == .bot)
         #expect(RequestClass.classify(method: "GET", path: "/healthz", userAgent: nil) == nil)
     }
@@ -39,7 +45,9 @@ struct AdmissionTests {
     static func gate(queue: Int = 8, maxWait: Duration = .seconds(5)) -> AdmissionGate {
         AdmissionGate(
             limit: AdaptiveLimit(initial: 2, minLimit: 2, maxLimit: 2),
-            settings: .init(queueCapacity: queue, maxWait: Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, maxWait) }))
+            settings: .init(
+                queueCapacity: queue,
+                maxWait: Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, maxWait) }))
         )
     }
 
@@ -80,15 +88,26 @@ struct AdmissionTests {
         while gate.stats().waiting < 1 { await Task.yield() }
         // The queue is full: a browse request evicts the waiting bot, another bot is refused at once.
         async let browseWaits = gate.enter(.browse)
-        guard case .shed = await botWaits else { Issue.record("the bot should have been evicted"); return }
-        guard case .shed(let retryAfter) = await gate.enter(.bot) else { Issue.record("a bot behind a full queue is refused"); return }
+        guard case .shed = await botWaits else {
+            Issue.record("the bot should have been evicted")
+            return
+        }
+        guard case .shed(let retryAfter) = await gate.enter(.bot) else {
+            Issue.record("a bot behind a full queue is refused")
+            return
+        }
         #expect(retryAfter >= 1)
         // Nobody leaves: the browse request is refused at its deadline, not left hanging.
         let started = ContinuousClock.now
-        guard case .shed = await browseWaits else { Issue.record("the deadline should have refused it"); return }
+        guard case .shed = await browseWaits else {
+            Issue.record("the deadline should have refused it")
+            return
+        }
         #expect(ContinuousClock.now - started < .seconds(5))
         let stats = gate.stats()
-        #expect(stats.shed["bot"] == 2 && stats.shed["browse"] == 1 && stats.admitted["checkout"] == 2 && stats.waiting == 0)
+        #expect(
+            stats.shed["bot"] == 2 && stats.shed["browse"] == 1 && stats.admitted["checkout"] == 2 && stats.waiting == 0
+        )
     }
 }
 
@@ -104,7 +123,10 @@ extension AdmissionTests {
         gate.leave(first, now: .now + .milliseconds(300))
         let holder = try #require(Self.ticket(await gate.enter(.browse)))
         let queuedBefore = gate.stats().queued["browse"] ?? 0
-        guard case .shed(let retryAfter) = await gate.enter(.browse) else { Issue.record("a 300 ms wait passes a 150 ms deadline"); return }
+        guard case .shed(let retryAfter) = await gate.enter(.browse) else {
+            Issue.record("a 300 ms wait passes a 150 ms deadline")
+            return
+        }
         // Refused at once: it never joined the queue (a refusal at its deadline would have queued first).
         #expect(gate.stats().queued["browse"] ?? 0 == queuedBefore, "refused at once, without queueing")
         #expect(retryAfter >= 1)
@@ -112,16 +134,22 @@ extension AdmissionTests {
         async let checkout = gate.enter(.checkout)
         while gate.stats().waiting < 1 { await Task.yield() }
         gate.leave(holder)
-        guard case .admitted(let ticket) = await checkout else { Issue.record("the checkout waits its turn"); return }
+        guard case .admitted(let ticket) = await checkout else {
+            Issue.record("the checkout waits its turn")
+            return
+        }
         gate.leave(ticket)
         #expect(gate.stats().shed["browse"] == 1 && gate.stats().admitted["checkout"] == 1)
     }
 
     @Test("With checkouts waiting at their door, a pages door set to give way lets only its few in")
     func pagesGiveWay() async throws {
-        let checkout = AdmissionGate(limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1), settings: .init(maxWait: [.checkout: .seconds(5)]))
+        let checkout = AdmissionGate(
+            limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1),
+            settings: .init(maxWait: [.checkout: .seconds(5)]))
         let pages = AdmissionGate(
-            limit: AdaptiveLimit(initial: 10, minLimit: 10, maxLimit: 10), settings: .init(maxWait: [.browse: .milliseconds(200)]),
+            limit: AdaptiveLimit(initial: 10, minLimit: 10, maxLimit: 10),
+            settings: .init(maxWait: [.browse: .milliseconds(200)]),
             yieldTo: checkout, yieldLimit: 2
         )
         let paying = try #require(Self.ticket(await checkout.enter(.checkout)))
@@ -129,9 +157,15 @@ extension AdmissionTests {
         while checkout.waiting < 1 { await Task.yield() }
         var admitted: [AdmissionGate.Ticket] = []
         for _ in 0..<2 { admitted.append(try #require(Self.ticket(await pages.enter(.browse)))) }
-        guard case .shed = await pages.enter(.browse) else { Issue.record("a third page waits past its 200 ms while checkouts wait"); return }
+        guard case .shed = await pages.enter(.browse) else {
+            Issue.record("a third page waits past its 200 ms while checkouts wait")
+            return
+        }
         checkout.leave(paying)
-        guard case .admitted(let ticket) = await second else { Issue.record("the waiting checkout gets the place"); return }
+        guard case .admitted(let ticket) = await second else {
+            Issue.record("the waiting checkout gets the place")
+            return
+        }
         // Nobody waits for checkout any more: the pages door is back to its own limit.
         for _ in 0..<5 { admitted.append(try #require(Self.ticket(await pages.enter(.browse)))) }
         checkout.leave(ticket)
@@ -156,7 +190,10 @@ extension AdmissionTests {
         var bots: [AdmissionGate.Ticket] = []
         for _ in 0..<2 { bots.append(try #require(Self.ticket(await gate.enter(.bot)))) }
         let started = ContinuousClock.now
-        guard case .shed = await gate.enter(.bot) else { Issue.record("a third crawler is over its 20 % share"); return }
+        guard case .shed = await gate.enter(.bot) else {
+            Issue.record("a third crawler is over its 20 % share")
+            return
+        }
         // Shed at its 100 ms deadline (no place frees here, so anything else would wait for ever); the bound is loose
         // for a machine busy with the whole suite.
         #expect(ContinuousClock.now - started < .seconds(10), "refused at its deadline")
@@ -197,7 +234,10 @@ struct ClientRateLimiterTests {
         var limiter = ClientRateLimiter(rate: 2, burst: 5)
         let allowed = (0..<8).filter { _ in limiter.take("203.0.113.7", now: 0) == .within }.count
         #expect(allowed == 5)
-        guard case .refused(let wait) = limiter.take("203.0.113.7", now: 0) else { Issue.record("past the burst"); return }
+        guard case .refused(let wait) = limiter.take("203.0.113.7", now: 0) else {
+            Issue.record("past the burst")
+            return
+        }
         #expect(abs(wait - 0.5) < 0.01, "one token comes back in half a second")
         #expect(limiter.take("198.51.100.1", now: 0) == .within)
         #expect(limiter.take("203.0.113.7", now: 0.5) == .within)
@@ -209,7 +249,10 @@ struct ClientRateLimiterTests {
         var limiter = ClientRateLimiter(rate: 1, burst: 2, debt: 3)
         let verdicts = (0..<6).map { _ in limiter.take("203.0.113.9", now: 0) }
         #expect(verdicts.prefix(5) == [.within, .within, .over, .over, .over])
-        guard case .refused(let wait) = verdicts[5] else { Issue.record("past the debt: \(verdicts)"); return }
+        guard case .refused(let wait) = verdicts[5] else {
+            Issue.record("past the debt: \(verdicts)")
+            return
+        }
         #expect(abs(wait - 1) < 0.01, "back within the debt after one token, one second")
         #expect(limiter.take("203.0.113.9", now: 1) == .over)
     }
@@ -219,8 +262,12 @@ struct ClientRateLimiterTests {
         var limiter = ClientRateLimiter(rate: 1, burst: 2, debt: 3)
         #expect(limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .within)
         #expect(limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .within)
-        #expect((0..<5).allSatisfy { _ in limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .over }, "over, and nothing charged")
-        #expect((0..<3).map { _ in limiter.take("203.0.113.9", now: 0) } == [.over, .over, .over], "the whole debt is still there")
+        #expect(
+            (0..<5).allSatisfy { _ in limiter.take("203.0.113.9", now: 0, onlyWithin: true) == .over },
+            "over, and nothing charged")
+        #expect(
+            (0..<3).map { _ in limiter.take("203.0.113.9", now: 0) } == [.over, .over, .over],
+            "the whole debt is still there")
     }
 
     @Test("Memory stays bounded under a hundred thousand distinct clients; a busy client keeps its state")

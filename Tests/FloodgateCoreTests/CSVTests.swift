@@ -20,7 +20,9 @@ struct CSVTests {
         #expect(CSV.unprotected(field) == value, "the import takes the apostrophe off again")
     }
 
-    @Test("Ordinary text is written as it is", arguments: ["Anna Petrova", "'quoted", "", "Ölga", "12 roses", " =not first"])
+    @Test(
+        "Ordinary text is written as it is",
+        arguments: ["Anna Petrova", "'quoted", "", "Ölga", "12 roses", " =not first"])
     func plainTextIsLeftAlone(value: String) {
         #expect(!CSV.looksLikeFormula(value))
         #expect(CSV.line([value]) == value + "\r\n")
@@ -46,7 +48,8 @@ struct CSVTests {
     @Test("The catalog import takes off the export's apostrophe, whatever the formula's first scalar")
     func catalogRoundTrip() throws {
         let product = Product(
-            id: 7, storeID: 1, name: "\t=cmd|' /C calc'!A0", description: "+\u{301} fresh", price: Money(minorUnits: 450_000, currency: "RUB"),
+            id: 7, storeID: 1, name: "\t=cmd|' /C calc'!A0", description: "+\u{301} fresh",
+            price: Money(minorUnits: 450_000, currency: "RUB"),
             available: true, photos: [], composition: []
         )
         let text = CatalogCSV.export([product])

@@ -23,10 +23,14 @@ struct CronScheduleTests {
     @Test("Either day field matches when both are restricted")
     func dayFields() throws {
         // The 15th or any Monday: Sunday the 15th comes first.
-        #expect(try CronSchedule("0 0 15 * 1").next(after: self.valentines) == self.valentines + 86_400 - 9 * 3_600 - 30 * 60)
+        #expect(
+            try CronSchedule("0 0 15 * 1").next(after: self.valentines) == self.valentines + 86_400 - 9 * 3_600 - 30
+                * 60)
     }
 
-    @Test("Bad expressions are refused with the reason", arguments: ["", "* * *", "61 * * * *", "*/0 * * * *", "5-1 * * * *", "a * * * *"])
+    @Test(
+        "Bad expressions are refused with the reason",
+        arguments: ["", "* * *", "61 * * * *", "*/0 * * * *", "5-1 * * * *", "a * * * *"])
     func invalid(expression: String) {
         #expect(throws: CronError.self) { try CronSchedule(expression) }
     }

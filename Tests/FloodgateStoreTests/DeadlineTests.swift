@@ -1,9 +1,10 @@
 import FloodgateCore
-@testable import FloodgateStore
 import FloodgateTestSupport
 import Foundation
 import Logging
 import Testing
+
+@testable import FloodgateStore
 
 @Suite("Request deadlines reach the database")
 struct DeadlineTests {

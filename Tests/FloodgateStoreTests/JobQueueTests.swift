@@ -11,13 +11,15 @@ struct JobQueueTests {
     /// Runs `body` with a migrated scratch database of the engine.
     struct RolledBack: Error {}
 
-    @Test("Jobs written in a transaction exist if and only if it commits; a repeated fact is written once",
-          arguments: TestEngine.available)
+    @Test(
+        "Jobs written in a transaction exist if and only if it commits; a repeated fact is written once",
+        arguments: TestEngine.available)
     func jobsFollowTheirTransaction(engine: TestEngine) async throws {
         try await engine.withQueue { database, queue in
             await #expect(throws: RolledBack.self) {
                 try await database.transaction { db in
-                    try await SQLJobQueue.enqueue([NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")], on: db)
+                    try await SQLJobQueue.enqueue(
+                        [NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")], on: db)
                     throw RolledBack()
                 }
             }
@@ -25,7 +27,10 @@ struct JobQueueTests {
 
             try await database.transaction { db in
                 try await SQLJobQueue.enqueue(
-                    [NewJob(kind: "fiscal.receipt", dedupeKey: "receipt:order:1"), NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1")],
+                    [
+                        NewJob(kind: "fiscal.receipt", dedupeKey: "receipt:order:1"),
+                        NewJob(kind: "email.order-confirmation", dedupeKey: "email:order:1"),
+                    ],
                     on: db
                 )
             }
@@ -36,23 +41,28 @@ struct JobQueueTests {
         }
     }
 
-    @Test("Due jobs are claimed by priority, once, and claimed again only when their lease has ended",
-          arguments: TestEngine.available)
+    @Test(
+        "Due jobs are claimed by priority, once, and claimed again only when their lease has ended",
+        arguments: TestEngine.available)
     func claimsRespectPriorityAndLeases(engine: TestEngine) async throws {
         try await engine.withQueue { database, queue in
             try await queue.enqueue([
                 NewJob(kind: "low", priority: 0), NewJob(kind: "high", priority: 10),
                 NewJob(kind: "later", runAt: WallClock.nowMillis + 3_600_000),
             ])
-            let first = try await queue.claim(limit: 10, worker: "w1", lease: .seconds(60), kinds: ["low", "high", "later"])
+            let first = try await queue.claim(
+                limit: 10, worker: "w1", lease: .seconds(60), kinds: ["low", "high", "later"])
             #expect(first.map(\.kind) == ["high", "low"])
             #expect(first.allSatisfy { $0.attempts == 1 && $0.state == .running })
-            #expect(try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"]).isEmpty, "leased and not-yet-due jobs are not claimed")
+            #expect(
+                try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"])
+                    .isEmpty, "leased and not-yet-due jobs are not claimed")
 
             // w1 "dies" and its lease runs out (moved into the past rather than waited for, so no timing is involved):
             // another worker takes the jobs over, as a new attempt.
             try await database.execute("UPDATE jobs SET lease_until = 1 WHERE worker = 'w1'")
-            let takenOver = try await queue.claim(limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"])
+            let takenOver = try await queue.claim(
+                limit: 10, worker: "w2", lease: .seconds(30), kinds: ["low", "high", "later"])
             #expect(Set(takenOver.map(\.id)) == Set(first.map(\.id)))
             #expect(takenOver.allSatisfy { $0.attempts == 2 })
 
@@ -64,20 +74,25 @@ struct JobQueueTests {
         }
     }
 
-    @Test("A failing job backs off, dies after its last attempt with the error kept, and can be retried",
-          arguments: TestEngine.available)
+    @Test(
+        "A failing job backs off, dies after its last attempt with the error kept, and can be retried",
+        arguments: TestEngine.available)
     func failuresBackOffThenDie(engine: TestEngine) async throws {
         try await engine.withQueue { database, queue in
             try await queue.enqueue([NewJob(kind: "flaky", maxAttempts: 2)])
-            var job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
+            var job = try #require(
+                try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             try await queue.fail(job, worker: "w", error: "cash register said 500", retryAfter: .seconds(3_600))
             #expect(try await queue.stats().count(.retrying) == 1)
-            #expect(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).isEmpty, "it waits out its back-off")
+            #expect(
+                try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).isEmpty,
+                "it waits out its back-off")
             let wait = try await database.scalar("SELECT run_at - updated_at FROM jobs")
             #expect(wait == 3_600_000)
 
             try await database.execute("UPDATE jobs SET run_at = 1")  // the hour has passed
-            job = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
+            job = try #require(
+                try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             #expect(job.attempts == 2)
             #expect(job.lastError == "cash register said 500")
             try await queue.fail(job, worker: "w", error: "cash register timed out", retryAfter: .milliseconds(1))
@@ -85,13 +100,15 @@ struct JobQueueTests {
             #expect(stats.count(.dead) == 1)
             #expect(stats.due == 0)
             let error = try await database.read { db in
-                try await db.select().column("last_error").from("jobs").first()?.decode(column: "last_error", as: String.self)
+                try await db.select().column("last_error").from("jobs").first()?.decode(
+                    column: "last_error", as: String.self)
             }
             #expect(error == "cash register timed out")
 
             #expect(try await queue.retryDead(id: job.id))
             #expect(try await queue.retryDead(id: job.id) == false, "only a dead job can be retried")
-            let again = try #require(try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
+            let again = try #require(
+                try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             #expect(again.attempts == 1)
         }
     }
@@ -105,7 +122,8 @@ struct JobQueueTests {
                     group.addTask {
                         var mine: [Int] = []
                         while true {
-                            let jobs = try await queue.claim(limit: 16, worker: "w\(worker)", lease: .seconds(60), kinds: ["trivial"])
+                            let jobs = try await queue.claim(
+                                limit: 16, worker: "w\(worker)", lease: .seconds(60), kinds: ["trivial"])
                             if jobs.isEmpty { return mine }
                             mine += jobs.map(\.id)
                             try await queue.complete(jobs.map(\.id), worker: "w\(worker)")

@@ -1,7 +1,8 @@
-@testable import FloodgateStore
 import Foundation
 import NIOCore
 import Testing
+
+@testable import FloodgateStore
 
 @Suite("Threads of their own for urgent work")
 struct ThreadExecutorTests {

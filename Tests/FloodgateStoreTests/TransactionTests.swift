@@ -11,8 +11,9 @@ struct TransactionTests {
         let index: Int
     }
 
-    @Test("Concurrent transactions commit or roll back each on its own, also when grouped into one commit",
-          arguments: TestEngine.available)
+    @Test(
+        "Concurrent transactions commit or roll back each on its own, also when grouped into one commit",
+        arguments: TestEngine.available)
     func concurrentTransactionsAreIndependent(engine: TestEngine) async throws {
         try await engine.withScratch { _, url in try await Self.runSixty(on: url) }
     }
@@ -26,13 +27,17 @@ struct TransactionTests {
                 group.addTask {
                     do {
                         let value = try await database.transaction { db -> Int in
-                            try await db.insert(into: "notes").columns("id", "body").values(SQLBind(index), SQLBind("note \(index)")).run()
+                            try await db.insert(into: "notes").columns("id", "body").values(
+                                SQLBind(index), SQLBind("note \(index)")
+                            ).run()
                             // Every third one changes its mind after writing: its row must not survive.
                             if index % 3 == 0 { throw Refused(index: index) }
                             // Every fifth (from the second) breaks the primary key: the database refuses, and its
                             // first row must not survive either.
                             if index % 5 == 1 {
-                                try await db.insert(into: "notes").columns("id", "body").values(SQLBind(index), SQLBind("again")).run()
+                                try await db.insert(into: "notes").columns("id", "body").values(
+                                    SQLBind(index), SQLBind("again")
+                                ).run()
                             }
                             return index * 10
                         }
@@ -54,14 +59,18 @@ struct TransactionTests {
                 #expect(error as? Refused == Refused(index: index), "each caller gets its own error")
             case .failure(let error):
                 #expect(index % 5 == 1, "\(index) failed: \(String(reflecting: error))")
-                #expect(String(reflecting: error).lowercased().contains("unique") || "\(error)".contains("23505"), "\(String(reflecting: error))")
+                #expect(
+                    String(reflecting: error).lowercased().contains("unique") || "\(error)".contains("23505"),
+                    "\(String(reflecting: error))")
             }
         }
         let counts: Result<(Int, Int), any Error>
         do {
-            counts = .success((
-                try await database.scalar("SELECT COUNT(*) FROM notes"), try await database.scalar("SELECT COUNT(*) FROM notes WHERE id % 3 = 0")
-            ))
+            counts = .success(
+                (
+                    try await database.scalar("SELECT COUNT(*) FROM notes"),
+                    try await database.scalar("SELECT COUNT(*) FROM notes WHERE id % 3 = 0")
+                ))
         } catch {
             counts = .failure(error)
         }

@@ -15,7 +15,9 @@ extension Database {
     /// The first column of every row, as text.
     public func strings(_ sql: String) async throws -> [String] {
         try await self.read { db in
-            try await db.raw(SQLQueryString(sql)).all().map { row in try row.decode(column: row.allColumns[0], as: String.self) }
+            try await db.raw(SQLQueryString(sql)).all().map { row in
+                try row.decode(column: row.allColumns[0], as: String.self)
+            }
         }
     }
 

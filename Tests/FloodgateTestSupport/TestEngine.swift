@@ -11,7 +11,9 @@ public enum TestEngine: String, CaseIterable, Sendable {
     case postgres
 
     public static var adminURL: String? { ProcessInfo.processInfo.environment["FLOODGATE_TEST_POSTGRES_URL"] }
-    public static var postgresRequired: Bool { ProcessInfo.processInfo.environment["FLOODGATE_REQUIRE_POSTGRES"] == "1" }
+    public static var postgresRequired: Bool {
+        ProcessInfo.processInfo.environment["FLOODGATE_REQUIRE_POSTGRES"] == "1"
+    }
 
     /// Engines to run now.
     public static var available: [TestEngine] {
@@ -26,23 +28,33 @@ public enum TestEngine: String, CaseIterable, Sendable {
             return (.sqlite(path: path), {})
         case .postgres:
             guard let admin = Self.adminURL else {
-                throw TestSetupError("FLOODGATE_REQUIRE_POSTGRES=1 but FLOODGATE_TEST_POSTGRES_URL is not set; run scripts/test")
+                throw TestSetupError(
+                    "FLOODGATE_REQUIRE_POSTGRES=1 but FLOODGATE_TEST_POSTGRES_URL is not set; run scripts/test")
             }
             let adminURL = try DatabaseURL(admin)
-            guard case .postgres(var pg) = adminURL else { throw TestSetupError("FLOODGATE_TEST_POSTGRES_URL must be postgres://") }
+            guard case .postgres(var pg) = adminURL else {
+                throw TestSetupError("FLOODGATE_TEST_POSTGRES_URL must be postgres://")
+            }
             let name = "fg_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
-            try await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("CREATE DATABASE \(name)") }
+            try await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("CREATE DATABASE \(name)")
+            }
             pg.database = name
             return (
                 .postgres(pg),
-                { try? await Self.withAdmin(adminURL) { db in try await db.executeOutsideTransaction("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
+                {
+                    try? await Self.withAdmin(adminURL) { db in
+                        try await db.executeOutsideTransaction("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                    }
+                }
             )
         }
     }
 
     /// Runs `body` with a fresh data folder and an empty database of this engine, both removed afterwards.
-    public func withScratch<T>(_ body: (_ directory: URL, _ database: DatabaseURL) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-test-\(UUID().uuidString)")
+    public func withScratch<T>(_ body: (_ directory: URL, _ database: DatabaseURL) async throws -> T) async throws -> T
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "floodgate-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (url, drop) = try await self.makeDatabase(dataDirectory: directory)

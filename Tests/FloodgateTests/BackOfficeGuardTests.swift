@@ -18,12 +18,17 @@ struct BackOfficeGuardTests {
     /// refuse a stranger, or the walk below fails: a route added later without a guard cannot go unnoticed.
     static let open: Set<String> = [
         "GET /", "GET /healthz", "GET /robots.txt", "GET /sitemap.xml",
-        "GET /s/{store}", "GET /s/{store}/products/{id}", "GET /s/{store}/cart", "POST /s/{store}/cart", "POST /s/{store}/cart/items",
-        "POST /s/{store}/cart/remove", "GET /s/{store}/checkout", "POST /s/{store}/checkout", "GET /s/{store}/orders/{number}",
-        "GET /s/{store}/tours/{tour}/waitlist", "POST /s/{store}/tours/{tour}/waitlist", "GET /s/{store}/tours/{tour}/waitlist/sent",
+        "GET /s/{store}", "GET /s/{store}/products/{id}", "GET /s/{store}/cart", "POST /s/{store}/cart",
+        "POST /s/{store}/cart/items",
+        "POST /s/{store}/cart/remove", "GET /s/{store}/checkout", "POST /s/{store}/checkout",
+        "GET /s/{store}/orders/{number}",
+        "GET /s/{store}/tours/{tour}/waitlist", "POST /s/{store}/tours/{tour}/waitlist",
+        "GET /s/{store}/tours/{tour}/waitlist/sent",
         "GET /s/{store}/waitlist/{token}", "POST /s/{store}/waitlist/{token}/leave",
-        "GET /api/v1/openapi.yaml", "GET /api/v1/stores", "GET /api/v1/stores/{store}/products", "GET /api/v1/stores/{store}/products/{id}",
-        "GET /api/v1/stores/{store}/delivery-windows", "GET /api/v1/stores/{store}/zones", "POST /api/v1/stores/{store}/delivery-windows/{id}/waitlist",
+        "GET /api/v1/openapi.yaml", "GET /api/v1/stores", "GET /api/v1/stores/{store}/products",
+        "GET /api/v1/stores/{store}/products/{id}",
+        "GET /api/v1/stores/{store}/delivery-windows", "GET /api/v1/stores/{store}/zones",
+        "POST /api/v1/stores/{store}/delivery-windows/{id}/waitlist",
         "POST /api/v1/stores/{store}/orders", "GET /api/v1/stores/{store}/orders/{number}",
         "GET /admin/login", "POST /admin/login",
     ]
@@ -43,9 +48,11 @@ struct BackOfficeGuardTests {
     /// The real application's routes, from the same `buildRouter` the server runs.
     static func routes(_ server: TestServer) async throws -> [(method: String, path: String)] {
         let router = try buildRouter(
-            repositories: .sql(database: server.database, settings: server.config.store), views: try await Views.load(), http: server.config.http,
+            repositories: .sql(database: server.database, settings: server.config.store), views: try await Views.load(),
+            http: server.config.http,
             store: server.config.store, gates: nil,
-            clients: ClientLimits(settings: server.config.http.admission), times: ShopTimes(), load: VisitorLoad(), logger: Logger(label: "routes")
+            clients: ClientLimits(settings: server.config.http.admission), times: ShopTimes(), load: VisitorLoad(),
+            logger: Logger(label: "routes")
         )
         return router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
     }
@@ -91,7 +98,8 @@ struct BackOfficeGuardTests {
             var notAllowed = 0
             for route in routes where !Self.open.contains("\(route.method) \(route.path)") {
                 let path = Self.fill(route.path, data)
-                let answer = try await server.raw(route.method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")])
+                let answer = try await server.raw(
+                    route.method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")])
                 if let allowed = Self.openMethods[route.path] {
                     notAllowed += 1
                     Self.expectNotAllowed(answer, route.method, path, allow: allowed)
@@ -117,7 +125,8 @@ struct BackOfficeGuardTests {
             for route in closed {
                 let path = Self.fill(route.path, data)
                 for spelling in Self.spellings(of: path) {
-                    let answer = try await server.raw(route.method, spelling, headers: [("Content-Type", "application/x-www-form-urlencoded")])
+                    let answer = try await server.raw(
+                        route.method, spelling, headers: [("Content-Type", "application/x-www-form-urlencoded")])
                     Self.expectRefused(answer, route.method, spelling, api: route.path.hasPrefix("/api/"))
                     sent += 1
                 }
@@ -126,7 +135,9 @@ struct BackOfficeGuardTests {
         }
     }
 
-    @Test("The same paths, with a session or the token, are served: the refusals above are the guard's", arguments: TestEngine.available)
+    @Test(
+        "The same paths, with a session or the token, are served: the refusals above are the guard's",
+        arguments: TestEngine.available)
     func theGuardIsWhatRefuses(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let order = try await Self.setUp(server).order
@@ -135,9 +146,11 @@ struct BackOfficeGuardTests {
             let page = try await server.raw("GET", "/admin/petals/orders", headers: [("Cookie", owner.cookie)])
             #expect(page.status == 200 && page.body.contains(Self.customer))
             // The router ignores an empty segment: with a session, `//admin` is the same page, through the same guard.
-            let doubled = try await server.raw("GET", "//admin/petals/orders/\(order)", headers: [("Cookie", owner.cookie)])
+            let doubled = try await server.raw(
+                "GET", "//admin/petals/orders/\(order)", headers: [("Cookie", owner.cookie)])
             #expect(doubled.status == 200 && doubled.body.contains(Self.customer))
-            let jobs = try await server.raw("GET", "/api/v1/admin/jobs", headers: [("Authorization", "Bearer \(Self.adminToken)")])
+            let jobs = try await server.raw(
+                "GET", "/api/v1/admin/jobs", headers: [("Authorization", "Bearer \(Self.adminToken)")])
             #expect(jobs.status == 200)
             // A forged or expired cookie is no session; an empty one neither.
             for cookie in ["fg_staff=", "fg_staff=0000000000000000", "fg_staff=\(owner.cookie.dropFirst(9))x"] {
@@ -155,9 +168,12 @@ struct BackOfficeGuardTests {
         let tail = parts.count > 1 ? parts[1] : ""
         let after = tail.isEmpty ? "" : "/" + tail
         var spellings = [
-            "/" + path, "/./" + rest, "/" + first + "/." + after, "/" + first + "//" + tail, "/%61" + first.dropFirst() + after, "/" + first.uppercased() + after,
-            "/" + first + "/x/.." + after, path + "/", "/" + first + "%2F" + tail.replacingOccurrences(of: "/", with: "%2F"),
-            "/" + first + "%2f" + tail, "/" + first + ";x" + after, "/%2561" + first.dropFirst() + after, "/" + first + "\\" + tail,
+            "/" + path, "/./" + rest, "/" + first + "/." + after, "/" + first + "//" + tail,
+            "/%61" + first.dropFirst() + after, "/" + first.uppercased() + after,
+            "/" + first + "/x/.." + after, path + "/",
+            "/" + first + "%2F" + tail.replacingOccurrences(of: "/", with: "%2F"),
+            "/" + first + "%2f" + tail, "/" + first + ";x" + after, "/%2561" + first.dropFirst() + after,
+            "/" + first + "\\" + tail,
         ]
         if path.hasPrefix("/api/") { spellings.append(path.replacingOccurrences(of: "/admin", with: "/ADMIN")) }
         return spellings
@@ -166,13 +182,18 @@ struct BackOfficeGuardTests {
     /// A method an open path does not take: 405 with `Allow` naming the ones it does, HEAD with GET (OPTIONS: 204
     /// with it), no data.
     static func expectNotAllowed(
-        _ answer: RawAnswer, _ method: String, _ path: String, allow: [String], sourceLocation: SourceLocation = #_sourceLocation
+        _ answer: RawAnswer, _ method: String, _ path: String, allow: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let allow = allow.contains("GET") ? (allow + ["HEAD"]).sorted() : allow
-        #expect(!answer.body.contains(Self.customer), "\(method) \(path) showed a customer", sourceLocation: sourceLocation)
-        #expect(answer.status == (method == "OPTIONS" ? 204 : 405), "\(method) \(path): \(answer.status)", sourceLocation: sourceLocation)
         #expect(
-            answer.header("Allow") == allow.joined(separator: ", "), "\(method) \(path): \(answer.header("Allow") ?? "no Allow")",
+            !answer.body.contains(Self.customer), "\(method) \(path) showed a customer", sourceLocation: sourceLocation)
+        #expect(
+            answer.status == (method == "OPTIONS" ? 204 : 405), "\(method) \(path): \(answer.status)",
+            sourceLocation: sourceLocation)
+        #expect(
+            answer.header("Allow") == allow.joined(separator: ", "),
+            "\(method) \(path): \(answer.header("Allow") ?? "no Allow")",
             sourceLocation: sourceLocation
         )
     }
@@ -180,16 +201,22 @@ struct BackOfficeGuardTests {
     /// A page sends a stranger to the sign-in form; anything else is 401 or 403. Never a 2xx, never the customer.
     /// `api`: the route is the admin API's (a bearer token, not a session).
     static func expectRefused(
-        _ answer: RawAnswer, _ method: String, _ path: String, api: Bool, sourceLocation: SourceLocation = #_sourceLocation
+        _ answer: RawAnswer, _ method: String, _ path: String, api: Bool,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        #expect(!answer.body.contains(Self.customer), "\(method) \(path) showed a customer", sourceLocation: sourceLocation)
+        #expect(
+            !answer.body.contains(Self.customer), "\(method) \(path) showed a customer", sourceLocation: sourceLocation)
         if api {
             #expect(answer.status == 401, "\(method) \(path): \(answer.status)", sourceLocation: sourceLocation)
         } else if method == "GET" || method == "HEAD" {
             #expect(answer.status == 303, "\(method) \(path): \(answer.status)", sourceLocation: sourceLocation)
-            #expect(answer.header("Location")?.hasPrefix("/admin/login?next=") == true, "\(method) \(path)", sourceLocation: sourceLocation)
+            #expect(
+                answer.header("Location")?.hasPrefix("/admin/login?next=") == true, "\(method) \(path)",
+                sourceLocation: sourceLocation)
         } else {
-            #expect([401, 403].contains(answer.status), "\(method) \(path): \(answer.status)", sourceLocation: sourceLocation)
+            #expect(
+                [401, 403].contains(answer.status), "\(method) \(path): \(answer.status)",
+                sourceLocation: sourceLocation)
         }
     }
 }

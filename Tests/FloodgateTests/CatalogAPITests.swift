@@ -47,7 +47,9 @@ struct CatalogAPITests {
             let first = try #require(windows.first)
             #expect(first["capacity"] as? Int == first["remaining"] as? Int)
             #expect((first["from"] as? String)?.count == 5)
-            #expect(windows.map { "\($0["date"]!) \($0["from"]!)" } == windows.map { "\($0["date"]!) \($0["from"]!)" }.sorted())
+            #expect(
+                windows.map { "\($0["date"]!) \($0["from"]!)" }
+                    == windows.map { "\($0["date"]!) \($0["from"]!)" }.sorted())
         }
     }
 
@@ -55,7 +57,8 @@ struct CatalogAPITests {
     func unknownThingsAreNotFound(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             for path in [
-                "/api/v1/stores/nope/products", "/api/v1/stores/petals/products/999999", "/api/v1/stores/petals/products/abc",
+                "/api/v1/stores/nope/products", "/api/v1/stores/petals/products/999999",
+                "/api/v1/stores/petals/products/abc",
                 "/api/v1/stores/nope/delivery-windows", "/api/v1/nothing-here",
             ] {
                 let response = try await server.get(path)

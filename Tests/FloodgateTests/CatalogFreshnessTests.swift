@@ -16,7 +16,9 @@ struct CatalogFreshnessTests {
             try await server.database.execute("UPDATE products SET price = price + 100000 WHERE id = \(id)")
 
             // The order is priced against the database, or from the cache and then confirmed by its write.
-            let order = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(product: id)).object
+            let order = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(product: id)
+            ).object
             #expect(order["total"] as? Int == before + 100_000)
 
             // Pages follow within the catalog cache time (1 s by default); allow generous slack on a busy machine.
@@ -31,7 +33,8 @@ struct CatalogFreshnessTests {
         }
     }
 
-    @Test("A catalog that expires under load is read once for all who miss it, and a change during the read is not kept")
+    @Test(
+        "A catalog that expires under load is read once for all who miss it, and a change during the read is not kept")
     func catalogReadOncePerExpiry() async throws {
         try await TestServer.run(.sqlite) { server in
             let base = CountingCatalog(base: SQLCatalogRepository(database: server.database))
@@ -111,10 +114,16 @@ private final class CountingCatalog: CatalogRepository, Sendable {
         return products
     }
 
-    func product(storeID: Int, id: Int) async throws -> Product? { try await self.base.product(storeID: storeID, id: id) }
-    func products(storeID: Int, ids: [Int]) async throws -> [Product] { try await self.base.products(storeID: storeID, ids: ids) }
+    func product(storeID: Int, id: Int) async throws -> Product? {
+        try await self.base.product(storeID: storeID, id: id)
+    }
+    func products(storeID: Int, ids: [Int]) async throws -> [Product] {
+        try await self.base.products(storeID: storeID, ids: ids)
+    }
     func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
         try await self.base.update(storeID: storeID, id: id, change: change)
     }
-    func save(_ products: [Product], storeID: Int) async throws -> [Product] { try await self.base.save(products, storeID: storeID) }
+    func save(_ products: [Product], storeID: Int) async throws -> [Product] {
+        try await self.base.save(products, storeID: storeID)
+    }
 }

@@ -1,6 +1,7 @@
 import FloodgateAdmission
-@testable import FloodgateStore
 import Testing
+
+@testable import FloodgateStore
 
 /// The admission gate on the checkout lane's thread (a ``ThreadExecutor``), as the middleware uses it.
 @Suite("Admission on the checkout lane")
@@ -9,7 +10,9 @@ struct CheckoutLaneTests {
     func wokenOnTheLane() async throws {
         // The middleware makes a checkout wait on its lane for this: woken on Swift's shared pool, an admitted
         // checkout held its place at the door while it waited there for a thread.
-        let gate = AdmissionGate(limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1), settings: .init(maxWait: [.checkout: .seconds(5)]))
+        let gate = AdmissionGate(
+            limit: AdaptiveLimit(initial: 1, minLimit: 1, maxLimit: 1),
+            settings: .init(maxWait: [.checkout: .seconds(5)]))
         let lane = ThreadExecutor(threads: 1)
         let holder = try #require(AdmissionTestsTicket.of(await gate.enter(.checkout)))
         async let wokenOnLane: Bool? = withTaskExecutorPreference(lane) {

@@ -18,8 +18,10 @@ struct CheckoutMemoryTests {
             let store = try #require(try await SQLStoreRepository(database: database).find(slug: "petals"))
             let (product, window) = (try await server.firstAvailableProduct(), try await server.firstOpenWindow())
             let catalog = CachingCatalogRepository(SQLCatalogRepository(database: database), ttl: .seconds(60))
-            let windows = CachingDeliveryWindowRepository(SQLDeliveryWindowRepository(database: database), ttl: .seconds(60))
-            let remembering = PostgresOrderWriter(database: database, shown: ShownCatalog(catalog: catalog, windows: windows))
+            let windows = CachingDeliveryWindowRepository(
+                SQLDeliveryWindowRepository(database: database), ttl: .seconds(60))
+            let remembering = PostgresOrderWriter(
+                database: database, shown: ShownCatalog(catalog: catalog, windows: windows))
             let reading = PostgresOrderWriter(database: database)
             // The order the API would take: the test server's own order body, read as the API reads it.
             let body = try await server.orderBody(window: window, product: product, quantity: 2)
@@ -30,7 +32,9 @@ struct CheckoutMemoryTests {
             let (fromMemory, fromMemoryStatements) = try await Self.counted {
                 try await remembering.place(request, in: store, idempotency: Self.key("memory"))
             }
-            let (read, readStatements) = try await Self.counted { try await reading.place(request, in: store, idempotency: Self.key("read")) }
+            let (read, readStatements) = try await Self.counted {
+                try await reading.place(request, in: store, idempotency: Self.key("read"))
+            }
             #expect(fromMemoryStatements == 1)
             #expect(readStatements == 3)  // the products, the tour, the write
             #expect(fromMemory.order.lines == read.order.lines)
@@ -57,17 +61,29 @@ struct CheckoutMemoryTests {
     )
     func staleMemory(engine: TestEngine) async throws {
         // A minute-long cache: everything changed below is changed behind the running shop's memory.
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.store.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.role = .web
+                $0.store.catalogCacheTTL = .seconds(60)
+            }
+        ) { server in
             let (product, window) = (try await server.firstAvailableProduct(), try await server.firstOpenWindow())
             let database = server.database
             func order(_ key: String, postcode: String? = nil) async throws -> TestResponse {
                 let text = try await server.orderBody(window: window, product: product)
                 var body = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-                if let postcode { body["recipient"] = ["name": "Oleg", "phone": "+7 903 000-11-22", "address": "Lenina 1", "postcode": postcode] }
+                if let postcode {
+                    body["recipient"] = [
+                        "name": "Oleg", "phone": "+7 903 000-11-22", "address": "Lenina 1", "postcode": postcode,
+                    ]
+                }
                 let changed = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
                 return try await server.postJSON("/api/v1/stores/petals/orders", changed, key: key)
             }
-            func line(_ placed: TestResponse) -> [String: Any] { (placed.object["lines"] as? [[String: Any]])?.first ?? [:] }
+            func line(_ placed: TestResponse) -> [String: Any] {
+                (placed.object["lines"] as? [[String: Any]])?.first ?? [:]
+            }
             let price = try await database.scalar("SELECT price FROM products WHERE id = \(product)")
             let first = try await order("first")
             #expect(first.status == 201, "\(first.body)")
@@ -81,13 +97,16 @@ struct CheckoutMemoryTests {
             try await database.execute("UPDATE products SET price = \(price) WHERE id = \(product)")
 
             let photos = try await database.strings("SELECT photos FROM products WHERE id = \(product)")[0]
-            try await database.execute("UPDATE products SET photos = '[\"/photos/petals/new.svg\"]' WHERE id = \(product)")
+            try await database.execute(
+                "UPDATE products SET photos = '[\"/photos/petals/new.svg\"]' WHERE id = \(product)")
             let rephotographed = try await order("rephotographed")
             #expect(rephotographed.status == 201, "\(rephotographed.body)")
             #expect(line(rephotographed)["photo"] as? String == "/photos/petals/new.svg")
             try await database.execute("UPDATE products SET photos = '\(photos)' WHERE id = \(product)")
 
-            for (column, value, shown) in [("name", "'Renamed'", "Renamed" as Any), ("composition", "'[]'", [Any]() as Any)] {
+            for (column, value, shown) in [
+                ("name", "'Renamed'", "Renamed" as Any), ("composition", "'[]'", [Any]() as Any),
+            ] {
                 let before = try await database.strings("SELECT \(column) FROM products WHERE id = \(product)")[0]
                 try await database.execute("UPDATE products SET \(column) = \(value) WHERE id = \(product)")
                 let changed = try await order("changed-\(column)")
@@ -98,11 +117,15 @@ struct CheckoutMemoryTests {
             }
 
             // A tour moved to another day, or given other hours: the order's snapshot is the tour as it is now.
-            let (date, to) = (try await database.strings("SELECT date FROM delivery_windows WHERE id = \(window)")[0], "23:59")
+            let (date, to) = (
+                try await database.strings("SELECT date FROM delivery_windows WHERE id = \(window)")[0], "23:59"
+            )
             try await database.execute("UPDATE delivery_windows SET date = '2099-12-31' WHERE id = \(window)")
             let moved = try await order("moved")
-            #expect((moved.object["deliveryWindow"] as? [String: Any])?["date"] as? String == "2099-12-31", "\(moved.body)")
-            try await database.execute("UPDATE delivery_windows SET date = '\(date)', time_to = '\(to)' WHERE id = \(window)")
+            #expect(
+                (moved.object["deliveryWindow"] as? [String: Any])?["date"] as? String == "2099-12-31", "\(moved.body)")
+            try await database.execute(
+                "UPDATE delivery_windows SET date = '\(date)', time_to = '\(to)' WHERE id = \(window)")
             let longer = try await order("longer")
             #expect((longer.object["deliveryWindow"] as? [String: Any])?["to"] as? String == to, "\(longer.body)")
 
@@ -125,7 +148,8 @@ struct CheckoutMemoryTests {
             try await database.execute("UPDATE delivery_windows SET capacity = capacity + 1 WHERE id = \(window)")
 
             let tours = SQLTourRepository(database: database)
-            let north = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
+            let north = try await tours.saveZone(
+                Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
             try await database.execute("INSERT INTO tour_zones (window_id, zone_id) VALUES (\(window), \(north.id))")
             let elsewhere = try await order("elsewhere", postcode: "8620")
             #expect(elsewhere.status == 422, "\(elsewhere.body)")

@@ -35,22 +35,32 @@ struct ClientKeyTests {
 
     @Test("Behind a trusted proxy, requests from one /64 share a bucket; another /64 is served")
     func bucketsAreShared() async throws {
-        try await TestServer.run(.sqlite, configure: {
-            $0.role = .web
-            $0.http.admission.trustForwarded = true
-            // No token comes back while the test runs: 3 in the bucket, then 429.
-            $0.http.admission.clientRate = 0.001
-            $0.http.admission.clientBurst = 3
-            $0.http.admission.clientDebt = 0
-        }) { server in
+        try await TestServer.run(
+            .sqlite,
+            configure: {
+                $0.role = .web
+                $0.http.admission.trustForwarded = true
+                // No token comes back while the test runs: 3 in the bucket, then 429.
+                $0.http.admission.clientRate = 0.001
+                $0.http.admission.clientBurst = 3
+                $0.http.admission.clientDebt = 0
+            }
+        ) { server in
             let browser = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")
             var statuses: [Int] = []
-            for address in ["2001:db8:7:7::1", "2001:db8:7:7::2", "2001:db8:7:7:ffff::1", "2001:db8:7:7:abcd:ef01:2345:6789"] {
-                statuses.append(try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", address)]).status)
+            for address in [
+                "2001:db8:7:7::1", "2001:db8:7:7::2", "2001:db8:7:7:ffff::1", "2001:db8:7:7:abcd:ef01:2345:6789",
+            ] {
+                statuses.append(
+                    try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", address)]).status)
             }
             #expect(statuses == [200, 200, 200, 429], "four addresses of one /64: one client")
-            #expect(try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", "2001:db8:7:8::1")]).status == 200)
-            #expect(try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", "203.0.113.9")]).status == 200)
+            #expect(
+                try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", "2001:db8:7:8::1")])
+                    .status == 200)
+            #expect(
+                try await server.get("/api/v1/stores", headers: [browser, ("X-Forwarded-For", "203.0.113.9")]).status
+                    == 200)
         }
     }
 }

@@ -51,8 +51,11 @@ struct ConnectionDeadlineTests {
         try await TestServer.run(.sqlite, configure: Self.short) { server in
             let connection = try await RawConnection.open(to: server)
             let (received, closedAfter) = try await connection.readToClose { outbound in
-                try await outbound.write(ByteBuffer(string: "POST /api/v1/stores/petals/orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\nIdempotency-Key: slow-body\r\nContent-Length: 900\r\n\r\n{"))
+                try await outbound.write(
+                    ByteBuffer(
+                        string: "POST /api/v1/stores/petals/orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/json\r\nIdempotency-Key: slow-body\r\nContent-Length: 900\r\n\r\n{"
+                    ))
                 for _ in 0..<60 {
                     try await Task.sleep(for: .milliseconds(100))
                     try await outbound.write(ByteBuffer(string: " "))
@@ -66,11 +69,19 @@ struct ConnectionDeadlineTests {
 
     @Test("A kept-alive connection is closed after the idle timeout once it falls silent")
     func idleKeepAliveIsClosed() async throws {
-        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.http.admission.idleTimeout = .milliseconds(1_500) }) { server in
+        try await TestServer.run(
+            .sqlite,
+            configure: {
+                Self.short(&$0)
+                $0.http.admission.idleTimeout = .milliseconds(1_500)
+            }
+        ) { server in
             let connection = try await RawConnection.open(to: server)
             let answeredAt = Answered()
             let (received, _) = try await connection.readToClose(
-                { outbound in try await outbound.write(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) },
+                { outbound in
+                    try await outbound.write(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                },
                 onChunk: { text in if text.contains("\r\n\r\nok") { answeredAt.mark() } }
             )
             #expect(received.hasPrefix("HTTP/1.1 200"))
@@ -84,7 +95,14 @@ struct ConnectionDeadlineTests {
     @Test("A kept-alive connection in use is not cut, whether the router or the page cache answers")
     func busyKeepAliveStaysOpen() async throws {
         // Timeouts well above the 300 ms between requests, so a busy machine's late wake-ups cannot pass them.
-        try await TestServer.run(.sqlite, configure: { Self.short(&$0); $0.http.admission.idleTimeout = .seconds(2); $0.http.admission.headTimeout = .seconds(1) }) { server in
+        try await TestServer.run(
+            .sqlite,
+            configure: {
+                Self.short(&$0)
+                $0.http.admission.idleTimeout = .seconds(2)
+                $0.http.admission.headTimeout = .seconds(1)
+            }
+        ) { server in
             let connection = try await RawConnection.open(to: server, limit: .seconds(60))
             let answers: Int = try await connection.channel.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()
@@ -92,9 +110,12 @@ struct ConnectionDeadlineTests {
                 // Fourteen requests 300 ms apart: over four seconds, well past both timeouts, on one connection.
                 for index in 0..<14 {
                     let path = index.isMultiple(of: 2) ? "/healthz" : "/s/petals/"
-                    try await outbound.write(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.browser)\r\n"))
+                    try await outbound.write(
+                        ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.browser)\r\n"))
                     while text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 < index + 1 {
-                        guard let chunk = try await iterator.next() else { return text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 }
+                        guard let chunk = try await iterator.next() else {
+                            return text.components(separatedBy: "HTTP/1.1 200 OK").count - 1
+                        }
                         text += String(buffer: chunk)
                     }
                     try await Task.sleep(for: .milliseconds(300))
@@ -110,7 +131,8 @@ struct ConnectionDeadlineTests {
         func settings(_ values: [String: String]) throws -> AdmissionSettings {
             var all: [AbsoluteConfigKey: ConfigValue] = [:]
             for (key, value) in values {
-                all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
+                all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(
+                    .string(value), isSecret: false)
             }
             return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: all))).http.admission
         }
@@ -139,8 +161,12 @@ struct RawConnection: Sendable {
         let port = server.port
         // Taken before connecting: the server's clock starts after this, whatever a busy machine delays here.
         let opened = ContinuousClock.now
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(
+            host: "127.0.0.1", port: port
+        ) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
         }
         let raw = channel.channel
         _ = raw.eventLoop.scheduleTask(in: limit) { raw.close(promise: nil) }

@@ -1,14 +1,15 @@
-import FloodgateApp
 import AsyncHTTPClient
 import Configuration
+import FloodgateApp
 import FloodgateTestSupport
-@testable import FloodgateWeb
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
 import Testing
+
+@testable import FloodgateWeb
 
 @Suite("A checkout runs on its connection's event loop, pages on the shared pool")
 struct ConnectionLoopTests {
@@ -23,9 +24,14 @@ struct ConnectionLoopTests {
         }
     }
 
-    @Test("After its first wait a checkout's handler runs on its connection's loop, and comes back there from the lane; a page's on the shared pool")
+    @Test(
+        "After its first wait a checkout's handler runs on its connection's loop, and comes back there from the lane; a page's on the shared pool"
+    )
     func checkoutOnConnectionLoop() async throws {
-        let server = HTTPServerBuilder.http1CheckoutsOnTheirLoop(configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes(), checkoutOnLoop: true)]))
+        let server = HTTPServerBuilder.http1CheckoutsOnTheirLoop(
+            configuration: .init(additionalChannelHandlers: [
+                ShopTimingHandler(times: ShopTimes(), checkoutOnLoop: true)
+            ]))
         // One client, one connection after another: the connection switches with each request's class. (Where
         // a handler starts depends on whether the connection's task was already waiting when the head came.)
         let answers = try await Self.serve(server, paths: [Self.checkout, Self.page, Self.checkout])
@@ -37,15 +43,21 @@ struct ConnectionLoopTests {
     @Test("Not run on their loop (SQLite's default), checkouts run on the shared pool, as on Hummingbird's own server")
     func checkoutOffLoop() async throws {
         for server in [
-            HTTPServerBuilder.http1CheckoutsOnTheirLoop(configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes())])),
-            HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes(), checkoutOnLoop: true)])),
+            HTTPServerBuilder.http1CheckoutsOnTheirLoop(
+                configuration: .init(additionalChannelHandlers: [ShopTimingHandler(times: ShopTimes())])),
+            HTTPServerBuilder.http1(
+                configuration: .init(additionalChannelHandlers: [
+                    ShopTimingHandler(times: ShopTimes(), checkoutOnLoop: true)
+                ])),
         ] {
             let answers = try await Self.serve(server, paths: [Self.checkout])
             #expect(answers[0] == "slept=false lane=false back=false")
         }
     }
 
-    @Test("The setting is read as written, and left to the engine when absent", arguments: [("true", true), ("off", false), (nil, nil)] as [(String?, Bool?)])
+    @Test(
+        "The setting is read as written, and left to the engine when absent",
+        arguments: [("true", true), ("off", false), (nil, nil)] as [(String?, Bool?)])
     func setting(text: String?, expected: Bool?) throws {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let text { values[["floodgate", "admission", "checkout", "loop"]] = .init(.string(text), isSecret: false) }
@@ -80,7 +92,8 @@ struct ConnectionLoopTests {
             do {
                 var answers: [String] = []
                 for path in paths {
-                    let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(bound)\(path)"), timeout: .seconds(10))
+                    let response = try await client.execute(
+                        HTTPClientRequest(url: "http://127.0.0.1:\(bound)\(path)"), timeout: .seconds(10))
                     answers.append(String(buffer: try await response.body.collect(upTo: 1 << 16)))
                 }
                 try await client.shutdown()

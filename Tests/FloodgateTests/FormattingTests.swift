@@ -1,8 +1,9 @@
+import Foundation
+import Testing
+
 @testable import FloodgateCore
 @testable import FloodgateStore
 @testable import FloodgateWeb
-import Foundation
-import Testing
 
 @Suite("Hand-written formatting on hot paths matches Foundation's")
 struct FormattingTests {
@@ -12,7 +13,8 @@ struct FormattingTests {
             #expect(LocalTime.padded(value, 2) == String(format: "%02d", value))
             #expect(LocalTime.padded(value, 4) == String(format: "%04d", value))
         }
-        let local = LocalTime.now(in: "Europe/Moscow", at: Date(timeIntervalSince1970: 1_771_056_300))  // 2026-02-14 08:05 UTC
+        // 2026-02-14 08:05 UTC
+        let local = LocalTime.now(in: "Europe/Moscow", at: Date(timeIntervalSince1970: 1_771_056_300))
         #expect(local == LocalTime(date: "2026-02-14", time: "11:05"))
     }
 

@@ -15,8 +15,10 @@ struct JSONBodyTests {
             let headers = [("Authorization", "Bearer \(Self.adminToken)"), ("Content-Type", "application/json")]
             let path = "/api/v1/admin/stores/petals/products/1"
             let before = try await server.get("/api/v1/stores/petals/products/1").object
-            for (body, field) in [(#"{"available": null}"#, "available"), (#"{"price": 1000, "available": null}"#, "available"),
-                                  (#"{"price": null}"#, "price")] {
+            for (body, field) in [
+                (#"{"available": null}"#, "available"), (#"{"price": 1000, "available": null}"#, "available"),
+                (#"{"price": null}"#, "price"),
+            ] {
                 let answer = try await server.request(.PATCH, path, headers: headers, body: body)
                 #expect(answer.status == 422, "\(body): \(answer.status)")
                 #expect(answer.problemType == "validation")
@@ -33,7 +35,9 @@ struct JSONBodyTests {
         }
     }
 
-    @Test("A number that is not a whole number of the right size is a 422, not malformed JSON", arguments: TestEngine.available)
+    @Test(
+        "A number that is not a whole number of the right size is a 422, not malformed JSON",
+        arguments: TestEngine.available)
     func numbersOutOfRangeAre422(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let valid = try await server.orderBody()

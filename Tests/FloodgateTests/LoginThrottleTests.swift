@@ -34,9 +34,13 @@ struct LoginThrottleTests {
     @Test("Whoever hammers the owner's account cannot keep the owner out: a clean client still signs in")
     func noLockout() {
         let throttle = LoginThrottle()
-        for second in 0..<40 { _ = throttle.attempt(email: Self.owner, address: "198.51.100.\(second % 4)", now: Double(second)) }
+        for second in 0..<40 {
+            _ = throttle.attempt(email: Self.owner, address: "198.51.100.\(second % 4)", now: Double(second))
+        }
         #expect(throttle.attempt(email: Self.owner, address: "198.51.100.1", now: 41) != .go, "the attacker waits")
-        #expect(throttle.attempt(email: Self.owner, address: "192.0.2.10", now: 41) == .go, "the owner, from a client that has not failed")
+        #expect(
+            throttle.attempt(email: Self.owner, address: "192.0.2.10", now: 41) == .go,
+            "the owner, from a client that has not failed")
         // A client that has failed elsewhere is bound by the account's delay too.
         _ = throttle.attempt(email: "other@shop.example", address: "192.0.2.99", now: 41)
         #expect(throttle.attempt(email: Self.owner, address: "192.0.2.99", now: 42) != .go)
@@ -60,14 +64,17 @@ struct LoginThrottleTests {
             throttle.succeeded(email: "random\(index)@x.example", address: "a")
         }
         #expect(throttle.attempt(email: "random9@x.example", address: "a", now: 0) == .wait(1))
-        #expect(throttle.attempt(email: "random9@x.example", address: "b", now: 0) == .go, "another client is not charged")
+        #expect(
+            throttle.attempt(email: "random9@x.example", address: "b", now: 0) == .go, "another client is not charged")
     }
 
     @Test("The tables stay bounded by dropping the oldest entries, never all at once")
     func boundedByEviction() {
         let throttle = LoginThrottle(settings: .init(maxEntries: 100, rate: 1_000, burst: 1_000))
         for _ in 0..<5 { _ = throttle.attempt(email: Self.owner, address: "attacker", now: 1_000) }
-        for index in 0..<300 { _ = throttle.attempt(email: "e\(index)@x.example", address: "c\(index)", now: 1_000 + Double(index) / 10) }
+        for index in 0..<300 {
+            _ = throttle.attempt(email: "e\(index)@x.example", address: "c\(index)", now: 1_000 + Double(index) / 10)
+        }
         #expect(throttle.counts.accounts <= 100 && throttle.counts.addresses <= 100)
         #expect(throttle.counts.addresses >= 90, "only a tenth goes at a time")
         // The newest clients are remembered: one that failed just now still has its count.
@@ -113,7 +120,9 @@ struct PasswordChecksTests {
         await #expect(throws: PasswordCheckBusy.self) {
             _ = try await checks.check("guess") { () async throws -> (Int, passwordHash: String)? in nil }
         }
-        let known = try await checks.check("guess", known: true) { () async throws -> (Int, passwordHash: String)? in nil }
+        let known = try await checks.check("guess", known: true) { () async throws -> (Int, passwordHash: String)? in
+            nil
+        }
         #expect(known.valid == false && known.account == nil)
         release.continuation.yield()
         _ = try await holder.value

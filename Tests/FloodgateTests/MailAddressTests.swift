@@ -41,7 +41,9 @@ struct MailAddressTests {
                     continue
                 }
                 #expect(error.isPermanent)
-                #expect(!error.description.unicodeScalars.contains { $0 == "\r" || $0 == "\n" }, "the reason is one line: \(error)")
+                #expect(
+                    !error.description.unicodeScalars.contains { $0 == "\r" || $0 == "\n" },
+                    "the reason is one line: \(error)")
             }
         }
         // A good address does try to connect (and finds nobody there): the check refuses only what it should.
@@ -57,11 +59,14 @@ struct MailAddressTests {
 
     @Test("The folder mailer refuses the same addresses and writes nothing")
     func folderRefusesToo() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-mail-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "floodgate-mail-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let mailer = FolderMailer(folder: folder.path)
         for (from, to) in Self.injected {
-            await #expect(throws: MailError.self) { try await mailer.send(Self.message(from: from, to: to), messageID: "bad@floodgate") }
+            await #expect(throws: MailError.self) {
+                try await mailer.send(Self.message(from: from, to: to), messageID: "bad@floodgate")
+            }
         }
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
         try await mailer.send(Self.message(to: "anna@example.com"), messageID: "good@floodgate")
@@ -97,7 +102,8 @@ struct MailAddressTests {
         let kind = "test.refused-mail"
         var integration: String? { "mail" }
         func run(_ job: Job, logger: Logger) async throws {
-            throw UndeliverableMail(reason: .recipientRefused(address: "gone@example.com", reply: "550 5.1.1 no such mailbox"))
+            throw UndeliverableMail(
+                reason: .recipientRefused(address: "gone@example.com", reply: "550 5.1.1 no such mailbox"))
         }
     }
 
@@ -108,22 +114,31 @@ struct MailAddressTests {
         func run(_ job: Job, logger: Logger) async throws { throw HandlerError.missing("order \(job.id)") }
     }
 
-    @Test("The worker buries an undeliverable email after one attempt and its breaker does not count it", arguments: TestEngine.available)
+    @Test(
+        "The worker buries an undeliverable email after one attempt and its breaker does not count it",
+        arguments: TestEngine.available)
     func undeliverableIsDeadAtOnce(engine: TestEngine) async throws {
         try await engine.withQueue { _, queue in
-            try await queue.enqueue((0..<3).map { NewJob(kind: "test.refused-mail", dedupeKey: "refused-\($0)", maxAttempts: 5) })
+            try await queue.enqueue(
+                (0..<3).map { NewJob(kind: "test.refused-mail", dedupeKey: "refused-\($0)", maxAttempts: 5) })
             try await queue.enqueue([NewJob(kind: "test.missing-order", maxAttempts: 5)])
             // One failure in a row would open this breaker.
             let worker = Worker(
                 queue: queue, handlers: [RefusedMail(), MissingOrder()],
-                config: WorkerConfiguration(name: "w", retry: RetryPolicy(base: .seconds(600), cap: .seconds(600)), breakerThreshold: 1),
+                config: WorkerConfiguration(
+                    name: "w", retry: RetryPolicy(base: .seconds(600), cap: .seconds(600)), breakerThreshold: 1),
                 logger: Logger(label: "test-worker")
             )
             #expect(try await worker.runOnce() == 4)
             let dead = try await queue.dead(limit: 10)
             #expect(dead.map(\.kind) == Array(repeating: "test.refused-mail", count: 3))
-            #expect(dead.allSatisfy { $0.attempts == 1 && $0.maxAttempts == 5 }, "dead after its first of five attempts")
-            #expect(dead.allSatisfy { $0.lastError == "The mail server refused the recipient 'gone@example.com': 550 5.1.1 no such mailbox" })
+            #expect(
+                dead.allSatisfy { $0.attempts == 1 && $0.maxAttempts == 5 }, "dead after its first of five attempts")
+            #expect(
+                dead.allSatisfy {
+                    $0.lastError
+                        == "The mail server refused the recipient 'gone@example.com': 550 5.1.1 no such mailbox"
+                })
             let stats = try await queue.stats()
             #expect(stats.count(.retrying) == 1, "a permanent failure that is not final is still retried")
             #expect(await worker.breakers["mail"]?.state() == "closed")
@@ -139,15 +154,18 @@ struct MailAddressTests {
         let smtp = try SMTPPeer(refusing: gone)
         defer { smtp.stop() }
         try await smtp.waitUntilReady()
-        try await TestServer.run(engine, configure: {
-            $0.smtpURL = smtp.url
-            $0.publicURL = "https://petals.example"
-            // Two failures in a row would open the breaker for ten minutes, and a failed attempt would wait as long:
-            // mail still moving within seconds shows neither happened.
-            $0.worker.breakerThreshold = 2
-            $0.worker.breakerCooldown = .seconds(600)
-            $0.worker.retryBase = .seconds(600)
-        }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.smtpURL = smtp.url
+                $0.publicURL = "https://petals.example"
+                // Two failures in a row would open the breaker for ten minutes, and a failed attempt would wait as long:
+                // mail still moving within seconds shows neither happened.
+                $0.worker.breakerThreshold = 2
+                $0.worker.breakerCooldown = .seconds(600)
+                $0.worker.retryBase = .seconds(600)
+            }
+        ) { server in
             let (tour, _) = try await WaitlistTests.fullTour(server, capacity: 1)
             // The order's confirmation and the shop's notice go out first.
             #expect(try await smtp.waitForMessages(2).count == 2)
@@ -171,10 +189,15 @@ struct MailAddressTests {
             let joined = try await WaitlistPrivacyTests.joinAPI(server, tour: tour, email: "still.here@example.com")
             #expect(joined.status == 201)
             let received = try await smtp.waitForMessages(3)
-            let link = try #require(received.first { $0.contains("To: still.here@example.com") }, "the mail breaker held back a good address")
-            let token = try #require(try await SQLWaitlistRepository(database: server.database).entries(windowID: tour).last?.token)
+            let link = try #require(
+                received.first { $0.contains("To: still.here@example.com") },
+                "the mail breaker held back a good address")
+            let token = try #require(
+                try await SQLWaitlistRepository(database: server.database).entries(windowID: tour).last?.token)
             #expect(MIMEText.decodedParts(link).contains("https://petals.example/s/petals/waitlist/\(token)"))
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-joined' AND state = 'retrying'") == 0)
+            #expect(
+                try await server.database.scalar(
+                    "SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-joined' AND state = 'retrying'") == 0)
         }
     }
 }

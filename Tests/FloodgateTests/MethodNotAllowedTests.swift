@@ -9,7 +9,8 @@ import Testing
 struct MethodNotAllowedTests {
     static let adminToken = String(repeating: "m", count: 40)
 
-    @Test("An API address asked with another method answers 405 problem+json with Allow", arguments: TestEngine.available)
+    @Test(
+        "An API address asked with another method answers 405 problem+json with Allow", arguments: TestEngine.available)
     func apiAnswers405WithAllow(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let cases: [(HTTPMethod, String, String)] = [
@@ -43,7 +44,9 @@ struct MethodNotAllowedTests {
         }
     }
 
-    @Test("OPTIONS lists what an address takes; an address that does not exist is still 404", arguments: TestEngine.available)
+    @Test(
+        "OPTIONS lists what an address takes; an address that does not exist is still 404",
+        arguments: TestEngine.available)
     func optionsAndUnknownPaths(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let options = try await server.request(.OPTIONS, "/api/v1/stores/petals/products")
@@ -70,7 +73,9 @@ struct MethodNotAllowedTests {
         }
     }
 
-    @Test("A stranger's other method on the back-office or the admin API is turned away, not told the methods", arguments: TestEngine.available)
+    @Test(
+        "A stranger's other method on the back-office or the admin API is turned away, not told the methods",
+        arguments: TestEngine.available)
     func closedPathsRefuseFirst(engine: TestEngine) async throws {
         try await TestServer.run(engine, configure: { $0.http.adminToken = Self.adminToken }) { server in
             let page = try await server.request(.DELETE, "/admin/petals/orders")
@@ -80,7 +85,8 @@ struct MethodNotAllowedTests {
             #expect(api.status == 401)
             #expect(api.header("Allow") == nil)
             // With the token the admin API answers like the rest of the API.
-            let admin = try await server.request(.DELETE, "/api/v1/admin/jobs", headers: [("Authorization", "Bearer \(Self.adminToken)")])
+            let admin = try await server.request(
+                .DELETE, "/api/v1/admin/jobs", headers: [("Authorization", "Bearer \(Self.adminToken)")])
             #expect(admin.status == 405)
             #expect(admin.header("Allow") == "GET, HEAD")
         }

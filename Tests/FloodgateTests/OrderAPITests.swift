@@ -8,11 +8,16 @@ struct OrderAPITests {
     func orderIsPlacedAndReadBack(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let window = try await server.firstOpenWindow()
-            let before = try await server.get("/api/v1/stores/petals/delivery-windows").array.first { $0["id"] as? Int == window }
-            let product = try await server.get("/api/v1/stores/petals/products/\(try await server.firstAvailableProduct())").object
+            let before = try await server.get("/api/v1/stores/petals/delivery-windows").array.first {
+                $0["id"] as? Int == window
+            }
+            let product = try await server.get(
+                "/api/v1/stores/petals/products/\(try await server.firstAvailableProduct())"
+            ).object
 
             let placed = try await server.postJSON(
-                "/api/v1/stores/petals/orders", try await server.orderBody(window: window, quantity: 2, note: "С любовью ♥")
+                "/api/v1/stores/petals/orders",
+                try await server.orderBody(window: window, quantity: 2, note: "С любовью ♥")
             )
             #expect(placed.status == 201)
             let order = placed.object
@@ -25,7 +30,8 @@ struct OrderAPITests {
             let line = try #require((order["lines"] as? [[String: Any]])?.first)
             #expect(line["name"] as? String == product["name"] as? String)
             #expect(line["unitPrice"] as? Int == product["price"] as? Int)
-            #expect((line["composition"] as? [[String: Any]])?.count == (product["composition"] as? [[String: Any]])?.count)
+            #expect(
+                (line["composition"] as? [[String: Any]])?.count == (product["composition"] as? [[String: Any]])?.count)
             #expect(line["photo"] as? String == (product["photos"] as? [String])?.first)
             #expect((order["deliveryWindow"] as? [String: Any])?["id"] as? Int == window)
             #expect(placed.header("location") == "/api/v1/stores/petals/orders/\(number)?token=\(token)")
@@ -34,12 +40,16 @@ struct OrderAPITests {
             #expect(read.status == 200)
             #expect(NSDictionary(dictionary: read.object).isEqual(to: order))
 
-            let after = try await server.get("/api/v1/stores/petals/delivery-windows").array.first { $0["id"] as? Int == window }
+            let after = try await server.get("/api/v1/stores/petals/delivery-windows").array.first {
+                $0["id"] as? Int == window
+            }
             #expect((after?["remaining"] as? Int) == (before?["remaining"] as? Int ?? 0) - 1)
 
             // Wrong or missing token: the order is not found, and its existence is not revealed.
-            for path in ["/api/v1/stores/petals/orders/\(number)?token=wrong", "/api/v1/stores/petals/orders/\(number)",
-                         "/api/v1/stores/greenbox/orders/\(number)?token=\(token)"] {
+            for path in [
+                "/api/v1/stores/petals/orders/\(number)?token=wrong", "/api/v1/stores/petals/orders/\(number)",
+                "/api/v1/stores/greenbox/orders/\(number)?token=\(token)",
+            ] {
                 let response = try await server.get(path)
                 #expect(response.status == 404, "\(path)")
                 #expect(response.problemType == "not-found")
@@ -51,11 +61,15 @@ struct OrderAPITests {
     func snapshotSurvivesCatalogChanges(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let product = try await server.firstAvailableProduct()
-            let placed = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(product: product)).object
+            let placed = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(product: product)
+            ).object
             try await server.database.execute(
                 "UPDATE products SET name = 'Renamed', price = 1, composition = '[]', photos = '[]' WHERE id = \(product)"
             )
-            let read = try await server.get("/api/v1/stores/petals/orders/\(placed["number"]!)?token=\(placed["token"]!)").object
+            let read = try await server.get(
+                "/api/v1/stores/petals/orders/\(placed["number"]!)?token=\(placed["token"]!)"
+            ).object
             #expect(NSDictionary(dictionary: read).isEqual(to: placed))
         }
     }
@@ -64,9 +78,12 @@ struct OrderAPITests {
     func unavailableProductIsRefused(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let soldOut = try #require(
-                try await server.get("/api/v1/stores/petals/products").array.first { $0["available"] as? Bool == false }?["id"] as? Int
+                try await server.get("/api/v1/stores/petals/products").array.first {
+                    $0["available"] as? Bool == false
+                }?["id"] as? Int
             )
-            let response = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(product: soldOut))
+            let response = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(product: soldOut))
             #expect(response.status == 409)
             #expect(response.problemType == "product-unavailable")
             #expect(try await server.orderCount == 0)
@@ -80,7 +97,8 @@ struct OrderAPITests {
         try await TestServer.run(engine) { server in
             let window = try await server.firstOpenWindow()
             try await server.database.execute("UPDATE delivery_windows SET reserved = capacity WHERE id = \(window)")
-            let response = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: window))
+            let response = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(window: window))
             #expect(response.status == 409)
             #expect(response.problemType == "window-full")
             #expect(try await server.orderCount == 0)

@@ -1,8 +1,9 @@
 import FloodgateTestSupport
-@testable import FloodgateWeb
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FloodgateWeb
 
 @Suite("Page cache: entity tags, invalidation, one render per key")
 struct PageCacheTests {
@@ -39,7 +40,8 @@ struct PageCacheTests {
         cache.invalidate(store: "petals")
         _ = try await during
         let after = try await cache.entry(for: key, render: render)
-        #expect(String(buffer: after.body(with: "")) == "<p>three</p>", "the render begun before the change was not kept")
+        #expect(
+            String(buffer: after.body(with: "")) == "<p>three</p>", "the render begun before the change was not kept")
         // Another store's pages are untouched by an invalidation.
         let other = PageCache.Key(store: "greenbox", page: "catalog")
         _ = try await cache.entry(for: other, render: render)
@@ -60,7 +62,12 @@ struct PageCacheTests {
             calls.withLock { $0 += 1 }
             // Long enough for the nine to join a render under way, even on a busy machine.
             try await Task.sleep(for: .milliseconds(300))
-            if failing.withLock({ state in defer { state -= 1 }; return state > 0 }) { throw Refused() }
+            if failing.withLock({ state in
+                defer { state -= 1 }
+                return state > 0
+            }) {
+                throw Refused()
+            }
             return "<p>catalog<!--m--></p>"
         }
         // The starter's render fails (as its deadline would); the nine waiting get the page from one more render.
@@ -87,9 +94,18 @@ struct PageCacheTests {
         #expect(calls.withLock { $0 } == 2)
     }
 
-    @Test("Pages carry an ETag and Cache-Control, answer 304 when unchanged, and change at once with the product", arguments: TestEngine.available)
+    @Test(
+        "Pages carry an ETag and Cache-Control, answer 304 when unchanged, and change at once with the product",
+        arguments: TestEngine.available)
     func etagsAndInvalidation(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin"; $0.store.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.role = .web
+                $0.http.adminToken = "s3cret-admin"
+                $0.store.catalogCacheTTL = .seconds(60)
+            }
+        ) { server in
             let product = try await server.firstAvailableProduct()
             let path = "/s/petals/products/\(product)"
             let first = try await server.get(path, headers: [Self.browser])
@@ -99,29 +115,38 @@ struct PageCacheTests {
             #expect(first.header("Vary") == "Cookie")
             let again = try await server.get(path, headers: [Self.browser, ("If-None-Match", etag)])
             #expect(again.status == 304 && again.body.isEmpty && again.header("ETag") == etag)
-            #expect(try await server.get(path, headers: [Self.browser, ("If-None-Match", "W/\(etag), \"other\"")]).status == 304)
+            #expect(
+                try await server.get(path, headers: [Self.browser, ("If-None-Match", "W/\(etag), \"other\"")]).status
+                    == 304)
 
             // A visitor with a cart: a private page with its own tag (the badge differs).
             let withCart = try await server.get(path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x2")])
             #expect(withCart.header("Cache-Control") == "private, no-cache")
             #expect(withCart.header("ETag") != etag)
-            #expect(try await server.get(path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x2"), ("If-None-Match", etag)]).status == 200)
+            #expect(
+                try await server.get(
+                    path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x2"), ("If-None-Match", etag)]
+                ).status == 200)
 
             // The price changes: the next request shows it, long before the 60 s cache time.
             let changed = try await server.request(
-                .PATCH, "/api/v1/admin/stores/petals/products/\(product)", headers: [Self.admin, ("Content-Type", "application/json")],
+                .PATCH, "/api/v1/admin/stores/petals/products/\(product)",
+                headers: [Self.admin, ("Content-Type", "application/json")],
                 body: #"{"price": 123456}"#
             )
             #expect(changed.status == 200 && changed.object["price"] as? Int == 123456)
             let repriced = try await server.get(path, headers: [Self.browser, ("If-None-Match", etag)])
             #expect(repriced.status == 200 && repriced.header("ETag") != etag)
-            #expect(repriced.body.contains("1\u{202F}234,56") || repriced.body.contains("1’234.56"), "new price on the page")
+            #expect(
+                repriced.body.contains("1\u{202F}234,56") || repriced.body.contains("1’234.56"), "new price on the page"
+            )
             #expect(try await server.get("/api/v1/stores/petals/products/\(product)").object["price"] as? Int == 123456)
 
             // Sold out: the catalog page says so at once.
             _ = try await server.get("/s/petals/", headers: [Self.browser])
             let soldOut = try await server.request(
-                .PATCH, "/api/v1/admin/stores/petals/products/\(product)", headers: [Self.admin, ("Content-Type", "application/json")],
+                .PATCH, "/api/v1/admin/stores/petals/products/\(product)",
+                headers: [Self.admin, ("Content-Type", "application/json")],
                 body: #"{"available": false}"#
             )
             #expect(soldOut.status == 200 && soldOut.object["available"] as? Bool == false)
@@ -130,11 +155,21 @@ struct PageCacheTests {
         }
     }
 
-    @Test("Fresh pages are answered on the connection with the router's bytes and headers; not for crawlers, carts or queries", arguments: TestEngine.available)
+    @Test(
+        "Fresh pages are answered on the connection with the router's bytes and headers; not for crawlers, carts or queries",
+        arguments: TestEngine.available)
     func answeredAtConnection(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin"; $0.store.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.role = .web
+                $0.http.adminToken = "s3cret-admin"
+                $0.store.catalogCacheTTL = .seconds(60)
+            }
+        ) { server in
             func early() async throws -> Int {
-                try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pagesAnsweredAtConnection"] as? Int ?? -1
+                try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object[
+                    "pagesAnsweredAtConnection"] as? Int ?? -1
             }
             let product = try await server.firstAvailableProduct()
             let path = "/s/petals/products/\(product)"
@@ -154,7 +189,9 @@ struct PageCacheTests {
 
             // Through the router as before: a crawler (admission keeps its budget), a visitor with a cart, a query.
             #expect(try await server.get(path, headers: [("User-Agent", "Googlebot/2.1")]).status == 200)
-            #expect(try await server.get(path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x1")]).status == 200)
+            #expect(
+                try await server.get(path, headers: [Self.browser, ("Cookie", "cart_petals=\(product)x1")]).status
+                    == 200)
             #expect(try await server.get(path + "?from=mail", headers: [Self.browser]).status == 200)
             #expect(try await early() == 2)
             // The catalog too; a changed price is never answered from the old page.
@@ -162,7 +199,8 @@ struct PageCacheTests {
             #expect(try await server.get("/s/petals/", headers: [Self.browser]).status == 200)
             #expect(try await early() == 3)
             let changed = try await server.request(
-                .PATCH, "/api/v1/admin/stores/petals/products/\(product)", headers: [Self.admin, ("Content-Type", "application/json")],
+                .PATCH, "/api/v1/admin/stores/petals/products/\(product)",
+                headers: [Self.admin, ("Content-Type", "application/json")],
                 body: #"{"price": 123456}"#
             )
             #expect(changed.status == 200)
@@ -176,16 +214,27 @@ struct PageCacheTests {
     func connectionKeys() {
         #expect(CachedPageHandler.key("/s/petals/") == PageCache.Key(store: "petals", page: "catalog"))
         #expect(CachedPageHandler.key("/s/petals/products/42") == PageCache.Key(store: "petals", page: "product/42"))
-        #expect(CachedPageHandler.key("/s/petals/products/042") == PageCache.Key(store: "petals", page: "product/42"), "as the router reads ids")
-        for path in ["/s/petals", "/s//", "/s/petals/products/", "/s/petals/products/42?x=1", "/s/petals/?x=1", "/s/petals/products/-4",
-                     "/s/petals/products/0", "/s/petals/cart", "/s/petals/products/42/", "/api/v1/stores/petals/products", "/"] {
+        #expect(
+            CachedPageHandler.key("/s/petals/products/042") == PageCache.Key(store: "petals", page: "product/42"),
+            "as the router reads ids")
+        for path in [
+            "/s/petals", "/s//", "/s/petals/products/", "/s/petals/products/42?x=1", "/s/petals/?x=1",
+            "/s/petals/products/-4",
+            "/s/petals/products/0", "/s/petals/cart", "/s/petals/products/42/", "/api/v1/stores/petals/products", "/",
+        ] {
             #expect(CachedPageHandler.key(path) == nil, "\(path)")
         }
     }
 
     @Test("Changing a product: bad input is a clear 4xx and changes nothing; without the token, 401")
     func badChanges() async throws {
-        try await TestServer.run(.sqlite, configure: { $0.role = .web; $0.http.adminToken = "s3cret-admin" }) { server in
+        try await TestServer.run(
+            .sqlite,
+            configure: {
+                $0.role = .web
+                $0.http.adminToken = "s3cret-admin"
+            }
+        ) { server in
             let product = try await server.firstAvailableProduct()
             let path = "/api/v1/admin/stores/petals/products/\(product)"
             let json = ("Content-Type", "application/json")
@@ -194,9 +243,15 @@ struct PageCacheTests {
             let negative = try await server.request(.PATCH, path, headers: [Self.admin, json], body: #"{"price": -5}"#)
             #expect(negative.status == 422 && negative.problemType == "validation")
             #expect(try await server.request(.PATCH, path, headers: [Self.admin, json], body: "{}").status == 422)
-            #expect(try await server.request(.PATCH, path, headers: [Self.admin, json], body: #"{"price": "cheap"}"#).status == 422)
+            #expect(
+                try await server.request(.PATCH, path, headers: [Self.admin, json], body: #"{"price": "cheap"}"#).status
+                    == 422)
             #expect(try await server.request(.PATCH, path, headers: [Self.admin, json], body: "{price").status == 400)
-            #expect(try await server.request(.PATCH, "/api/v1/admin/stores/petals/products/999999", headers: [Self.admin, json], body: #"{"price": 1}"#).status == 404)
+            #expect(
+                try await server.request(
+                    .PATCH, "/api/v1/admin/stores/petals/products/999999", headers: [Self.admin, json],
+                    body: #"{"price": 1}"#
+                ).status == 404)
             #expect(try await server.get("/api/v1/stores/petals/products/\(product)").object["price"] as? Int == before)
         }
     }

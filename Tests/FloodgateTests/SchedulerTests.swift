@@ -18,13 +18,19 @@ struct SchedulerTests {
 
     struct Heartbeat: ScheduledTask {
         let log: TickLog
-        var definition: TaskDefinition { TaskDefinition(name: "heartbeat", schedule: "* * * * * *", timeout: .seconds(5), maxQueries: 10) }
-        func run(_ context: TaskContext) async throws { self.log.ticks.withLock { $0.append((context.tick, context.worker)) } }
+        var definition: TaskDefinition {
+            TaskDefinition(name: "heartbeat", schedule: "* * * * * *", timeout: .seconds(5), maxQueries: 10)
+        }
+        func run(_ context: TaskContext) async throws {
+            self.log.ticks.withLock { $0.append((context.tick, context.worker)) }
+        }
     }
 
     /// Ignores cancellation for six seconds, like code stuck in a blocking call.
     struct Stuck: ScheduledTask {
-        var definition: TaskDefinition { TaskDefinition(name: "stuck", schedule: "0 0 1 1 *", timeout: .milliseconds(500), maxQueries: 10) }
+        var definition: TaskDefinition {
+            TaskDefinition(name: "stuck", schedule: "0 0 1 1 *", timeout: .milliseconds(500), maxQueries: 10)
+        }
         func run(_ context: TaskContext) async throws {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().asyncAfter(deadline: .now() + 6) { done.resume() }
@@ -34,17 +40,22 @@ struct SchedulerTests {
 
     /// Takes a second, politely.
     struct Slow: ScheduledTask {
-        var definition: TaskDefinition { TaskDefinition(name: "slow", schedule: "0 0 1 1 *", timeout: .seconds(10), maxQueries: 10) }
+        var definition: TaskDefinition {
+            TaskDefinition(name: "slow", schedule: "0 0 1 1 *", timeout: .seconds(10), maxQueries: 10)
+        }
         func run(_ context: TaskContext) async throws { try await Task.sleep(for: .seconds(1)) }
     }
 
     /// Runs schedulers named `workers` on `database` until `until` says stop (at most `seconds`).
     static func runSchedulers(
-        _ database: Database, workers: [String], tasks: [any ScheduledTask], seconds: Int, until: @Sendable () async throws -> Bool = { false }
+        _ database: Database, workers: [String], tasks: [any ScheduledTask], seconds: Int,
+        until: @Sendable () async throws -> Bool = { false }
     ) async throws {
         var logger = Logger(label: "test-scheduler")
         logger.logLevel = .critical
-        let services = workers.map { Scheduler(database: database, tasks: tasks, worker: $0, poll: .milliseconds(100), logger: logger) }
+        let services = workers.map {
+            Scheduler(database: database, tasks: tasks, worker: $0, poll: .milliseconds(100), logger: logger)
+        }
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -60,7 +71,9 @@ struct SchedulerTests {
         try await engine.withQueue { database, _ in
             let log = TickLog()
             // Until four ticks have run (on a loaded machine that can take longer than four seconds).
-            try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Heartbeat(log: log)], seconds: 20) { log.all.count >= 4 }
+            try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Heartbeat(log: log)], seconds: 20) {
+                log.all.count >= 4
+            }
             let ran = log.all
             #expect(ran.count >= 4, "ticks ran: \(ran.count)")
             #expect(Set(ran.map(\.tick)).count == ran.count, "no tick ran twice")
@@ -72,15 +85,22 @@ struct SchedulerTests {
         }
     }
 
-    @Test("A runaway task is stopped at its query budget, quarantined after three breaches, and logged", arguments: TestEngine.available)
+    @Test(
+        "A runaway task is stopped at its query budget, quarantined after three breaches, and logged",
+        arguments: TestEngine.available)
     func runawayIsQuarantined(engine: TestEngine) async throws {
         try await engine.withQueue { database, _ in
             // A few orders so that the runaway's query has something to chew on.
             let store = SQLTaskRepository(database: database)
-            let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
+            let runaway = try #require(
+                BuiltinTasks.all(database: database, cashier: nil, runaway: true).first {
+                    $0.definition.name == "runaway"
+                })
             try await store.register([runaway.definition])
             // The budget must be what stops it: a timeout far off, even on a machine busy with the rest of the suite.
-            #expect(try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 300, enabled: nil))
+            #expect(
+                try await store.configure(
+                    "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 300, enabled: nil))
             // Until it is quarantined: a ceiling, not a wait (three runs of 301 queries take long on a loaded machine).
             try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [runaway], seconds: 90) {
                 try await store.task(named: "runaway")?.pausedAt != nil
@@ -91,7 +111,10 @@ struct SchedulerTests {
             let runs = try await store.runs(task: "runaway", limit: 10)
             #expect(runs.count == 3)
             #expect(
-                runs.allSatisfy { $0.outcome == "budget" && $0.queries == 301 && $0.error?.contains("more than 300 database queries") == true },
+                runs.allSatisfy {
+                    $0.outcome == "budget" && $0.queries == 301
+                        && $0.error?.contains("more than 300 database queries") == true
+                },
                 "\(runs.map { "\($0.outcome) \($0.queries) \($0.error ?? "")" })"
             )
 
@@ -108,9 +131,13 @@ struct SchedulerTests {
     func pauseStopsARun() async throws {
         try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
-            let runaway = try #require(BuiltinTasks.all(database: database, cashier: nil, runaway: true).first { $0.definition.name == "runaway" })
+            let runaway = try #require(
+                BuiltinTasks.all(database: database, cashier: nil, runaway: true).first {
+                    $0.definition.name == "runaway"
+                })
             try await store.register([runaway.definition])
-            _ = try await store.configure("runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil)
+            _ = try await store.configure(
+                "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil)
             let paused = Mutex(false)
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 20) {
                 let run = try await store.runs(task: "runaway", limit: 1).first
@@ -166,7 +193,8 @@ struct SchedulerTests {
             let run = try #require(try await store.runs(task: "stuck", limit: 1).first)
             #expect(run.trigger == "manual")
             #expect(run.outcome == "timeout")
-            #expect((run.durationMs ?? 0) < 4_500, "logged at \(run.durationMs ?? -1) ms, not when the stuck call returned")
+            #expect(
+                (run.durationMs ?? 0) < 4_500, "logged at \(run.durationMs ?? -1) ms, not when the stuck call returned")
             #expect(try await store.task(named: "stuck")?.breaches == 1)
         }
     }

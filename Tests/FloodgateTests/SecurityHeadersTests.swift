@@ -1,7 +1,8 @@
 import FloodgateTestSupport
-@testable import FloodgateWeb
 import Foundation
 import Testing
+
+@testable import FloodgateWeb
 
 @Suite("Security headers on every answer; photos that are never pages; templates without inline script or style")
 struct SecurityHeadersTests {
@@ -10,18 +11,23 @@ struct SecurityHeadersTests {
     static let admin = ("Authorization", "Bearer \(Self.token)")
 
     /// The headers every answer carries (``SecurityHeaders``); photos carry their own, stricter policy.
-    static func expectProtected(_ answer: TestResponse, _ what: String, policy: String = SecurityHeaders.contentSecurityPolicy) {
+    static func expectProtected(
+        _ answer: TestResponse, _ what: String, policy: String = SecurityHeaders.contentSecurityPolicy
+    ) {
         #expect(answer.header("X-Content-Type-Options") == "nosniff", "\(what): nosniff")
         #expect(answer.header("Content-Security-Policy") == policy, "\(what): Content-Security-Policy")
         #expect(answer.header("Referrer-Policy") == "same-origin", "\(what): Referrer-Policy")
         #expect(answer.header("X-Frame-Options") == "DENY", "\(what): X-Frame-Options")
     }
 
-    @Test("The page policy allows only the shop's own scripts, styles and images, posts only to the shop, and no framing")
+    @Test(
+        "The page policy allows only the shop's own scripts, styles and images, posts only to the shop, and no framing")
     func pagePolicy() {
-        let directives = Set(SecurityHeaders.contentSecurityPolicy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+        let directives = Set(
+            SecurityHeaders.contentSecurityPolicy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
         for directive in [
-            "default-src 'self'", "script-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "form-action 'self'",
+            "frame-ancestors 'none'", "object-src 'none'",
             "base-uri 'none'",
         ] {
             #expect(directives.contains(directive), "\(directive)")
@@ -34,9 +40,17 @@ struct SecurityHeadersTests {
         arguments: TestEngine.available
     )
     func storefrontAPIAndStatic(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: { $0.role = .web; $0.http.adminToken = Self.token; $0.store.catalogCacheTTL = .seconds(60) }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.role = .web
+                $0.http.adminToken = Self.token
+                $0.store.catalogCacheTTL = .seconds(60)
+            }
+        ) { server in
             func early() async throws -> Int {
-                try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object["pagesAnsweredAtConnection"] as? Int ?? -1
+                try await server.get("/api/v1/admin/admission", headers: [Self.admin]).object[
+                    "pagesAnsweredAtConnection"] as? Int ?? -1
             }
             Self.expectProtected(try await server.get("/", headers: [Self.browser]), "home")
             let product = try await server.firstAvailableProduct()
@@ -56,7 +70,9 @@ struct SecurityHeadersTests {
             _ = try await server.get("/s/petals/", headers: [Self.browser])
             Self.expectProtected(try await server.get("/s/petals/", headers: [Self.browser]), "catalog from memory")
             Self.expectProtected(try await server.get("/s/petals/cart", headers: [Self.browser]), "cart")
-            Self.expectProtected(try await server.get("/s/petals/checkout", headers: [Self.browser]), "checkout (empty cart: a redirect)")
+            Self.expectProtected(
+                try await server.get("/s/petals/checkout", headers: [Self.browser]), "checkout (empty cart: a redirect)"
+            )
 
             let products = try await server.get("/api/v1/stores/petals/products")
             #expect(products.status == 200)
@@ -74,13 +90,17 @@ struct SecurityHeadersTests {
             // With nosniff a browser runs a script only if it is sent as JavaScript.
             for script in ["/static/waiting.js", "/static/print.js"] {
                 let answer = try await server.get(script)
-                #expect(answer.status == 200 && answer.header("Content-Type")?.hasPrefix("text/javascript") == true, "\(script)")
+                #expect(
+                    answer.status == 200 && answer.header("Content-Type")?.hasPrefix("text/javascript") == true,
+                    "\(script)")
                 Self.expectProtected(answer, script)
             }
         }
     }
 
-    @Test("The back-office, signed in or not, carries the headers: no page of it can be framed", arguments: TestEngine.available)
+    @Test(
+        "The back-office, signed in or not, carries the headers: no page of it can be framed",
+        arguments: TestEngine.available)
     func backOffice(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let login = try await server.get("/admin/login")
@@ -94,8 +114,10 @@ struct SecurityHeadersTests {
             let owner = try await server.signIn("olga@shop.example")
             let number = try await BackOfficeTests.placeOrders(server, count: 1)[0]
             for path in [
-                "/admin/petals/", "/admin/petals/orders", "/admin/petals/orders/\(number)", "/admin/petals/orders/\(number)/sheet",
-                "/admin/petals/tours", "/admin/petals/delivery", "/admin/petals/products", "/admin/petals/products/1", "/admin/petals/exports",
+                "/admin/petals/", "/admin/petals/orders", "/admin/petals/orders/\(number)",
+                "/admin/petals/orders/\(number)/sheet",
+                "/admin/petals/tours", "/admin/petals/delivery", "/admin/petals/products", "/admin/petals/products/1",
+                "/admin/petals/exports",
             ] {
                 let page = try await owner.get(path)
                 #expect(page.status == 200, "\(path)")
@@ -105,14 +127,19 @@ struct SecurityHeadersTests {
         }
     }
 
-    @Test("The waiting room, as a page and as problem+json, carries the headers and runs no inline script", arguments: TestEngine.available)
+    @Test(
+        "The waiting room, as a page and as problem+json, carries the headers and runs no inline script",
+        arguments: TestEngine.available)
     func waitingRoom(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: {
-            // One request in a hundred seconds, no debt: the second request is refused with the waiting room.
-            $0.http.admission.clientRate = 0.01
-            $0.http.admission.clientBurst = 1
-            $0.http.admission.clientDebt = 0
-        }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                // One request in a hundred seconds, no debt: the second request is refused with the waiting room.
+                $0.http.admission.clientRate = 0.01
+                $0.http.admission.clientBurst = 1
+                $0.http.admission.clientDebt = 0
+            }
+        ) { server in
             var room: TestResponse?
             for _ in 0..<5 {
                 let answer = try await server.get("/s/petals/cart", headers: [Self.browser])
@@ -134,7 +161,9 @@ struct SecurityHeadersTests {
         }
     }
 
-    @Test("Photos are served as the picture type their name says, with nosniff and a policy that runs nothing", arguments: TestEngine.available)
+    @Test(
+        "Photos are served as the picture type their name says, with nosniff and a policy that runs nothing",
+        arguments: TestEngine.available)
     func photos(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             try await server.addStaff("olga@shop.example", role: .owner)
@@ -147,7 +176,8 @@ struct SecurityHeadersTests {
             #expect(uploaded.status == 303)
             let stored = try await server.get("/api/v1/stores/petals/products/1").object
             let path = try #require((stored["photos"] as? [String])?.first)
-            #expect(path.hasSuffix(".png"), "the name comes from the bytes, not from the file name or the browser's claim")
+            #expect(
+                path.hasSuffix(".png"), "the name comes from the bytes, not from the file name or the browser's claim")
             let photo = try await server.get(path)
             #expect(photo.status == 200 && photo.header("Content-Type") == "image/png")
             Self.expectProtected(photo, "uploaded photo", policy: PhotoFilesMiddleware.policy)
@@ -165,12 +195,16 @@ struct SecurityHeadersTests {
 
             let disguised = try await server.get("/photos/petals/planted.jpg")
             #expect(disguised.status == 200)
-            #expect(disguised.header("Content-Type") == "image/jpeg", "the type its name says, never one guessed from the content")
+            #expect(
+                disguised.header("Content-Type") == "image/jpeg",
+                "the type its name says, never one guessed from the content")
             Self.expectProtected(disguised, "a page under a photo's name", policy: PhotoFilesMiddleware.policy)
 
             for spelling in [
-                "/photos/petals/planted.html", "/photos/petals/planted.htm", "/photos/petals/planted.txt", "/photos/petals/planted.HTML",
-                "/photos/petals/planted%2Ehtml", "/photos/petals/planted.html?.png", "/photos/petals/planted.html/", "/photos/petals",
+                "/photos/petals/planted.html", "/photos/petals/planted.htm", "/photos/petals/planted.txt",
+                "/photos/petals/planted.HTML",
+                "/photos/petals/planted%2Ehtml", "/photos/petals/planted.html?.png", "/photos/petals/planted.html/",
+                "/photos/petals",
                 "/photos/petals/", "/photos/",
             ] {
                 let answer = try await server.get(spelling, headers: [Self.browser])
@@ -198,7 +232,8 @@ struct SecurityHeadersTests {
         #expect(PhotoFilesMiddleware.mediaType(of: "/photos/petals/1-ab.webp") == "image/webp")
         #expect(PhotoFilesMiddleware.mediaType(of: "/photos/petals/x.html.png") == "image/png")
         for name in [
-            "/photos/petals/x.html", "/photos/petals/x.png.html", "/photos/petals/x.gif", "/photos/petals/x", "/photos/x.png/", "/photos/x.png/y",
+            "/photos/petals/x.html", "/photos/petals/x.png.html", "/photos/petals/x.gif", "/photos/petals/x",
+            "/photos/x.png/", "/photos/x.png/y",
             "/photos/.htaccess",
         ] {
             #expect(PhotoFilesMiddleware.mediaType(of: name) == nil, "\(name)")
@@ -206,7 +241,9 @@ struct SecurityHeadersTests {
         #expect(Set(PhotoFilesMiddleware.types.values) == ["image/jpeg", "image/png", "image/webp", "image/svg+xml"])
     }
 
-    @Test("No template or page has inline script, an event handler attribute or inline style: the policy needs no 'unsafe-inline'")
+    @Test(
+        "No template or page has inline script, an event handler attribute or inline style: the policy needs no 'unsafe-inline'"
+    )
     func templatesHaveNoInlineCode() async throws {
         let views = try await Views.load()
         let folder = views.resourcesDirectory + "/templates"

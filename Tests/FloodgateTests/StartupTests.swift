@@ -10,7 +10,9 @@ import Testing
 
 @Suite("Starting up")
 struct StartupTests {
-    @Test("Two instances starting at once on one empty database migrate it and load the demo once", arguments: TestEngine.available)
+    @Test(
+        "Two instances starting at once on one empty database migrate it and load the demo once",
+        arguments: TestEngine.available)
     func concurrentStartLoadsDemoOnce(engine: TestEngine) async throws {
         try await engine.withScratch { directory, url in try await Self.startTwice(directory: directory, url: url) }
     }
@@ -19,7 +21,8 @@ struct StartupTests {
     private static func config(_ values: [String: String]) throws -> AppSettings {
         var all: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in values {
-            all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
+            all[AbsoluteConfigKey(["floodgate"] + key.split(separator: ".").map(String.init))] = .init(
+                .string(value), isSecret: false)
         }
         return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: all)))
     }
@@ -34,7 +37,9 @@ struct StartupTests {
         }
     }
 
-    @Test("An admin token shorter than 32 characters, or with spaces, stops the start with a message that does not show it")
+    @Test(
+        "An admin token shorter than 32 characters, or with spaces, stops the start with a message that does not show it"
+    )
     func shortAdminTokenIsRefused() throws {
         let spaced = String(repeating: "a", count: 20) + " " + String(repeating: "b", count: 20)
         for token in ["s3cret-admin", String(repeating: "a", count: 31), spaced] {
@@ -49,7 +54,8 @@ struct StartupTests {
 
     @Test("The admin token can come from a file, so that it is not on the command line")
     func adminTokenFromFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-token-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "floodgate-token-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = "f1e2d3c4b5a697887766554433221100ffeeddccbbaa9988"
@@ -65,11 +71,15 @@ struct StartupTests {
         let short = directory.appendingPathComponent("short").path
         try Data("s3cret-admin\n".utf8).write(to: URL(fileURLWithPath: short))
         let refused = try #require(Self.refusal(["admin.token.file": short]))
-        #expect(refused.contains("'admin.token.file'") && refused.contains("at least 32") && !refused.contains("s3cret-admin"), "\(refused)")
+        #expect(
+            refused.contains("'admin.token.file'") && refused.contains("at least 32")
+                && !refused.contains("s3cret-admin"), "\(refused)")
     }
 
     private static func startTwice(directory: URL, url: DatabaseURL) async throws {
-        let config = AppSettings(logLevel: .error, store: StoreSettings(dataDirectory: directory.path, database: url), http: HTTPSettings(port: 0))
+        let config = AppSettings(
+            logLevel: .error, store: StoreSettings(dataDirectory: directory.path, database: url),
+            http: HTTPSettings(port: 0))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {

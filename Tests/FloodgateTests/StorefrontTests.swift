@@ -32,13 +32,15 @@ struct StorefrontTests {
             let page = try await server.get("/s/petals/products/\(product)")
             #expect(page.body.contains("Red rose") && page.body.contains("× 25"))
 
-            let added = try await server.postForm("/s/petals/cart/items", [("product", "\(product)"), ("quantity", "2")])
+            let added = try await server.postForm(
+                "/s/petals/cart/items", [("product", "\(product)"), ("quantity", "2")])
             #expect(added.status == 303)
             #expect(added.header("location") == "/s/petals/cart")
             var cookie = "cart_petals=\(try #require(added.cookies["cart_petals"]))"
             #expect(cookie == "cart_petals=\(product)x2")
 
-            let second = try await server.postForm("/s/petals/cart/items", [("product", "\(product + 1)"), ("quantity", "1")], cookie: cookie)
+            let second = try await server.postForm(
+                "/s/petals/cart/items", [("product", "\(product + 1)"), ("quantity", "1")], cookie: cookie)
             cookie = "cart_petals=\(try #require(second.cookies["cart_petals"]))"
             let updated = try await server.postForm(
                 "/s/petals/cart", [("quantity_\(product)", "3"), ("quantity_\(product + 1)", "0")], cookie: cookie
@@ -55,9 +57,12 @@ struct StorefrontTests {
             let items = try #require(Self.hiddenValue("items", in: form.body))
             let window = try #require(Self.firstWindowRadio(in: form.body))
             let fields = [
-                ("items", items), ("idempotency_key", key), ("customer_name", "Anna Petrova"), ("customer_phone", "+7 495 123-45-67"),
-                ("customer_email", "anna@example.com"), ("recipient_name", "Olga"), ("recipient_phone", "+7 916 555-12-34"),
-                ("address", "Tverskaya 7, flat 12\nentrance 2"), ("window", window), ("card_message", "Happy birthday, Olga! <3"),
+                ("items", items), ("idempotency_key", key), ("customer_name", "Anna Petrova"),
+                ("customer_phone", "+7 495 123-45-67"),
+                ("customer_email", "anna@example.com"), ("recipient_name", "Olga"),
+                ("recipient_phone", "+7 916 555-12-34"),
+                ("address", "Tverskaya 7, flat 12\nentrance 2"), ("window", window),
+                ("card_message", "Happy birthday, Olga! <3"),
             ]
             let placed = try await server.postForm("/s/petals/checkout", fields, cookie: cookie)
             #expect(placed.status == 303)
@@ -79,13 +84,15 @@ struct StorefrontTests {
         }
     }
 
-    @Test("A checkout with mistakes is shown again with messages, keeps what was typed and writes nothing",
-          arguments: TestEngine.available)
+    @Test(
+        "A checkout with mistakes is shown again with messages, keeps what was typed and writes nothing",
+        arguments: TestEngine.available)
     func checkoutMistakesAreShown(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let product = try await server.firstAvailableProduct()
             let fields = [
-                ("items", "\(product)x1"), ("idempotency_key", "form-1"), ("customer_name", "Anna"), ("customer_phone", "call me"),
+                ("items", "\(product)x1"), ("idempotency_key", "form-1"), ("customer_name", "Anna"),
+                ("customer_phone", "call me"),
                 ("customer_email", "anna-at-example"), ("recipient_name", ""), ("recipient_phone", "+7 916 555-12-34"),
                 ("address", "Tverskaya 7"), ("card_message", "For you"),
             ]
@@ -104,8 +111,10 @@ struct StorefrontTests {
             let window = try await server.firstOpenWindow()
             try await server.database.execute("UPDATE delivery_windows SET reserved = capacity WHERE id = \(window)")
             let good = [
-                ("items", "\(product)x1"), ("idempotency_key", "form-2"), ("customer_name", "Anna"), ("customer_phone", "+7 495 123-45-67"),
-                ("customer_email", "anna@example.com"), ("recipient_name", "Olga"), ("recipient_phone", "+7 916 555-12-34"),
+                ("items", "\(product)x1"), ("idempotency_key", "form-2"), ("customer_name", "Anna"),
+                ("customer_phone", "+7 495 123-45-67"),
+                ("customer_email", "anna@example.com"), ("recipient_name", "Olga"),
+                ("recipient_phone", "+7 916 555-12-34"),
                 ("address", "Tverskaya 7"), ("window", "\(window)"),
             ]
             let full = try await server.postForm("/s/petals/checkout", good)
@@ -120,7 +129,8 @@ struct StorefrontTests {
     func badCartInput() async throws {
         try await TestServer.run(.sqlite) { server in
             let product = try await server.firstAvailableProduct()
-            let tooMany = try await server.postForm("/s/petals/cart/items", [("product", "\(product)"), ("quantity", "500")])
+            let tooMany = try await server.postForm(
+                "/s/petals/cart/items", [("product", "\(product)"), ("quantity", "500")])
             #expect(tooMany.status == 422)
             #expect(tooMany.body.contains("Quantity must be between 1 and 99."))
             #expect(tooMany.cookies["cart_petals"] == nil)
@@ -134,7 +144,8 @@ struct StorefrontTests {
             #expect(bad.status == 422)
             #expect(bad.cookies["cart_petals"] == nil, "a refused update leaves the cart as it was")
 
-            let wrongType = try await server.request(.POST, "/s/petals/cart/items", headers: [("Content-Type", "application/json")], body: "{}")
+            let wrongType = try await server.request(
+                .POST, "/s/petals/cart/items", headers: [("Content-Type", "application/json")], body: "{}")
             #expect(wrongType.status == 415)
 
             for path in ["/s/nowhere/", "/s/petals/products/999999", "/s/petals/orders/PE-1?token=x", "/no/such/page"] {

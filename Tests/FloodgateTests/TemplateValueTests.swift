@@ -43,7 +43,8 @@ struct TemplateValueTests {
                 Row(name: "Anna", note: "ring twice", shown: true, count: 2, tags: ["red", "white"]),
                 Row(name: "Boris", note: nil, shown: false, count: 0, tags: []),
             ],
-            none: [], date: try #require(CivilDate("2026-02-14")), nested: Row(name: "Vera", note: nil, shown: true, count: 7, tags: []),
+            none: [], date: try #require(CivilDate("2026-02-14")),
+            nested: Row(name: "Vera", note: nil, shown: true, count: 7, tags: []),
             absent: nil, ratio: 1.5
         )
         let template = try MustacheTemplate(string: Self.template)

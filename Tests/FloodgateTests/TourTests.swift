@@ -10,7 +10,9 @@ import Testing
 struct TourTests {
     static let zone = "Europe/Moscow"
 
-    @Test("Migration 4 turns windows into tours, keeps every order and reference, and lifts one-window-per-start", arguments: TestEngine.available)
+    @Test(
+        "Migration 4 turns windows into tours, keeps every order and reference, and lifts one-window-per-start",
+        arguments: TestEngine.available)
     func upgradeKeepsOrders(engine: TestEngine) async throws {
         try await engine.withScratch { _, url in
             try await Database.withOpened(url, logger: Logger(label: "test")) { db in
@@ -42,7 +44,8 @@ struct TourTests {
                 #expect(order?.recipient.postcode == "")
                 #expect(order?.deliveryFee == 0)
                 // Orders from before are found by the back-office's search too.
-                let found = try await SQLOrderAdminRepository(database: db).list(OrderFilter(storeID: 1, text: "900 000-00-00"))
+                let found = try await SQLOrderAdminRepository(database: db).list(
+                    OrderFilter(storeID: 1, text: "900 000-00-00"))
                 #expect(found.orders.map(\.id) == [77])
                 // A second van at the same time (another zone) is now allowed…
                 try await db.execute(
@@ -60,28 +63,39 @@ struct TourTests {
         }
     }
 
-    @Test("A tour past its cut-off is not offered and takes no order; before it, it does", arguments: TestEngine.available)
+    @Test(
+        "A tour past its cut-off is not offered and takes no order; before it, it does", arguments: TestEngine.available
+    )
     func cutoffIsEnforced(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
             let tomorrow = LocalTime.date(daysFromNow: 1, in: Self.zone)
             let yesterday = LocalTime.date(daysFromNow: -1, in: Self.zone)
             let closed = try await tours.createTour(
-                DeliveryWindow(id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0, cutoff: "\(yesterday) 18:00")
+                DeliveryWindow(
+                    id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0,
+                    cutoff: "\(yesterday) 18:00")
             )
             let open = try await tours.createTour(
-                DeliveryWindow(id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0, cutoff: "\(tomorrow) 06:00")
+                DeliveryWindow(
+                    id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0,
+                    cutoff: "\(tomorrow) 06:00")
             )
             let listed = try await server.get("/api/v1/stores/petals/delivery-windows").array
             #expect(!listed.contains { $0["id"] as? Int == closed.id })
             #expect(listed.first { $0["id"] as? Int == open.id }?["closesAt"] as? String == "\(tomorrow) 06:00")
 
-            let refused = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: closed.id))
+            let refused = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(window: closed.id))
             #expect(refused.status == 422)
             #expect(refused.body.contains("takes no more orders"))
-            #expect(try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(closed.id)") == 0)
-            #expect(try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: open.id)).status == 201)
-            #expect(try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(open.id)") == 1)
+            #expect(
+                try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(closed.id)") == 0)
+            #expect(
+                try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: open.id))
+                    .status == 201)
+            #expect(
+                try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(open.id)") == 1)
         }
     }
 
@@ -89,17 +103,24 @@ struct TourTests {
     func zonesDecideTours(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
-            let north = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000))
+            let north = try await tours.saveZone(
+                Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000))
             _ = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "South", postcodes: ["117*"], fee: 0))
             let tour = try await tours.createTour(
-                DeliveryWindow(id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: Self.zone), from: "09:00", to: "13:00", capacity: 5, reserved: 0, zoneIDs: [north.id])
+                DeliveryWindow(
+                    id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: Self.zone), from: "09:00", to: "13:00",
+                    capacity: 5, reserved: 0, zoneIDs: [north.id])
             )
             func order(postcode: String?) async throws -> TestResponse {
-                var body = try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour.id).utf8)) as! [String: Any]
+                var body =
+                    try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour.id).utf8))
+                    as! [String: Any]
                 var recipient = body["recipient"] as! [String: Any]
                 recipient["postcode"] = postcode
                 body["recipient"] = recipient
-                return try await server.postJSON("/api/v1/stores/petals/orders", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+                return try await server.postJSON(
+                    "/api/v1/stores/petals/orders",
+                    String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
             }
             let missing = try await order(postcode: nil)
             #expect(missing.status == 422)
@@ -125,7 +146,10 @@ struct TourTests {
             #expect(forSouth.contains { ($0["zones"] as? [Int])?.isEmpty == true })
             let forNorth = try await server.get("/api/v1/stores/petals/delivery-windows?postcode=125000").array
             #expect(forNorth.first { $0["id"] as? Int == tour.id }?["zones"] as? [Int] == [north.id])
-            #expect(try await server.get("/api/v1/stores/petals/zones").array.map { $0["name"] as? String } == ["North", "South"])
+            #expect(
+                try await server.get("/api/v1/stores/petals/zones").array.map { $0["name"] as? String } == [
+                    "North", "South",
+                ])
         }
     }
 
@@ -136,7 +160,9 @@ struct TourTests {
             let north = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "North", postcodes: ["8001"], fee: 0))
             let centre = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "Centre", postcodes: ["8002"], fee: 0))
             let template = try await tours.saveTemplate(
-                TourTemplate(id: 0, storeID: 2, weekdays: [2, 5], from: "09:00", to: "13:00", capacity: 40, zoneIDs: [north.id, centre.id], cutoffDaysBefore: 1, cutoffTime: "18:00")
+                TourTemplate(
+                    id: 0, storeID: 2, weekdays: [2, 5], from: "09:00", to: "13:00", capacity: 40,
+                    zoneIDs: [north.id, centre.id], cutoffDaysBefore: 1, cutoffTime: "18:00")
             )
             let store = try #require(try await SQLStoreRepository(database: server.database).find(slug: "greenbox"))
             let added = try await tours.generateTours(store: store, days: 21)
@@ -144,7 +170,9 @@ struct TourTests {
             #expect(try await tours.generateTours(store: store, days: 21) == 0)
 
             let today = LocalTime.now(in: store.timeZone).date
-            let generated = try await tours.tours(storeID: 2, from: today, to: "9999-12-31").filter { $0.templateID == template.id }
+            let generated = try await tours.tours(storeID: 2, from: today, to: "9999-12-31").filter {
+                $0.templateID == template.id
+            }
             #expect(generated.count == added)
             for tour in generated {
                 let date = try #require(CivilDate(tour.date))

@@ -32,7 +32,9 @@ struct TrustedProxiesTests {
     func settings() throws {
         func read(_ value: String) throws -> AdmissionSettings {
             let key = AbsoluteConfigKey(["floodgate", "http", "trust", "forwarded"])
-            return try AppSettings(reader: ConfigReader(provider: InMemoryProvider(values: [key: .init(.string(value), isSecret: false)]))).http.admission
+            return try AppSettings(
+                reader: ConfigReader(provider: InMemoryProvider(values: [key: .init(.string(value), isSecret: false)]))
+            ).http.admission
         }
         #expect(try read("false").trusts(try Self.peer("127.0.0.1")) == false)
         #expect(try read("true").trusts(try Self.peer("203.0.113.9")))
@@ -42,21 +44,29 @@ struct TrustedProxiesTests {
         #expect(throws: (any Error).self) { try read("maybe") }
     }
 
-    @Test("From a peer that is not a listed proxy, Floodgate-Shed and X-Forwarded-For are a visitor's words: ignored", arguments: TestEngine.available)
+    @Test(
+        "From a peer that is not a listed proxy, Floodgate-Shed and X-Forwarded-For are a visitor's words: ignored",
+        arguments: TestEngine.available)
     func untrustedPeerIsNotHeard(engine: TestEngine) async throws {
-        try await TestServer.run(engine, configure: {
-            $0.http.admission.trustForwarded = true
-            $0.http.admission.trustedProxies = TrustedProxies(list: "192.0.2.1")!
-            $0.http.admission.clientRate = 0.01
-            $0.http.admission.clientBurst = 2
-            $0.http.admission.clientDebt = 0
-        }) { server in
+        try await TestServer.run(
+            engine,
+            configure: {
+                $0.http.admission.trustForwarded = true
+                $0.http.admission.trustedProxies = TrustedProxies(list: "192.0.2.1")!
+                $0.http.admission.clientRate = 0.01
+                $0.http.admission.clientBurst = 2
+                $0.http.admission.clientDebt = 0
+            }
+        ) { server in
             let browser = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120")
             #expect(try await server.get("/s/petals/cart", headers: [browser, ("Floodgate-Shed", "7")]).status == 200)
             // A new X-Forwarded-For address for each request does not make a new client: the third is over the burst.
             var statuses: [Int] = []
             for index in 0..<3 {
-                statuses.append(try await server.get("/s/petals/cart", headers: [browser, ("X-Forwarded-For", "198.51.100.\(index)")]).status)
+                statuses.append(
+                    try await server.get(
+                        "/s/petals/cart", headers: [browser, ("X-Forwarded-For", "198.51.100.\(index)")]
+                    ).status)
             }
             #expect(statuses.last == 429, "\(statuses)")
         }

@@ -9,11 +9,14 @@ struct WaitlistTests {
     /// A tour of `capacity` places, all taken by real orders; returns the tour and the order ids.
     static func fullTour(_ server: TestServer, capacity: Int) async throws -> (tour: Int, orders: [Int]) {
         let tour = try await SQLTourRepository(database: server.database).createTour(
-            DeliveryWindow(id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 3, in: "Europe/Moscow"), from: "10:00", to: "14:00", capacity: capacity, reserved: 0)
+            DeliveryWindow(
+                id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 3, in: "Europe/Moscow"), from: "10:00",
+                to: "14:00", capacity: capacity, reserved: 0)
         )
         var orders: [Int] = []
         for _ in 0..<capacity {
-            let placed = try await server.postJSON("/api/v1/stores/petals/orders", try await server.orderBody(window: tour.id))
+            let placed = try await server.postJSON(
+                "/api/v1/stores/petals/orders", try await server.orderBody(window: tour.id))
             try #require(placed.status == 201)
             orders.append(OrderNumber.id(in: placed.object["number"] as? String ?? "", prefix: "PE") ?? 0)
         }
@@ -44,12 +47,18 @@ struct WaitlistTests {
 
     /// An order body for the tour, taking the place held for `hold` if given.
     static func order(_ server: TestServer, tour: Int, hold: String? = nil) async throws -> TestResponse {
-        var body = try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour).utf8)) as! [String: Any]
+        var body =
+            try JSONSerialization.jsonObject(with: Data(try await server.orderBody(window: tour).utf8))
+            as! [String: Any]
         body["hold"] = hold
-        return try await server.postJSON("/api/v1/stores/petals/orders", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+        return try await server.postJSON(
+            "/api/v1/stores/petals/orders",
+            String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
     }
 
-    @Test("Cancellations racing joins and checkouts hold each freed place for exactly one person, first in line first", arguments: TestEngine.available)
+    @Test(
+        "Cancellations racing joins and checkouts hold each freed place for exactly one person, first in line first",
+        arguments: TestEngine.available)
     func cancellationsGiveOneHoldEach(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 6)
@@ -57,23 +66,33 @@ struct WaitlistTests {
             let waitlists = SQLWaitlistRepository(database: server.database)
             let line = try await waitlists.entries(windowID: tour)
             #expect(line.map(\.email) == (0..<10).map { "wait\($0)@example.com" })
-            #expect(try await line.asyncMap { try await waitlists.position(of: $0) } == Array(1...10), "in line in the order they joined")
+            #expect(
+                try await line.asyncMap { try await waitlists.position(of: $0) } == Array(1...10),
+                "in line in the order they joined")
             let admin = SQLOrderAdminRepository(database: server.database)
             let staff = Actor(staffID: nil, name: "test")
-            enum Outcome: Sendable { case cancelled, order(Int), joined(Int) }
+            enum Outcome: Sendable {
+                case cancelled
+                case order(Int)
+                case joined(Int)
+            }
             let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for id in orders.prefix(3) {
                     group.addTask {
-                        _ = try await admin.changeStatus(storeID: 1, orderID: id, to: .cancelled, reason: "customer called", by: staff)
+                        _ = try await admin.changeStatus(
+                            storeID: 1, orderID: id, to: .cancelled, reason: "customer called", by: staff)
                         return .cancelled
                     }
                 }
                 for _ in 0..<20 { group.addTask { .order(try await Self.order(server, tour: tour).status) } }
-                for index in 10..<15 { group.addTask { .joined(try await Self.join(server, tour: tour, index).status) } }
+                for index in 10..<15 {
+                    group.addTask { .joined(try await Self.join(server, tour: tour, index).status) }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             let orderStatuses = outcomes.compactMap { if case .order(let status) = $0 { status } else { nil } }
-            #expect(orderStatuses.allSatisfy { $0 == 409 }, "a freed place went to someone not in line: \(orderStatuses)")
+            #expect(
+                orderStatuses.allSatisfy { $0 == 409 }, "a freed place went to someone not in line: \(orderStatuses)")
             #expect(outcomes.allSatisfy { if case .joined(let status) = $0 { status == 201 } else { true } })
 
             #expect(try await server.database.scalar("SELECT reserved FROM delivery_windows WHERE id = \(tour)") == 3)
@@ -81,25 +100,35 @@ struct WaitlistTests {
             let offered = try await waitlists.entries(windowID: tour).filter { $0.status == .offered }
             #expect(offered.map(\.token) == Array(tokens.prefix(3)), "the first three in line hold the three places")
             #expect(offered.allSatisfy { ($0.holdUntil ?? 0) > WallClock.nowMillis + 25 * 60_000 })
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-offer'") == 3)
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM waitlist_entries WHERE status = 'waiting'") == 12)
-            #expect(try await server.database.scalar("SELECT COUNT(*) FROM order_events WHERE to_status = 'cancelled'") == 3)
+            #expect(
+                try await server.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'email.waitlist-offer'") == 3)
+            #expect(
+                try await server.database.scalar("SELECT COUNT(*) FROM waitlist_entries WHERE status = 'waiting'") == 12
+            )
+            #expect(
+                try await server.database.scalar("SELECT COUNT(*) FROM order_events WHERE to_status = 'cancelled'") == 3
+            )
         }
     }
 
-    @Test("An expired hold passes to the next in line; the link's checkout takes the held place while the tour looks full", arguments: TestEngine.available)
+    @Test(
+        "An expired hold passes to the next in line; the link's checkout takes the held place while the tour looks full",
+        arguments: TestEngine.available)
     func expiryPassesTheOfferOn(engine: TestEngine) async throws {
         // Web only: the worker's `release-holds` task (every 15 s) would otherwise race this test's own call.
         try await TestServer.run(engine, configure: { $0.role = .web }) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 2)
             let tokens = try await Self.joinInTurn(server, tour: tour, count: 3)
             _ = try await SQLOrderAdminRepository(database: server.database)
-                .changeStatus(storeID: 1, orderID: orders[0], to: .cancelled, reason: "wrong address", by: Actor(staffID: nil, name: "test"))
+                .changeStatus(
+                    storeID: 1, orderID: orders[0], to: .cancelled, reason: "wrong address",
+                    by: Actor(staffID: nil, name: "test"))
             let waitlists = SQLWaitlistRepository(database: server.database)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.offered, .waiting, .waiting])
 
             // The first hold runs out: its link no longer orders, and nothing is written.
-            try await server.database.execute("UPDATE waitlist_entries SET hold_until = \(WallClock.nowMillis - 1) WHERE token = '\(tokens[0])'")
+            try await server.database.execute(
+                "UPDATE waitlist_entries SET hold_until = \(WallClock.nowMillis - 1) WHERE token = '\(tokens[0])'")
             let late = try await Self.order(server, tour: tour, hold: tokens[0])
             #expect(late.status == 410)
             #expect(late.problemType == "hold-expired")
@@ -110,7 +139,9 @@ struct WaitlistTests {
             #expect(try await server.database.scalar("SELECT held FROM delivery_windows WHERE id = \(tour)") == 1)
 
             // Everyone else sees the tour full…
-            let listed = try await server.get("/api/v1/stores/petals/delivery-windows").array.first { $0["id"] as? Int == tour }
+            let listed = try await server.get("/api/v1/stores/petals/delivery-windows").array.first {
+                $0["id"] as? Int == tour
+            }
             #expect(listed?["remaining"] as? Int == 0)
             #expect(try await Self.order(server, tour: tour).status == 409)
             // …the person holding the place orders with it.
@@ -124,22 +155,29 @@ struct WaitlistTests {
         }
     }
 
-    @Test("Leaving with a held place passes it on; a tour with places has no line; raising capacity offers places", arguments: TestEngine.available)
+    @Test(
+        "Leaving with a held place passes it on; a tour with places has no line; raising capacity offers places",
+        arguments: TestEngine.available)
     func leavingAndCapacity(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let (tour, orders) = try await Self.fullTour(server, capacity: 1)
             let tokens = try await Self.joinInTurn(server, tour: tour, count: 3)
             _ = try await SQLOrderAdminRepository(database: server.database)
-                .changeStatus(storeID: 1, orderID: orders[0], to: .cancelled, reason: "duplicate", by: Actor(staffID: nil, name: "test"))
+                .changeStatus(
+                    storeID: 1, orderID: orders[0], to: .cancelled, reason: "duplicate",
+                    by: Actor(staffID: nil, name: "test"))
             let leave = try await server.postForm("/s/petals/waitlist/\(tokens[0])/leave", [])
             #expect(leave.status == 303)
             let waitlists = SQLWaitlistRepository(database: server.database)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.left, .offered, .waiting])
 
             // Staff add two places: the next in line is offered one; the other is free for anyone.
-            _ = try await SQLTourRepository(database: server.database).setCapacity(storeID: 1, tourID: tour, capacity: 3)
+            _ = try await SQLTourRepository(database: server.database).setCapacity(
+                storeID: 1, tourID: tour, capacity: 3)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.left, .offered, .offered])
-            #expect(try await server.database.scalar("SELECT capacity - reserved - held FROM delivery_windows WHERE id = \(tour)") == 1)
+            #expect(
+                try await server.database.scalar(
+                    "SELECT capacity - reserved - held FROM delivery_windows WHERE id = \(tour)") == 1)
             let refused = try await Self.join(server, tour: tour, 9)
             #expect(refused.status == 409)
             #expect(refused.problemType == "places-left")
@@ -152,16 +190,21 @@ struct WaitlistTests {
             #expect(page.body.contains("name=\"hold\" value=\"\(tokens[1])\""))
             // Sent back with a mistake, the held checkout is shown again for the held place.
             let product = try await server.firstAvailableProduct()
-            let mistaken = try await server.postForm("/s/petals/checkout", [
-                ("items", "\(product)x1"), ("hold", tokens[1]), ("window", "\(tour)"), ("customer_name", "Anna"), ("customer_phone", "call me"),
-                ("customer_email", "anna@example.com"), ("recipient_name", "Vera"), ("recipient_phone", "+7 916 555-12-34"), ("address", "Tverskaya 7"),
-            ])
+            let mistaken = try await server.postForm(
+                "/s/petals/checkout",
+                [
+                    ("items", "\(product)x1"), ("hold", tokens[1]), ("window", "\(tour)"), ("customer_name", "Anna"),
+                    ("customer_phone", "call me"),
+                    ("customer_email", "anna@example.com"), ("recipient_name", "Vera"),
+                    ("recipient_phone", "+7 916 555-12-34"), ("address", "Tverskaya 7"),
+                ])
             #expect(mistaken.status == 422)
             #expect(mistaken.body.contains("is held for you until"))
             #expect(mistaken.body.contains("name=\"hold\" value=\"\(tokens[1])\""))
             let gone = try await server.get("/s/petals/waitlist/\(tokens[0])", headers: [("User-Agent", "Mozilla/5.0")])
             #expect(gone.body.contains("You have left this waiting list"))
-            #expect(try await server.get("/s/petals/waitlist/nope", headers: [("User-Agent", "Mozilla/5.0")]).status == 404)
+            #expect(
+                try await server.get("/s/petals/waitlist/nope", headers: [("User-Agent", "Mozilla/5.0")]).status == 404)
         }
     }
 }

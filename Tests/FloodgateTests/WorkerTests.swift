@@ -58,18 +58,23 @@ struct WorkerTests {
     static func worker(_ queue: any JobQueue, name: String, handlers: [any JobHandler]) -> Worker {
         Worker(
             queue: queue, handlers: handlers,
-            config: WorkerConfiguration(name: name, concurrency: 4, jobTimeout: .milliseconds(300), retry: RetryPolicy(base: .zero, cap: .zero)),
+            config: WorkerConfiguration(
+                name: name, concurrency: 4, jobTimeout: .milliseconds(300), retry: RetryPolicy(base: .zero, cap: .zero)),
             logger: Logger(label: "test-worker")
         )
     }
 
-    @Test("Two workers on one database run every job exactly once, each inside its job context", arguments: TestEngine.available)
+    @Test(
+        "Two workers on one database run every job exactly once, each inside its job context",
+        arguments: TestEngine.available)
     func twoWorkersRunEachJobOnce(engine: TestEngine) async throws {
         try await engine.withQueue { _, queue in
             try await queue.enqueue((0..<200).map { NewJob(kind: "test.probe", dedupeKey: "probe-\($0)") })
             let recorder = Recorder()
-            let workers = [Self.worker(queue, name: "a", handlers: [Probe(recorder: recorder)]),
-                           Self.worker(queue, name: "b", handlers: [Probe(recorder: recorder)])]
+            let workers = [
+                Self.worker(queue, name: "a", handlers: [Probe(recorder: recorder)]),
+                Self.worker(queue, name: "b", handlers: [Probe(recorder: recorder)]),
+            ]
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in workers {
                     group.addTask { while try await worker.runOnce() > 0 {} }
@@ -84,21 +89,27 @@ struct WorkerTests {
         }
     }
 
-    @Test("Due for its probe, an integration that is down gets one job claimed, not all its waiting jobs", arguments: TestEngine.available)
+    @Test(
+        "Due for its probe, an integration that is down gets one job claimed, not all its waiting jobs",
+        arguments: TestEngine.available)
     func probeClaimsOneJob(engine: TestEngine) async throws {
         try await engine.withQueue { database, queue in
             let recorder = Recorder()
             let worker = Worker(
                 queue: queue, handlers: [RegisterDown(recorder: recorder)],
                 config: WorkerConfiguration(
-                    name: "w", retry: RetryPolicy(base: .zero, cap: .zero), breakerThreshold: 1, breakerCooldown: .milliseconds(300)
+                    name: "w", retry: RetryPolicy(base: .zero, cap: .zero), breakerThreshold: 1,
+                    breakerCooldown: .milliseconds(300)
                 ),
                 logger: Logger(label: "test-worker")
             )
             // Each register job's row as it stands: any write to it changes its attempts, run_at or updated_at.
-            let registerRows = { try await Set(database.strings(
-                "SELECT id || ':' || attempts || ':' || run_at || ':' || updated_at FROM jobs WHERE kind = 'test.register'"
-            )) }
+            let registerRows = {
+                try await Set(
+                    database.strings(
+                        "SELECT id || ':' || attempts || ':' || run_at || ':' || updated_at FROM jobs WHERE kind = 'test.register'"
+                    ))
+            }
             try await queue.enqueue([NewJob(kind: "test.register", dedupeKey: "first")])
             #expect(try await worker.runOnce() == 1, "it fails, and the breaker opens")
             try await queue.enqueue((0..<9).map { NewJob(kind: "test.register", dedupeKey: "waiting-\($0)") })
@@ -111,10 +122,14 @@ struct WorkerTests {
         }
     }
 
-    @Test("Failures are retried until attempts run out, then the job is dead with its last error; unknown kinds wait", arguments: TestEngine.available)
+    @Test(
+        "Failures are retried until attempts run out, then the job is dead with its last error; unknown kinds wait",
+        arguments: TestEngine.available)
     func failingJobEndsDead(engine: TestEngine) async throws {
         try await engine.withQueue { _, queue in
-            try await queue.enqueue([NewJob(kind: "test.failing", maxAttempts: 3), NewJob(kind: "nobody.handles.this", maxAttempts: 1)])
+            try await queue.enqueue([
+                NewJob(kind: "test.failing", maxAttempts: 3), NewJob(kind: "nobody.handles.this", maxAttempts: 1),
+            ])
             let worker = Self.worker(queue, name: "w", handlers: [Failing()])
             for _ in 0..<5 { try await worker.runOnce() }
             let dead = try await queue.dead(limit: 10)
@@ -146,7 +161,8 @@ struct WorkerTests {
             let recorder = Recorder()
             let worker = Worker(
                 queue: queue, handlers: [Probe(recorder: recorder)],
-                config: WorkerConfiguration(name: "w", idlePoll: .milliseconds(50), yieldAbove: 8, maxYield: .seconds(2)),
+                config: WorkerConfiguration(
+                    name: "w", idlePoll: .milliseconds(50), yieldAbove: 8, maxYield: .seconds(2)),
                 visitors: visitors, logger: Logger(label: "test-worker")
             )
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -161,7 +177,9 @@ struct WorkerTests {
 
                 for _ in 0..<10 { visitors.enter() }
                 try await queue.enqueue([NewJob(kind: "test.probe")])
-                #expect(try await Self.eventually { recorder.jobIDs.count == 2 }, "a long peak still lets a batch through every maxYield")
+                #expect(
+                    try await Self.eventually { recorder.jobIDs.count == 2 },
+                    "a long peak still lets a batch through every maxYield")
                 group.cancelAll()
             }
         }

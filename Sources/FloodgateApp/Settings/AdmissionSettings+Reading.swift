@@ -19,7 +19,8 @@ extension AdmissionSettings {
         self.checkoutOnLoop = try config.flag("admission.checkout.loop")
         for requestClass in RequestClass.allCases {
             let wait = Int(self.maxWait[requestClass]! / .milliseconds(1))
-            self.maxWait[requestClass] = try config.milliseconds(ConfigKey("admission.wait.\(requestClass).ms"), default: wait, in: 0...120_000)
+            self.maxWait[requestClass] = try config.milliseconds(
+                ConfigKey("admission.wait.\(requestClass).ms"), default: wait, in: 0...120_000)
             let deadline = Int(self.deadline[requestClass]! / .milliseconds(1))
             self.deadline[requestClass] = try config.milliseconds(
                 ConfigKey("admission.deadline.\(requestClass).ms"), default: deadline, in: 100...600_000

@@ -62,13 +62,15 @@ extension HTTPSettings {
         var key = "admin.token"
         if let path = config.string(forKey: "admin.token.file"), !path.isEmpty {
             guard given == nil else {
-                throw ConfigError.invalid(key: "admin.token.file", value: path, hint: "either admin.token or admin.token.file, not both")
+                throw ConfigError.invalid(
+                    key: "admin.token.file", value: path, hint: "either admin.token or admin.token.file, not both")
             }
             let text: String
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw ConfigError.invalid(key: "admin.token.file", value: path, hint: "a readable file holding the admin API's bearer token")
+                throw ConfigError.invalid(
+                    key: "admin.token.file", value: path, hint: "a readable file holding the admin API's bearer token")
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             key = "admin.token.file"
@@ -78,7 +80,8 @@ extension HTTPSettings {
         guard token.count >= Self.adminTokenMinimumLength, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw ConfigError.invalid(
                 key: key, value: "a token of \(token.count) characters",
-                hint: "at least \(Self.adminTokenMinimumLength) visible ASCII characters without spaces, e.g. from `openssl rand -hex 32`"
+                hint:
+                    "at least \(Self.adminTokenMinimumLength) visible ASCII characters without spaces, e.g. from `openssl rand -hex 32`"
             )
         }
         return token
@@ -92,10 +95,15 @@ extension WorkerSettings {
         self.breakerThreshold = try config.wholeNumber("jobs.breaker.threshold", default: 5, in: 1...1_000)
         self.breakerCooldown = try config.milliseconds("jobs.breaker.cooldown.ms", default: 5_000, in: 100...600_000)
         self.retryBase = try config.milliseconds("jobs.retry.base.ms", default: 2_000, in: 10...600_000)
-        let faults = Set(config.string(forKey: "faults", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let faults = Set(
+            config.string(forKey: "faults", default: "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            })
         let known: Set<String> = ["runaway-task"]
         if let unknown = faults.subtracting(known).first {
-            throw ConfigError.invalid(key: "faults", value: unknown, hint: "a comma-separated list of: \(known.sorted().joined(separator: ", "))")
+            throw ConfigError.invalid(
+                key: "faults", value: unknown,
+                hint: "a comma-separated list of: \(known.sorted().joined(separator: ", "))")
         }
         self.runawayTask = faults.contains("runaway-task")
     }
@@ -106,13 +114,15 @@ extension CashierSettings {
     init?(config: ConfigReader) throws {
         guard let url = config.string(forKey: "cashier.url") else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw ConfigError.invalid(key: "cashier.url", value: url, hint: "http(s)://HOST:PORT/PATH of the cash register API")
+            throw ConfigError.invalid(
+                key: "cashier.url", value: url, hint: "http(s)://HOST:PORT/PATH of the cash register API")
         }
         let defaults = CashierSettings(baseURL: url)
         self.init(
             baseURL: url, login: config.string(forKey: "cashier.login", default: defaults.login),
             password: config.string(forKey: "cashier.password", isSecret: true, default: defaults.password),
-            group: config.string(forKey: "cashier.group", default: defaults.group), inn: config.string(forKey: "cashier.inn", default: defaults.inn),
+            group: config.string(forKey: "cashier.group", default: defaults.group),
+            inn: config.string(forKey: "cashier.inn", default: defaults.inn),
             vat: config.string(forKey: "cashier.vat", default: defaults.vat)
         )
     }

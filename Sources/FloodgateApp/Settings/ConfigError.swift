@@ -4,7 +4,8 @@ public enum ConfigError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalid(let key, let value, let hint): "Configuration '\(key)' = '\(value)' is not valid: expected \(hint)."
+        case .invalid(let key, let value, let hint):
+            "Configuration '\(key)' = '\(value)' is not valid: expected \(hint)."
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Configuration
+import Foundation
 
 /// Typed values with ranges: a value that is there but wrong is an error at start-up, never a quiet default
 /// (`FLOODGATE_PORT=80a` must not start on 8080). Environment variables and `.env` lines arrive as text, so each
@@ -10,12 +10,14 @@ extension ConfigReader {
         let name = key.components.joined(separator: ".")
         if let number = self.int(forKey: key) {
             guard range.contains(number) else {
-                throw ConfigError.invalid(key: name, value: "\(number)", hint: "\(range.lowerBound) to \(range.upperBound)")
+                throw ConfigError.invalid(
+                    key: name, value: "\(number)", hint: "\(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }
         if let text = self.string(forKey: key) {
-            throw ConfigError.invalid(key: name, value: text, hint: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigError.invalid(
+                key: name, value: text, hint: "a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -33,14 +35,17 @@ extension ConfigReader {
             seconds = number
         } else if let text = self.string(forKey: key) {
             guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
-                throw ConfigError.invalid(key: name, value: text, hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                throw ConfigError.invalid(
+                    key: name, value: text, hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
             }
             seconds = number
         } else {
             seconds = value
         }
         guard range.contains(seconds) else {
-            throw ConfigError.invalid(key: name, value: "\(seconds)", hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigError.invalid(
+                key: name, value: "\(seconds)",
+                hint: "a number of seconds from \(range.lowerBound) to \(range.upperBound)")
         }
         return .milliseconds(Int((seconds * 1_000).rounded()))
     }
@@ -57,12 +62,15 @@ extension ConfigReader {
         switch text.lowercased() {
         case "1", "yes", "on", "true": return true
         case "0", "no", "off", "false": return false
-        default: throw ConfigError.invalid(key: key.components.joined(separator: "."), value: text, hint: "true or false")
+        default:
+            throw ConfigError.invalid(key: key.components.joined(separator: "."), value: text, hint: "true or false")
         }
     }
 
     /// One of `choices`' raw values, or `value` when absent.
-    func choice<Choice: RawRepresentable<String> & CaseIterable>(_ key: ConfigKey, default value: Choice) throws -> Choice {
+    func choice<Choice: RawRepresentable<String> & CaseIterable>(
+        _ key: ConfigKey, default value: Choice
+    ) throws -> Choice {
         guard let text = self.string(forKey: key) else { return value }
         guard let choice = Choice(rawValue: text) else {
             let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")

@@ -25,7 +25,10 @@ public enum CSV {
         var iterator = Array(text.unicodeScalars.drop { $0 == "\u{FEFF}" }).makeIterator()
         var pending: Unicode.Scalar? = nil
         func next() -> Unicode.Scalar? {
-            if let scalar = pending { pending = nil; return scalar }
+            if let scalar = pending {
+                pending = nil
+                return scalar
+            }
             return iterator.next()
         }
         func endRecord() {
@@ -38,7 +41,13 @@ public enum CSV {
             if quoted {
                 if scalar == "\"" {
                     if let following = next() {
-                        if following == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = following }
+                        if following == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            afterQuote = true
+                            pending = following
+                        }
                     } else {
                         quoted = false
                     }
@@ -63,7 +72,9 @@ public enum CSV {
             case "\"" where field.isEmpty && !afterQuote:
                 quoted = true
             default:
-                if afterQuote { throw SyntaxError(line: line, message: "Text after a closing quote; put the whole field in quotes.") }
+                if afterQuote {
+                    throw SyntaxError(line: line, message: "Text after a closing quote; put the whole field in quotes.")
+                }
                 field.unicodeScalars.append(scalar)
             }
         }
@@ -102,7 +113,9 @@ public enum CSV {
             if protectFormulas, Self.looksLikeFormula(value) { value = "'" + value }
             // By scalar, as a spreadsheet reads: a quote with a combining mark after it is one `Character` that is not
             // a quote, and left undoubled it would end the field early (and start a cell of the customer's choosing).
-            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+                return value
+            }
             var quoted = String.UnicodeScalarView()
             quoted.append("\"")
             for scalar in value.unicodeScalars {

@@ -18,7 +18,9 @@ public enum CatalogCSV {
             self.message = message
         }
 
-        public var description: String { "Line \(self.line)" + (self.column.isEmpty ? "" : ", \(self.column)") + ": \(self.message)" }
+        public var description: String {
+            "Line \(self.line)" + (self.column.isEmpty ? "" : ", \(self.column)") + ": \(self.message)"
+        }
     }
 
     /// Every problem of a file that cannot be imported.
@@ -33,27 +35,37 @@ public enum CatalogCSV {
     }
 
     public static func export(_ products: [Product]) -> String {
-        CSV.line(Self.header) + products.map { product in
-            CSV.line([
-                String(product.id), product.name, product.description, Self.price(product.price.minorUnits), product.available ? "yes" : "no",
-                product.composition.map(\.written).joined(separator: "; "), product.photos.joined(separator: " "),
-            ])
-        }.joined()
+        CSV.line(Self.header)
+            + products.map { product in
+                CSV.line([
+                    String(product.id), product.name, product.description, Self.price(product.price.minorUnits),
+                    product.available ? "yes" : "no",
+                    product.composition.map(\.written).joined(separator: "; "), product.photos.joined(separator: " "),
+                ])
+            }.joined()
     }
 
     /// Reads a file into products for `storeID` (id 0: new), or every problem found, by line.
-    public static func parse(_ text: String, storeID: Int, currency: String, knownIDs: Set<Int>) throws(Problems) -> [Row] {
+    public static func parse(
+        _ text: String, storeID: Int, currency: String, knownIDs: Set<Int>
+    ) throws(Problems) -> [Row] {
         let records: [CSV.Record]
         do {
             records = try CSV.parse(text)
         } catch {
             throw Problems(rows: [RowError(line: error.line, column: "", message: error.message)])
         }
-        guard let header = records.first else { throw Problems(rows: [RowError(line: 1, column: "", message: "The file is empty.")]) }
+        guard let header = records.first else {
+            throw Problems(rows: [RowError(line: 1, column: "", message: "The file is empty.")])
+        }
         let names = header.fields.map { $0.trimmingSpaces.lowercased() }
         let missing = Self.header.filter { !names.contains($0) }
         guard missing.isEmpty else {
-            throw Problems(rows: [RowError(line: header.line, column: "", message: "Missing columns: \(missing.joined(separator: ", ")). Start from an export.")])
+            throw Problems(rows: [
+                RowError(
+                    line: header.line, column: "",
+                    message: "Missing columns: \(missing.joined(separator: ", ")). Start from an export.")
+            ])
         }
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var errors: [RowError] = []
@@ -66,8 +78,12 @@ public enum CatalogCSV {
                 // Undo the export's protection of formula-like text.
                 return CSV.unprotected(raw).trimmingSpaces
             }
-            func fail(_ column: String, _ message: String) { errors.append(RowError(line: record.line, column: column, message: message)) }
-            if record.fields.count > names.count { fail("", "This row has \(record.fields.count) fields; the header has \(names.count).") }
+            func fail(_ column: String, _ message: String) {
+                errors.append(RowError(line: record.line, column: column, message: message))
+            }
+            if record.fields.count > names.count {
+                fail("", "This row has \(record.fields.count) fields; the header has \(names.count).")
+            }
             var id = 0
             let idText = value("id")
             if !idText.isEmpty {
@@ -79,7 +95,11 @@ public enum CatalogCSV {
                 }
             }
             let name = value("name")
-            if name.isEmpty { fail("name", "A product needs a name.") } else if name.count > 200 { fail("name", "At most 200 characters.") }
+            if name.isEmpty {
+                fail("name", "A product needs a name.")
+            } else if name.count > 200 {
+                fail("name", "At most 200 characters.")
+            }
             let description = value("description")
             if description.count > 4_000 { fail("description", "At most 4000 characters.") }
             let price = Self.minorUnits(value("price"))
@@ -93,19 +113,29 @@ public enum CatalogCSV {
             var composition: [CompositionLine] = []
             for part in value("composition").split(separator: ";").map(String.init) {
                 guard let line = CompositionLine(parsing: part) else {
-                    fail("composition", "Write each part as item|colour|quantity, separated by semicolons: “\(part.trimmingSpaces)”.")
+                    fail(
+                        "composition",
+                        "Write each part as item|colour|quantity, separated by semicolons: “\(part.trimmingSpaces)”.")
                     continue
                 }
                 composition.append(line)
             }
             let photos = value("photos").split(separator: " ").map(String.init)
-            if photos.contains(where: { !$0.hasPrefix("/photos/") || $0.contains("..") }) { fail("photos", "Photos are paths starting with /photos/.") }
-            products.append(Row(line: record.line, product: Product(
-                id: id, storeID: storeID, name: name, description: description,
-                price: Money(minorUnits: price ?? 0, currency: currency), available: available, photos: photos, composition: composition
-            )))
+            if photos.contains(where: { !$0.hasPrefix("/photos/") || $0.contains("..") }) {
+                fail("photos", "Photos are paths starting with /photos/.")
+            }
+            products.append(
+                Row(
+                    line: record.line,
+                    product: Product(
+                        id: id, storeID: storeID, name: name, description: description,
+                        price: Money(minorUnits: price ?? 0, currency: currency), available: available, photos: photos,
+                        composition: composition
+                    )))
         }
-        if products.isEmpty, errors.isEmpty { errors.append(RowError(line: header.line, column: "", message: "The file has a header and no products.")) }
+        if products.isEmpty, errors.isEmpty {
+            errors.append(RowError(line: header.line, column: "", message: "The file has a header and no products."))
+        }
         guard errors.isEmpty else { throw Problems(rows: errors) }
         return products
     }
@@ -114,10 +144,14 @@ public enum CatalogCSV {
     public static func minorUnits(_ text: String) -> Int? {
         let cleaned = text.replacing(",", with: ".").filter { $0 != " " }
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let major = Int(parts[0]), major >= 0, major <= 1_000_000 else { return nil }
+        guard (1...2).contains(parts.count), let major = Int(parts[0]), major >= 0, major <= 1_000_000 else {
+            return nil
+        }
         guard parts.count == 2 else { return major * 100 }
         let fraction = parts[1]
-        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCIIDigit), let minor = Int(fraction) else { return nil }
+        guard (1...2).contains(fraction.count), fraction.allSatisfy(\.isASCIIDigit), let minor = Int(fraction) else {
+            return nil
+        }
         return major * 100 + (fraction.count == 1 ? minor * 10 : minor)
     }
 

@@ -18,7 +18,8 @@ public struct TourTemplate: Hashable, Sendable, Codable {
     public var active: Bool
 
     public init(
-        id: Int, storeID: Int, weekdays: [Int], from: String, to: String, capacity: Int, zoneIDs: [Int], cutoffDaysBefore: Int,
+        id: Int, storeID: Int, weekdays: [Int], from: String, to: String, capacity: Int, zoneIDs: [Int],
+        cutoffDaysBefore: Int,
         cutoffTime: String, active: Bool = true
     ) {
         self.id = id
@@ -36,10 +37,13 @@ public struct TourTemplate: Hashable, Sendable, Codable {
     /// The tours this template gives on the `days` days starting at `first` (ids 0: not stored yet).
     public func tours(from first: CivilDate, days: Int) -> [DeliveryWindow] {
         guard self.active else { return [] }
-        return (0..<max(0, days)).map { first.adding(days: $0) }.filter { self.weekdays.contains($0.weekday) }.map { date in
+        return (0..<max(0, days)).map { first.adding(days: $0) }.filter { self.weekdays.contains($0.weekday) }.map {
+            date in
             DeliveryWindow(
-                id: 0, storeID: self.storeID, date: date.description, from: self.from, to: self.to, capacity: self.capacity,
-                reserved: 0, cutoff: "\(date.adding(days: -self.cutoffDaysBefore)) \(self.cutoffTime)", zoneIDs: self.zoneIDs,
+                id: 0, storeID: self.storeID, date: date.description, from: self.from, to: self.to,
+                capacity: self.capacity,
+                reserved: 0, cutoff: "\(date.adding(days: -self.cutoffDaysBefore)) \(self.cutoffTime)",
+                zoneIDs: self.zoneIDs,
                 templateID: self.id
             )
         }

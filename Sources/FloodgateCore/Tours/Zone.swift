@@ -32,7 +32,8 @@ public struct Zone: Hashable, Sendable, Codable {
 
     /// Codes from a list typed by staff: separated by commas, semicolons or new lines.
     public static func parse(postcodes text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isNewline }).map { Self.normalise(String($0)) }.filter { !$0.isEmpty }
+        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isNewline }).map { Self.normalise(String($0)) }.filter
+        { !$0.isEmpty }
     }
 }
 

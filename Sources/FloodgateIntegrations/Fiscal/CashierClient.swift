@@ -49,8 +49,10 @@ public actor CashierClient {
 
     private func currentToken() async throws -> String {
         if let token { return token }
-        let body = try CashierProtocol.encoder.encode(CashierProtocol.TokenRequest(login: self.settings.login, pass: self.settings.password))
-        let (answer, status): (CashierProtocol.TokenResponse?, Int) = try await self.call(.POST, "getToken", body: body, token: nil)
+        let body = try CashierProtocol.encoder.encode(
+            CashierProtocol.TokenRequest(login: self.settings.login, pass: self.settings.password))
+        let (answer, status): (CashierProtocol.TokenResponse?, Int) = try await self.call(
+            .POST, "getToken", body: body, token: nil)
         guard let token = answer?.token else {
             throw CashierError.rejected(status: status, reason: answer?.error?.text ?? "no token in the answer")
         }
@@ -59,7 +61,9 @@ public actor CashierClient {
     }
 
     /// One HTTP exchange. 5xx and transport failures are outages (thrown); 2xx and 4xx are decoded.
-    private func call<T: Decodable>(_ method: HTTPMethod, _ path: String, body: Data?, token: String?) async throws -> (T?, Int) {
+    private func call<T: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: Data?, token: String?
+    ) async throws -> (T?, Int) {
         var request = HTTPClientRequest(url: "\(self.settings.baseURL)/\(path)")
         request.method = method
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -98,8 +102,10 @@ public struct CashierSettings: Sendable {
     public var vat: String
     public var timeout: TimeAmount
 
-    public init(baseURL: String, login: String = "floodgate", password: String = "floodgate", group: String = "floodgate",
-                inn: String = "7700000000", sno: String = "usn_income", vat: String = "none", timeout: TimeAmount = .seconds(10)) {
+    public init(
+        baseURL: String, login: String = "floodgate", password: String = "floodgate", group: String = "floodgate",
+        inn: String = "7700000000", sno: String = "usn_income", vat: String = "none", timeout: TimeAmount = .seconds(10)
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.login = login
         self.password = password

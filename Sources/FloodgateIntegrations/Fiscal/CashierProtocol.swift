@@ -140,7 +140,10 @@ public enum CashierProtocol {
         public var payload: FiscalData?
         public var timestamp: String
 
-        public init(uuid: String, status: String, externalId: String?, error: ErrorInfo?, payload: FiscalData?, timestamp: String) {
+        public init(
+            uuid: String, status: String, externalId: String?, error: ErrorInfo?, payload: FiscalData?,
+            timestamp: String
+        ) {
             self.uuid = uuid
             self.status = status
             self.externalId = externalId
@@ -158,7 +161,10 @@ public enum CashierProtocol {
         public var fiscalDocumentAttribute: Int
         public var receiptDatetime: String
 
-        public init(total: Decimal, fnNumber: String, fiscalDocumentNumber: Int, fiscalDocumentAttribute: Int, receiptDatetime: String) {
+        public init(
+            total: Decimal, fnNumber: String, fiscalDocumentNumber: Int, fiscalDocumentAttribute: Int,
+            receiptDatetime: String
+        ) {
             self.total = total
             self.fnNumber = fnNumber
             self.fiscalDocumentNumber = fiscalDocumentNumber

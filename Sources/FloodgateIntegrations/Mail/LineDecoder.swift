@@ -9,7 +9,9 @@ struct LineDecoder: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > Self.maxLine { throw MailError.refused(command: "reading a reply", reply: "a line over 8 KiB") }
+            if buffer.readableBytes > Self.maxLine {
+                throw MailError.refused(command: "reading a reply", reply: "a line over 8 KiB")
+            }
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1

@@ -36,10 +36,14 @@ public struct MailMessage: Hashable, Sendable {
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
         ]
         func part(_ type: String, _ body: String) -> String {
-            let encoded = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-            return "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\(encoded)\r\n"
+            let encoded = Data(body.utf8).base64EncodedString(options: [
+                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+            ])
+            return
+                "--\(boundary)\r\nContent-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\(encoded)\r\n"
         }
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", self.text) + part("text/html", self.html)
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + part("text/plain", self.text)
+            + part("text/html", self.html)
             + "--\(boundary)--\r\n"
     }
 }
@@ -60,7 +64,8 @@ extension MailMessage {
         guard let open = mailbox.lastIndex(of: "<") else { return EmailAddress.isValid(mailbox) }
         guard mailbox.hasSuffix(">") else { return false }
         let address = mailbox[mailbox.index(after: open)..<mailbox.index(before: mailbox.endIndex)]
-        return EmailAddress.isValid(String(address)) && !mailbox[..<open].unicodeScalars.contains(where: Self.breaksHeader)
+        return EmailAddress.isValid(String(address))
+            && !mailbox[..<open].unicodeScalars.contains(where: Self.breaksHeader)
     }
 
     /// A `From:`/`To:` mailbox with a display name that cannot break the header: plain ASCII in quotes (with `"`
@@ -75,7 +80,8 @@ extension MailMessage {
             return "\(clean) <\(address)>"
         }
         if clean.unicodeScalars.allSatisfy({ $0.isASCII }) {
-            let escaped = clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let escaped = clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
             return "\"\(escaped)\" <\(address)>"
         }
         return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?= <\(address)>"

@@ -31,7 +31,8 @@ public enum MailError: Error, CustomStringConvertible, Sendable {
         case .invalidURL(let url): "Cannot use SMTP URL '\(url)': use smtp://HOST:PORT."
         case .invalidAddress(let address): "Not sent: \(MailError.quoted(address)) is not a valid email address."
         case .refused(let command, let reply): "The mail server refused \(command): \(reply)"
-        case .recipientRefused(let address, let reply): "The mail server refused the recipient \(MailError.quoted(address)): \(reply)"
+        case .recipientRefused(let address, let reply):
+            "The mail server refused the recipient \(MailError.quoted(address)): \(reply)"
         case .connectionClosed: "The mail server closed the connection before the message was accepted."
         case .timedOut: "The mail server did not answer in time."
         }

@@ -15,7 +15,9 @@ public struct SMTPMailer: Mailer {
 
     /// From `smtp://HOST:PORT` (port 25 when absent).
     public init(url: String, heloName: String = "floodgate.local", timeout: Duration = .seconds(20)) throws(MailError) {
-        guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty else {
+        guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host,
+            !host.isEmpty
+        else {
             throw .invalidURL(url)
         }
         self.host = host

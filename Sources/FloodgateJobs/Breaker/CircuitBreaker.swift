@@ -26,7 +26,10 @@ public actor CircuitBreaker {
         case wait(Duration)
     }
 
-    public init(integration: String, threshold: Int = 5, cooldown: Duration = .seconds(5), maxCooldown: Duration = .seconds(120), logger: Logger) {
+    public init(
+        integration: String, threshold: Int = 5, cooldown: Duration = .seconds(5),
+        maxCooldown: Duration = .seconds(120), logger: Logger
+    ) {
         self.integration = integration
         self.threshold = threshold
         self.cooldown = cooldown
@@ -62,7 +65,10 @@ public actor CircuitBreaker {
         let wasProbe = self.probing
         self.probing = false
         if success {
-            if self.openUntil != nil { self.logger.notice("circuit closed: integration answers again", metadata: ["integration": "\(self.integration)"]) }
+            if self.openUntil != nil {
+                self.logger.notice(
+                    "circuit closed: integration answers again", metadata: ["integration": "\(self.integration)"])
+            }
             self.failures = 0
             self.openUntil = nil
             self.currentCooldown = self.cooldown
@@ -77,7 +83,10 @@ public actor CircuitBreaker {
         self.openUntil = now + self.currentCooldown
         self.logger.warning(
             "circuit open: jobs for this integration wait without using attempts",
-            metadata: ["integration": "\(self.integration)", "failures": "\(self.failures)", "probe_in": "\(self.currentCooldown)"]
+            metadata: [
+                "integration": "\(self.integration)", "failures": "\(self.failures)",
+                "probe_in": "\(self.currentCooldown)",
+            ]
         )
     }
 

@@ -19,7 +19,10 @@ public struct FiscalReceiptHandler: JobHandler {
     let cashier: CashierClient
     let publicURL: String
 
-    public init(orders: any OrderRepository, stores: any StoreRepository, receipts: any ReceiptRepository, cashier: CashierClient, publicURL: String) {
+    public init(
+        orders: any OrderRepository, stores: any StoreRepository, receipts: any ReceiptRepository,
+        cashier: CashierClient, publicURL: String
+    ) {
         self.orders = orders
         self.stores = stores
         self.receipts = receipts
@@ -31,28 +34,36 @@ public struct FiscalReceiptHandler: JobHandler {
         let orderID = try OrderJobSubject.orderID(of: job)
         if try await self.receipts.receipt(orderID: orderID) != nil { return }
         let (order, store) = try await OrderJobSubject.load(orderID: orderID, orders: self.orders, stores: self.stores)
-        let request = Self.sellRequest(order: order, store: store, settings: self.cashier.settings, paymentAddress: self.publicURL)
+        let request = Self.sellRequest(
+            order: order, store: store, settings: self.cashier.settings, paymentAddress: self.publicURL)
         let report: CashierProtocol.Report
         do {
             report = try await self.cashier.sell(request)
         } catch CashierError.rejected(let status, let reason) {
             throw FiscalJobError.rejected("\(status): \(reason)")
         }
-        if report.status == "fail" { throw FiscalJobError.rejected(report.error?.text ?? "the register failed the receipt") }
+        if report.status == "fail" {
+            throw FiscalJobError.rejected(report.error?.text ?? "the register failed the receipt")
+        }
         try await self.receipts.recordRegistered(
             ReceiptRecord(
                 orderID: orderID, externalID: request.externalId, cashierUUID: report.uuid, status: report.status,
                 fiscalData: try report.payload.map(CashierProtocol.json), error: nil
             )
         )
-        logger.info("receipt registered", metadata: ["order": "\(order.number)", "uuid": "\(report.uuid)", "status": "\(report.status)"])
+        logger.info(
+            "receipt registered",
+            metadata: ["order": "\(order.number)", "uuid": "\(report.uuid)", "status": "\(report.status)"])
     }
 
     /// The sell receipt for an order: every line at its snapshot price and the delivery fee, paid electronically in full.
-    static func sellRequest(order: Order, store: Store, settings: CashierSettings, paymentAddress: String) -> CashierProtocol.SellRequest {
+    static func sellRequest(
+        order: Order, store: Store, settings: CashierSettings, paymentAddress: String
+    ) -> CashierProtocol.SellRequest {
         var items = order.lines.map { line in
             CashierProtocol.Item(
-                name: line.name, price: Self.major(line.unitPrice), quantity: Decimal(line.quantity), sum: Self.major(line.lineTotal),
+                name: line.name, price: Self.major(line.unitPrice), quantity: Decimal(line.quantity),
+                sum: Self.major(line.lineTotal),
                 vat: settings.vat
             )
         }
@@ -66,9 +77,11 @@ public struct FiscalReceiptHandler: JobHandler {
             timestamp: CashierProtocol.timestamp(Date(timeIntervalSince1970: Double(order.createdAt) / 1_000)),
             receipt: CashierProtocol.Receipt(
                 client: CashierProtocol.Client(
-                    email: order.customer.email.isEmpty ? nil : order.customer.email, phone: order.customer.phone.isEmpty ? nil : order.customer.phone
+                    email: order.customer.email.isEmpty ? nil : order.customer.email,
+                    phone: order.customer.phone.isEmpty ? nil : order.customer.phone
                 ),
-                company: CashierProtocol.Company(email: store.notifyEmail, sno: settings.sno, inn: settings.inn, paymentAddress: paymentAddress),
+                company: CashierProtocol.Company(
+                    email: store.notifyEmail, sno: settings.sno, inn: settings.inn, paymentAddress: paymentAddress),
                 items: items, payments: [CashierProtocol.Payment(type: 1, sum: total)], total: total
             )
         )

@@ -14,7 +14,10 @@ enum OrderEmail {
         let lines = order.lines.map { line in
             let total = Money(minorUnits: line.lineTotal, currency: order.total.currency).formatted
             let inside = line.composition.map { "\($0.item) (\($0.colour)) × \($0.quantity)" }.joined(separator: ", ")
-            return (text: "\(line.name) × \(line.quantity) — \(total)\n    \(inside)", name: line.name, quantity: line.quantity, total: total, inside: inside)
+            return (
+                text: "\(line.name) × \(line.quantity) — \(total)\n    \(inside)", name: line.name,
+                quantity: line.quantity, total: total, inside: inside
+            )
         }
         let card = order.cardMessage.isEmpty ? "" : "\nCard message:\n\(order.cardMessage)\n"
         let details = """
@@ -41,15 +44,19 @@ enum OrderEmail {
         case .customer:
             return MailMessage(
                 from: from, to: [order.customer.email], subject: "\(store.name): your order \(order.number)",
-                text: "Hello \(order.customer.name),\n\nthank you for your order.\n\n\(details)\nSee your order at any time: \(orderURL)\n",
-                html: "<p>Hello \(escape(order.customer.name)),</p><p>thank you for your order.</p><h2>Order \(escape(order.number))</h2>\(table)"
+                text:
+                    "Hello \(order.customer.name),\n\nthank you for your order.\n\n\(details)\nSee your order at any time: \(orderURL)\n",
+                html:
+                    "<p>Hello \(escape(order.customer.name)),</p><p>thank you for your order.</p><h2>Order \(escape(order.number))</h2>\(table)"
                     + "<p><a href=\"\(escape(orderURL))\">See your order</a></p>"
             )
         case .shop:
             return MailMessage(
                 from: from, to: [store.notifyEmail], subject: "New order \(order.number) for \(window)",
-                text: "New order from \(order.customer.name) (\(order.customer.phone), \(order.customer.email)).\n\n\(details)",
-                html: "<p>New order from \(escape(order.customer.name)) (\(escape(order.customer.phone)), \(escape(order.customer.email))).</p>"
+                text:
+                    "New order from \(order.customer.name) (\(order.customer.phone), \(order.customer.email)).\n\n\(details)",
+                html:
+                    "<p>New order from \(escape(order.customer.name)) (\(escape(order.customer.phone)), \(escape(order.customer.email))).</p>"
                     + "<h2>Order \(escape(order.number))</h2>\(table)"
             )
         }

@@ -18,15 +18,22 @@ public struct OrderEmailHandler: JobHandler {
     /// Where customers reach the shop, e.g. `https://petals.example`; links in emails start with it.
     let publicURL: String
 
-    public static func all(orders: any OrderRepository, stores: any StoreRepository, mailer: any Mailer, publicURL: String) -> [OrderEmailHandler] {
+    public static func all(
+        orders: any OrderRepository, stores: any StoreRepository, mailer: any Mailer, publicURL: String
+    ) -> [OrderEmailHandler] {
         [
-            OrderEmailHandler(kind: JobKind.orderConfirmationEmail, audience: .customer, orders: orders, stores: stores, mailer: mailer, publicURL: publicURL),
-            OrderEmailHandler(kind: JobKind.shopNotificationEmail, audience: .shop, orders: orders, stores: stores, mailer: mailer, publicURL: publicURL),
+            OrderEmailHandler(
+                kind: JobKind.orderConfirmationEmail, audience: .customer, orders: orders, stores: stores,
+                mailer: mailer, publicURL: publicURL),
+            OrderEmailHandler(
+                kind: JobKind.shopNotificationEmail, audience: .shop, orders: orders, stores: stores, mailer: mailer,
+                publicURL: publicURL),
         ]
     }
 
     public func run(_ job: Job, logger: Logger) async throws {
-        let (order, store) = try await OrderJobSubject.load(orderID: try OrderJobSubject.orderID(of: job), orders: self.orders, stores: self.stores)
+        let (order, store) = try await OrderJobSubject.load(
+            orderID: try OrderJobSubject.orderID(of: job), orders: self.orders, stores: self.stores)
         let url = "\(self.publicURL)/s/\(store.slug)/orders/\(order.number)?token=\(order.token)"
         let message = OrderEmail.message(self.audience, order: order, store: store, orderURL: url)
         let audience = self.audience == .customer ? "confirmation" : "shop"

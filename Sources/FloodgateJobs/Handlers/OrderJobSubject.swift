@@ -13,7 +13,9 @@ enum OrderJobSubject {
         try JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).order
     }
 
-    static func load(orderID: Int, orders: any OrderRepository, stores: any StoreRepository) async throws -> (Order, Store) {
+    static func load(
+        orderID: Int, orders: any OrderRepository, stores: any StoreRepository
+    ) async throws -> (Order, Store) {
         guard let order = try await orders.order(id: orderID) else { throw HandlerError.missing("order \(orderID)") }
         guard let store = try await stores.all().first(where: { $0.id == order.storeID }) else {
             throw HandlerError.missing("store \(order.storeID)")

@@ -19,17 +19,25 @@ public struct WaitlistEmailHandler: JobHandler {
     let publicURL: String
 
     public static func all(database: Database, mailer: any Mailer, publicURL: String) -> [WaitlistEmailHandler] {
-        let (waitlists, stores, windows) = (SQLWaitlistRepository(database: database), SQLStoreRepository(database: database), SQLDeliveryWindowRepository(database: database))
+        let (waitlists, stores, windows) = (
+            SQLWaitlistRepository(database: database), SQLStoreRepository(database: database),
+            SQLDeliveryWindowRepository(database: database)
+        )
         return [JobKind.waitlistOfferEmail, JobKind.waitlistJoinedEmail].map {
-            WaitlistEmailHandler(kind: $0, waitlists: waitlists, stores: stores, windows: windows, mailer: mailer, publicURL: publicURL)
+            WaitlistEmailHandler(
+                kind: $0, waitlists: waitlists, stores: stores, windows: windows, mailer: mailer, publicURL: publicURL)
         }
     }
 
     public func run(_ job: Job, logger: Logger) async throws {
         struct Payload: Decodable { let entry: Int }
         let id = try JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)).entry
-        guard let entry = try await self.waitlists.entry(id: id) else { throw HandlerError.missing("waiting-list entry \(id)") }
-        guard let store = try await self.stores.all().first(where: { $0.id == entry.storeID }) else { throw HandlerError.missing("store \(entry.storeID)") }
+        guard let entry = try await self.waitlists.entry(id: id) else {
+            throw HandlerError.missing("waiting-list entry \(id)")
+        }
+        guard let store = try await self.stores.all().first(where: { $0.id == entry.storeID }) else {
+            throw HandlerError.missing("store \(entry.storeID)")
+        }
         let tour = try await self.windows.window(storeID: store.id, id: entry.windowID)
         let label = tour.map { "\($0.date), \($0.from)–\($0.to)" } ?? "your delivery"
         let url = "\(self.publicURL)/s/\(store.slug)/waitlist/\(entry.token)"
@@ -37,24 +45,32 @@ public struct WaitlistEmailHandler: JobHandler {
         let message: MailMessage
         if self.kind == JobKind.waitlistOfferEmail {
             guard entry.status == .offered else {
-                logger.info("offer not sent: the hold has ended", metadata: ["entry": "\(id)", "status": "\(entry.status.rawValue)"])
+                logger.info(
+                    "offer not sent: the hold has ended",
+                    metadata: ["entry": "\(id)", "status": "\(entry.status.rawValue)"])
                 return
             }
-            let until = LocalTime.now(in: store.timeZone, at: Date(timeIntervalSince1970: Double(entry.holdUntil ?? 0) / 1_000)).time
+            let until = LocalTime.now(
+                in: store.timeZone, at: Date(timeIntervalSince1970: Double(entry.holdUntil ?? 0) / 1_000)
+            ).time
             message = MailMessage(
                 from: from, to: [entry.email], subject: "\(store.name): a place for \(label) is yours until \(until)",
-                text: "Hello \(entry.name),\n\na place freed up for delivery \(label) and it is held for you until \(until).\n"
+                text:
+                    "Hello \(entry.name),\n\na place freed up for delivery \(label) and it is held for you until \(until).\n"
                     + "Order with it here: \(url)\n\nAfter that it goes to the next person in line.\n",
-                html: "<p>Hello \(OrderEmail.escape(entry.name)),</p><p>a place freed up for delivery <strong>\(OrderEmail.escape(label))</strong> "
+                html:
+                    "<p>Hello \(OrderEmail.escape(entry.name)),</p><p>a place freed up for delivery <strong>\(OrderEmail.escape(label))</strong> "
                     + "and it is held for you until <strong>\(until)</strong>.</p><p><a href=\"\(OrderEmail.escape(url))\">Order with the held place</a></p>"
                     + "<p>After that it goes to the next person in line.</p>"
             )
         } else {
             message = MailMessage(
                 from: from, to: [entry.email], subject: "\(store.name): you are on the waiting list for \(label)",
-                text: "Hello \(entry.name),\n\nyou are on the waiting list for delivery \(label). When a place frees and it is your turn, "
+                text:
+                    "Hello \(entry.name),\n\nyou are on the waiting list for delivery \(label). When a place frees and it is your turn, "
                     + "we email you a link that holds it for you.\nYour place in line, or leave the list: \(url)\n",
-                html: "<p>Hello \(OrderEmail.escape(entry.name)),</p><p>you are on the waiting list for delivery <strong>\(OrderEmail.escape(label))</strong>. "
+                html:
+                    "<p>Hello \(OrderEmail.escape(entry.name)),</p><p>you are on the waiting list for delivery <strong>\(OrderEmail.escape(label))</strong>. "
                     + "When a place frees and it is your turn, we email you a link that holds it for you.</p>"
                     + "<p><a href=\"\(OrderEmail.escape(url))\">Your place in line, or leave the list</a></p>"
             )

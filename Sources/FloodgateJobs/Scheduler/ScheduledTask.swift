@@ -30,11 +30,14 @@ public enum BuiltinTasks {
             PruneTask(database: database),
             ReleaseHoldsTask(waitlists: SQLWaitlistRepository(database: database, holdMinutes: holdMinutes)),
             GenerateToursTask(
-                stores: SQLStoreRepository(database: database), tours: SQLTourRepository(database: database, holdMinutes: holdMinutes),
+                stores: SQLStoreRepository(database: database),
+                tours: SQLTourRepository(database: database, holdMinutes: holdMinutes),
                 daysAhead: tourDaysAhead
             ),
         ]
-        if let cashier { tasks.append(ReconcileReceiptsTask(receipts: SQLReceiptRepository(database: database), cashier: cashier)) }
+        if let cashier {
+            tasks.append(ReconcileReceiptsTask(receipts: SQLReceiptRepository(database: database), cashier: cashier))
+        }
         if runaway { tasks.append(RunawayTask(database: database)) }
         return tasks
     }

@@ -17,7 +17,9 @@ public struct Scheduler: Service {
     let poll: Duration
     let logger: Logger
 
-    public init(database: Database, tasks: [any ScheduledTask], worker: String, poll: Duration = .seconds(1), logger: Logger) {
+    public init(
+        database: Database, tasks: [any ScheduledTask], worker: String, poll: Duration = .seconds(1), logger: Logger
+    ) {
         self.store = SQLTaskRepository(database: database)
         self.tasks = Dictionary(tasks.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.worker = worker
@@ -38,14 +40,16 @@ public struct Scheduler: Service {
                 do {
                     for start in try await self.dueRuns(plan: &plan, running: running) {
                         group.addTask {
-                            await TaskRunner(store: self.store, worker: self.worker, logger: self.logger).run(start) { cancel in
+                            await TaskRunner(store: self.store, worker: self.worker, logger: self.logger).run(start) {
+                                cancel in
                                 running.setCancel(start.task.definition.name, cancel)
                             }
                             running.remove(start.task.definition.name)
                         }
                     }
                 } catch {
-                    self.logger.error("scheduler could not read its tasks", metadata: ["error": "\(String(reflecting: error))"])
+                    self.logger.error(
+                        "scheduler could not read its tasks", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.poll) }
             }
@@ -65,7 +69,9 @@ public struct Scheduler: Service {
             // Manual runs, even for a paused or disabled task: the request's time is the tick, so one worker gets
             // it; the request is cleared only once a run has started (a run still going keeps it waiting).
             if let requested = record.runRequestedAt, !running.contains(record.name),
-               let runID = try await self.store.claim(task: record.name, trigger: "manual", tick: requested, worker: self.worker) {
+                let runID = try await self.store.claim(
+                    task: record.name, trigger: "manual", tick: requested, worker: self.worker)
+            {
                 _ = try await self.store.takeRunRequest(record.name, requestedAt: requested)
                 running.insert(record.name)
                 starts.append(TaskRunner.Start(task: task, record: record, runID: runID, tick: requested))
@@ -79,8 +85,12 @@ public struct Scheduler: Service {
                 plan.warnOnce(record.name, "\(error)", logger: self.logger)
                 continue
             }
-            guard let tick = plan.dueTick(record.name, schedule: schedule, nowSeconds: now / 1_000), !running.contains(record.name) else { continue }
-            if let runID = try await self.store.claim(task: record.name, trigger: "schedule", tick: tick, worker: self.worker) {
+            guard let tick = plan.dueTick(record.name, schedule: schedule, nowSeconds: now / 1_000),
+                !running.contains(record.name)
+            else { continue }
+            if let runID = try await self.store.claim(
+                task: record.name, trigger: "schedule", tick: tick, worker: self.worker)
+            {
                 running.insert(record.name)
                 starts.append(TaskRunner.Start(task: task, record: record, runID: runID, tick: tick))
             }
@@ -110,7 +120,8 @@ struct TickPlan {
 
     mutating func warnOnce(_ task: String, _ message: String, logger: Logger) {
         guard self.warned.insert(task).inserted else { return }
-        logger.error("task has an invalid schedule and does not run", metadata: ["task": "\(task)", "error": "\(message)"])
+        logger.error(
+            "task has an invalid schedule and does not run", metadata: ["task": "\(task)", "error": "\(message)"])
     }
 }
 
@@ -121,6 +132,8 @@ final class RunningSet: Sendable {
     func contains(_ name: String) -> Bool { self.runs.withLock { $0.keys.contains(name) } }
     func insert(_ name: String) { self.runs.withLock { $0[name] = .some(nil) } }
     func remove(_ name: String) { self.runs.withLock { _ = $0.removeValue(forKey: name) } }
-    func setCancel(_ name: String, _ cancel: @escaping @Sendable () -> Void) { self.runs.withLock { $0[name] = cancel } }
+    func setCancel(_ name: String, _ cancel: @escaping @Sendable () -> Void) {
+        self.runs.withLock { $0[name] = cancel }
+    }
     func cancel(_ name: String) { self.runs.withLock { $0[name] ?? nil }?() }
 }

@@ -46,10 +46,15 @@ struct TaskRunner {
             (outcome, message) = (.timeout, "The run took longer than \(timeout) and was cancelled.")
         }
         do {
-            let result = try await self.store.finish(runID: start.runID, task: name, outcome: outcome, queries: budget.used, error: message)
-            let metadata: Logger.Metadata = ["outcome": "\(outcome.rawValue)", "queries": "\(budget.used)", "breaches": "\(result.breaches)"]
+            let result = try await self.store.finish(
+                runID: start.runID, task: name, outcome: outcome, queries: budget.used, error: message)
+            let metadata: Logger.Metadata = [
+                "outcome": "\(outcome.rawValue)", "queries": "\(budget.used)", "breaches": "\(result.breaches)",
+            ]
             if result.quarantined {
-                logger.error("task quarantined: paused after repeated budget breaches; resume with `floodgate tasks resume \(name)`", metadata: metadata)
+                logger.error(
+                    "task quarantined: paused after repeated budget breaches; resume with `floodgate tasks resume \(name)`",
+                    metadata: metadata)
             } else if outcome != .ok {
                 logger.warning("task run failed", metadata: metadata.merging(["error": "\(message ?? "")"]) { $1 })
             } else {
@@ -68,7 +73,8 @@ struct TaskRunner {
     /// Runs `body` in a task of its own and returns when it ends or at `timeout` (cancelling it), whichever
     /// comes first — without waiting for a body that ignores cancellation.
     static func race(
-        timeout: Duration, onStart: @Sendable (@escaping @Sendable () -> Void) -> Void = { _ in }, _ body: @escaping @Sendable () async throws -> Void
+        timeout: Duration, onStart: @Sendable (@escaping @Sendable () -> Void) -> Void = { _ in },
+        _ body: @escaping @Sendable () async throws -> Void
     ) async -> Ending {
         let race = Race()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Ending, Never>) in

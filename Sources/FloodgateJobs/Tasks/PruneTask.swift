@@ -18,7 +18,12 @@ struct PruneTask: ScheduledTask {
         let runs = try await housekeeping.deleteFinishedRuns(startedBefore: now - 30 * Self.day)
         // A client retries with the same key within minutes; two days is plenty.
         let keys = try await housekeeping.deleteIdempotencyKeys(createdBefore: now - 2 * Self.day)
-        let abandoned = try await SQLTaskRepository(database: self.database).abandonRuns(startedBefore: now - Self.day / 24)
-        context.logger.info("pruned", metadata: ["jobs": "\(jobs)", "runs": "\(runs)", "idempotency_keys": "\(keys)", "abandoned_runs": "\(abandoned)"])
+        let abandoned = try await SQLTaskRepository(database: self.database).abandonRuns(
+            startedBefore: now - Self.day / 24)
+        context.logger.info(
+            "pruned",
+            metadata: [
+                "jobs": "\(jobs)", "runs": "\(runs)", "idempotency_keys": "\(keys)", "abandoned_runs": "\(abandoned)",
+            ])
     }
 }

@@ -17,9 +17,12 @@ struct ReconcileReceiptsTask: ScheduledTask {
             let report = try await self.cashier.report(uuid: receipt.cashierUUID)
             guard report.status != "wait" else { continue }
             let data = try report.payload.map(CashierProtocol.json)
-            try await self.receipts.updateStatus(orderID: receipt.orderID, status: report.status, fiscalData: data, error: report.error?.text)
+            try await self.receipts.updateStatus(
+                orderID: receipt.orderID, status: report.status, fiscalData: data, error: report.error?.text)
             if report.status == "fail" {
-                context.logger.error("receipt failed at the register", metadata: ["external_id": "\(receipt.externalID)", "error": "\(report.error?.text ?? "")"])
+                context.logger.error(
+                    "receipt failed at the register",
+                    metadata: ["external_id": "\(receipt.externalID)", "error": "\(report.error?.text ?? "")"])
             }
             settled += 1
         }

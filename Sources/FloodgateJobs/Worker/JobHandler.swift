@@ -50,7 +50,8 @@ public enum JobError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .noHandler(let kind): "No handler runs jobs of kind '\(kind)' in this version of floodgate."
         case .timedOut(let limit): "The job did not finish within \(limit) and was cancelled."
-        case .onVisitorRequest(let path): "Refused to run a job inside the visitor request \(path): jobs run only in workers."
+        case .onVisitorRequest(let path):
+            "Refused to run a job inside the visitor request \(path): jobs run only in workers."
         }
     }
 }

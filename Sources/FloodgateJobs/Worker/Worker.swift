@@ -21,7 +21,10 @@ public struct Worker: Service {
     let visitors: VisitorLoad?
     let logger: Logger
 
-    public init(queue: any JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, visitors: VisitorLoad? = nil, logger: Logger) {
+    public init(
+        queue: any JobQueue, handlers: [any JobHandler], config: WorkerConfiguration, visitors: VisitorLoad? = nil,
+        logger: Logger
+    ) {
         self.queue = queue
         self.visitors = visitors
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -30,9 +33,15 @@ public struct Worker: Service {
         logger[metadataKey: "worker"] = "\(config.name)"
         self.logger = logger
         let integrations = Set(handlers.compactMap(\.integration))
-        self.breakers = Dictionary(uniqueKeysWithValues: integrations.map { name in
-            (name, CircuitBreaker(integration: name, threshold: config.breakerThreshold, cooldown: config.breakerCooldown, logger: logger))
-        })
+        self.breakers = Dictionary(
+            uniqueKeysWithValues: integrations.map { name in
+                (
+                    name,
+                    CircuitBreaker(
+                        integration: name, threshold: config.breakerThreshold, cooldown: config.breakerCooldown,
+                        logger: logger)
+                )
+            })
     }
 
     public func run() async throws {
@@ -41,7 +50,9 @@ public struct Worker: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Visitors first: while the storefront is busy, jobs wait in the queue (at most `maxYield` between
             // batches, so they still move on a long peak).
-            if let visitors = self.visitors, visitors.current >= self.config.yieldAbove, ContinuousClock.now - lastBatch < self.config.maxYield {
+            if let visitors = self.visitors, visitors.current >= self.config.yieldAbove,
+                ContinuousClock.now - lastBatch < self.config.maxYield
+            {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
                 continue
             }
@@ -71,11 +82,13 @@ public struct Worker: Service {
     @discardableResult
     public func runOnce(limit: Int? = nil) async throws -> Int {
         let kinds = await self.claimableKinds()
-        var batch = try await self.queue.claim(limit: limit ?? self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: kinds.all)
+        var batch = try await self.queue.claim(
+            limit: limit ?? self.config.batchSize, worker: self.config.name, lease: self.config.lease, kinds: kinds.all)
         // An integration due for its probe gets one job. Claiming all its due jobs to run one and give the rest
         // back wrote every waiting job twice per probe: during a long outage, writes for nothing.
         for probeKinds in kinds.probes {
-            batch += try await self.queue.claim(limit: 1, worker: self.config.name, lease: self.config.lease, kinds: probeKinds)
+            batch += try await self.queue.claim(
+                limit: 1, worker: self.config.name, lease: self.config.lease, kinds: probeKinds)
         }
         guard !batch.isEmpty else { return 0 }
         let outcomes = await withTaskGroup(of: (Job, Outcome).self) { group -> [(Job, Outcome)] in
@@ -114,7 +127,8 @@ public struct Worker: Service {
             self.logger.warning(
                 "job failed",
                 metadata: [
-                    "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)/\(job.maxAttempts)", "error": "\(error)",
+                    "job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)/\(job.maxAttempts)",
+                    "error": "\(error)",
                     "final": "\(deadNow)",
                 ]
             )

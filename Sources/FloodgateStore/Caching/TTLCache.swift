@@ -79,7 +79,9 @@ public final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         }
     }
 
-    private func value(for key: Key, load: @escaping @Sendable () async throws -> Value, mayRetry: Bool) async throws -> Value {
+    private func value(
+        for key: Key, load: @escaping @Sendable () async throws -> Value, mayRetry: Bool
+    ) async throws -> Value {
         let now = ContinuousClock.now
         let found: Lookup = self.state.withLock { state in
             if let value = state.fresh(key, now: now) { return .hit(value) }

@@ -62,12 +62,17 @@ public struct SQLCatalogRepository: CatalogRepository {
 
     public func save(_ products: [Product], storeID: Int) async throws -> [Product] {
         try await self.database.transaction { db in
-            var position = try await db.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p").from("products")
-                .where("store_id", .equal, storeID).first().flatMap { try $0.decodeNil(column: "p") ? nil : $0.decode(column: "p", as: Int.self) } ?? 0
+            var position =
+                try await db.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p").from("products")
+                .where("store_id", .equal, storeID).first().flatMap {
+                    try $0.decodeNil(column: "p") ? nil : $0.decode(column: "p", as: Int.self)
+                } ?? 0
             var saved: [Product] = []
             let now = WallClock.nowMillis
             for var product in products {
-                let (photos, composition) = (try JSONColumn.encode(product.photos), try JSONColumn.encode(product.composition))
+                let (photos, composition) = (
+                    try JSONColumn.encode(product.photos), try JSONColumn.encode(product.composition)
+                )
                 if product.id == 0 {
                     position += 1
                     let row = try await db.raw(
@@ -110,10 +115,13 @@ extension Product {
             storeID: try row.decode(column: "store_id", as: Int.self),
             name: try row.decode(column: "name", as: String.self),
             description: try row.decode(column: "description", as: String.self),
-            price: Money(minorUnits: try row.decode(column: "price", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+            price: Money(
+                minorUnits: try row.decode(column: "price", as: Int.self),
+                currency: try row.decode(column: "currency", as: String.self)),
             available: try row.decode(column: "available", as: Int.self) != 0,
             photos: try JSONColumn.decode([String].self, try row.decode(column: "photos", as: String.self)),
-            composition: try JSONColumn.decode([CompositionLine].self, try row.decode(column: "composition", as: String.self))
+            composition: try JSONColumn.decode(
+                [CompositionLine].self, try row.decode(column: "composition", as: String.self))
         )
     }
 }

@@ -34,7 +34,9 @@ public final class Database: Sendable {
     }
 
     /// Opens the database; ``close()`` must be called when done.
-    public static func open(_ url: DatabaseURL, readers: Int = 4, maxConnections: Int = 20, logger: Logger) async throws -> Database {
+    public static func open(
+        _ url: DatabaseURL, readers: Int = 4, maxConnections: Int = 20, logger: Logger
+    ) async throws -> Database {
         switch url {
         case .sqlite(let path):
             let backend = try await SQLiteBackend.open(path: path, readers: readers, logger: logger)
@@ -63,7 +65,8 @@ public final class Database: Sendable {
         switch self.backend {
         case .sqlite(let sqlite):
             guard case .sqlite(let path) = self.url else { preconditionFailure("an SQLite backend has an SQLite URL") }
-            let backend = try await SQLiteBackend.bulkhead(sharing: sqlite, path: path, readers: connections, logger: self.logger)
+            let backend = try await SQLiteBackend.bulkhead(
+                sharing: sqlite, path: path, readers: connections, logger: self.logger)
             return Database(engine: .sqlite, url: self.url, backend: .sqlite(backend), logger: self.logger)
         case .postgres:
             return try await Database.open(self.url, maxConnections: connections, logger: self.logger)
@@ -89,13 +92,17 @@ public final class Database: Sendable {
     /// commits by itself, and with the connection's prepared statements. For work whose writes are a single
     /// statement (PostgreSQL's one-statement checkout), which saves the `BEGIN` and `COMMIT` round trips.
     /// Deadline as for ``transaction(_:)``.
-    func postgresSession<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        guard case .postgres(let pg) = self.backend else { preconditionFailure("a PostgreSQL session on \(self.engine)") }
+    func postgresSession<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T
+    {
+        guard case .postgres(let pg) = self.backend else {
+            preconditionFailure("a PostgreSQL session on \(self.engine)")
+        }
         let (budget, logger) = (QueryBudget.current, self.logger)
         return try await Self.onConnection(of: pg) { connection in
             try await body(
                 PostgresSession(
-                    sql: QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget), connection: connection, budget: budget,
+                    sql: QueryBudget.charge(connection.sql(queryLogLevel: nil), to: budget), connection: connection,
+                    budget: budget,
                     logger: logger
                 )
             )
@@ -118,13 +125,17 @@ public final class Database: Sendable {
     ///
     /// Within a request, a transaction that cannot start (the writer's queue, a pooled connection) before the
     /// request's ``RequestDeadline`` is dropped with ``DeadlineExceeded``; one that started runs to its end.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         // Captured here: on SQLite the body runs on the writer's task, where the caller's task-locals are not.
         let budget = QueryBudget.current
         switch self.backend {
         case .sqlite(let sqlite):
             try RequestDeadline.check()
-            return try await sqlite.transaction(deadline: RequestDeadline.current) { try await body(QueryBudget.charge($0, to: budget)) }
+            return try await sqlite.transaction(deadline: RequestDeadline.current) {
+                try await body(QueryBudget.charge($0, to: budget))
+            }
         case .postgres(let pg):
             do {
                 return try await DeadlineRace.run { started in
@@ -150,7 +161,9 @@ public final class Database: Sendable {
     /// writer keeps on. So on SQLite this runs on a connection of its own (enforcement is off on a new one),
     /// and `PRAGMA foreign_key_check` must find every reference intact before it commits. Only for
     /// migrations, while nothing else writes. On PostgreSQL it is ``transaction(_:)``.
-    public func rebuildingTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func rebuildingTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         guard case .sqlite(let sqlite) = self.backend, case .sqlite(let path) = self.url else {
             return try await self.transaction(body)
         }
@@ -170,7 +183,9 @@ public final class Database: Sendable {
     /// Runs start-up work (migrations, loading the demo) again while another instance starting at once on the same
     /// SQLite file holds its write lock for longer than the busy timeout, as it may on a busy machine: up to `limit`.
     /// The work must be safe to repeat; a failed attempt has rolled back. PostgreSQL's locks wait by themselves.
-    public func retryingWhileAnotherStarts<T: Sendable>(limit: Duration = .seconds(60), _ work: () async throws -> T) async throws -> T {
+    public func retryingWhileAnotherStarts<T: Sendable>(
+        limit: Duration = .seconds(60), _ work: () async throws -> T
+    ) async throws -> T {
         guard self.engine == .sqlite else { return try await work() }
         return try await SQLiteBackend.retryingWhileBusy(attempts: .max, deadline: .now + limit, work)
     }
@@ -201,7 +216,8 @@ final class PostgresBackend: Sendable {
 
     init(_ pg: DatabaseURL.Postgres, maxConnections: Int, logger: Logger) {
         var configuration = PostgresClient.Configuration(
-            host: pg.host, port: pg.port, username: pg.username, password: pg.password, database: pg.database, tls: .disable
+            host: pg.host, port: pg.port, username: pg.username, password: pg.password, database: pg.database,
+            tls: .disable
         )
         configuration.options.maximumConnections = maxConnections
         let loops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)

@@ -19,7 +19,9 @@ public enum DatabaseURL: Hashable, Sendable, CustomStringConvertible {
         if string.hasPrefix("sqlite:") {
             var path = String(string.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
-            guard !path.isEmpty else { throw .invalidURL(string, "an sqlite: URL needs a file path, e.g. sqlite:var/floodgate.sqlite") }
+            guard !path.isEmpty else {
+                throw .invalidURL(string, "an sqlite: URL needs a file path, e.g. sqlite:var/floodgate.sqlite")
+            }
             self = .sqlite(path: path)
             return
         }

@@ -53,7 +53,9 @@ final class DirectSQLiteConnection: @unchecked Sendable {
             guard status == SQLITE_ROW else { throw self.failure(status, on: handle) }
             let names = columns ?? Self.columnNames(of: statement)
             columns = names
-            try onRow(SQLiteRowValues(columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }))
+            try onRow(
+                SQLiteRowValues(
+                    columns: names, values: (0..<Int32(names.count)).map { Self.value(at: $0, of: statement) }))
         }
     }
 
@@ -69,7 +71,8 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         if let statement = self.prepared[sql] { return (statement, true) }
         let keep = self.prepared.count < Self.maxCached
         var statement: OpaquePointer?
-        let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
+        let status = sqlite_nio_sqlite3_prepare_v3(
+            handle, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
         guard status == SQLITE_OK, let statement else { throw self.failure(status, on: handle) }
         if keep { self.prepared[sql] = statement }
         return (statement, keep)
@@ -89,9 +92,12 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         case .float(let value): sqlite_nio_sqlite3_bind_double(statement, index, value)
         case .null: sqlite_nio_sqlite3_bind_null(statement, index)
         case .text(let value):
-            sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count), transient, UInt8(SQLITE_UTF8))
+            sqlite_nio_sqlite3_bind_text64(
+                statement, index, value, UInt64(value.utf8.count), transient, UInt8(SQLITE_UTF8))
         case .blob(let value):
-            value.withUnsafeReadableBytes { sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient) }
+            value.withUnsafeReadableBytes {
+                sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient)
+            }
         }
     }
 

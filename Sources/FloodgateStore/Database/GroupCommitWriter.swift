@@ -46,7 +46,9 @@ final class GroupCommitWriter: Sendable {
             let connection = try await withTaskExecutorPreference(thread) {
                 let connection = try DirectSQLiteConnection(path: path)
                 do {
-                    for pragma in pragmas { try await SQLiteBackend.retryingWhileBusy { try connection.run(pragma, []) { _ in } } }
+                    for pragma in pragmas {
+                        try await SQLiteBackend.retryingWhileBusy { try connection.run(pragma, []) { _ in } }
+                    }
                 } catch {
                     connection.close()
                     throw error
@@ -54,7 +56,9 @@ final class GroupCommitWriter: Sendable {
                 return connection
             }
             if try await !thread.raised.get() {
-                logger.warning("The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else.")
+                logger.warning(
+                    "The SQLite writer's thread runs at normal priority (raising it needs CAP_SYS_NICE): under overload, orders wait for a core with everything else."
+                )
             }
             return GroupCommitWriter(connection: connection, thread: thread, logger: logger)
         } catch {
@@ -97,7 +101,11 @@ final class GroupCommitWriter: Sendable {
                     do {
                         let value = try await body(db)
                         return Outcome(succeeded: true) { commitError in
-                            if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(returning: value) }
+                            if let commitError {
+                                continuation.resume(throwing: commitError)
+                            } else {
+                                continuation.resume(returning: value)
+                            }
                         }
                     } catch {
                         return Outcome(succeeded: false) { _ in continuation.resume(throwing: error) }
@@ -145,7 +153,8 @@ final class GroupCommitWriter: Sendable {
             for outcome in outcomes { outcome.finish(nil) }
         } catch {
             // The group's state is unknown: undo all of it and tell everyone, including bodies not yet run.
-            logger.error("group commit failed", metadata: ["error": "\(String(reflecting: error))", "size": "\(group.count)"])
+            logger.error(
+                "group commit failed", metadata: ["error": "\(String(reflecting: error))", "size": "\(group.count)"])
             try? await db.raw("ROLLBACK").run()
             for outcome in outcomes { outcome.finish(error) }
             running?.abandon(error)

@@ -11,12 +11,16 @@ struct PreparedParameters<Input>: Sendable {
     private var binds: [Bind] = []
 
     /// Adds a parameter bound to `value(input)`; returns its placeholder.
-    mutating func add<Value: PostgresEncodable & Sendable>(_ value: @escaping @Sendable (Input) throws -> Value) -> String {
+    mutating func add<Value: PostgresEncodable & Sendable>(
+        _ value: @escaping @Sendable (Input) throws -> Value
+    ) -> String {
         self.add(binding: { input, bindings in try bindings.append(try value(input)) })
     }
 
     /// Adds a parameter that may be NULL.
-    mutating func addOptional<Value: PostgresEncodable & Sendable>(_ value: @escaping @Sendable (Input) throws -> Value?) -> String {
+    mutating func addOptional<Value: PostgresEncodable & Sendable>(
+        _ value: @escaping @Sendable (Input) throws -> Value?
+    ) -> String {
         self.add(binding: { input, bindings in try bindings.append(try value(input)) })
     }
 

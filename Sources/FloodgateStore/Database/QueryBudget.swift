@@ -49,7 +49,9 @@ struct BudgetedDatabase: SQLDatabase {
     var dialect: any SQLDialect { self.base.dialect }
     var queryLogLevel: Logger.Level? { self.base.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    func execute(
+        sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) -> EventLoopFuture<Void> {
         do {
             try self.budget.spend()
         } catch {

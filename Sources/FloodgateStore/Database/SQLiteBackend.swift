@@ -15,7 +15,9 @@ final class SQLiteBackend: Sendable {
     /// False for a bulkhead that borrows another backend's writer: closing it leaves the writer open.
     let ownsWriter: Bool
 
-    private init(writer: GroupCommitWriter, readers: [SQLiteConnection], threadPool: NIOThreadPool, ownsWriter: Bool = true) {
+    private init(
+        writer: GroupCommitWriter, readers: [SQLiteConnection], threadPool: NIOThreadPool, ownsWriter: Bool = true
+    ) {
         self.writer = writer
         self.readers = readers
         self.threadPool = threadPool
@@ -24,14 +26,17 @@ final class SQLiteBackend: Sendable {
 
     /// Reader connections and threads of its own, the single writer of `shared`: what a worker gets so its
     /// reads (a heavy task's included) never queue behind or in front of visitors' reads.
-    static func bulkhead(sharing shared: SQLiteBackend, path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
+    static func bulkhead(
+        sharing shared: SQLiteBackend, path: String, readers: Int, logger: Logger
+    ) async throws -> SQLiteBackend {
         let threadPool = NIOThreadPool(numberOfThreads: readers)
         threadPool.start()
         var pool: [SQLiteConnection] = []
         do {
             for _ in 0..<max(1, readers) {
                 let connection = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                    storage: .file(path: path), threadPool: threadPool, logger: logger,
+                    on: MultiThreadedEventLoopGroup.singleton.any()
                 )
                 pool.append(connection)
                 for pragma in ["PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"] {
@@ -55,7 +60,8 @@ final class SQLiteBackend: Sendable {
         var opened: [SQLiteConnection] = []
         func connect(_ pragmas: [String]) async throws -> SQLiteConnection {
             let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                storage: .file(path: path), threadPool: threadPool, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
             )
             opened.append(connection)
             // The busy timeout first: another process may hold the file while this one sets up.
@@ -71,9 +77,12 @@ final class SQLiteBackend: Sendable {
             // a temporary file (they only matter until the COMMIT). A 64 MB page cache for the writer (SQLite's
             // default is 2 MB): with a million orders every checkout touches pages of the order indexes all over
             // the file, and re-reading them would make checkouts slower than on an empty shop.
-            let writer = try await GroupCommitWriter.open(path: path, pragmas: [
-                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
-            ], logger: logger)
+            let writer = try await GroupCommitWriter.open(
+                path: path,
+                pragmas: [
+                    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                    "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+                ], logger: logger)
             var pool: [SQLiteConnection] = []
             do {
                 for _ in 0..<max(1, readers) { pool.append(try await connect(["PRAGMA query_only=ON"])) }
@@ -94,7 +103,8 @@ final class SQLiteBackend: Sendable {
         path: String, logger: Logger, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: self.threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            storage: .file(path: path), threadPool: self.threadPool, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
         )
         let db = connection.sql()
         do {
@@ -104,7 +114,9 @@ final class SQLiteBackend: Sendable {
             do {
                 let result = try await body(db)
                 let broken = try await db.raw("PRAGMA foreign_key_check").all()
-                guard broken.isEmpty else { throw DatabaseError.migrationFailed(version: 0, reason: "\(broken.count) broken references") }
+                guard broken.isEmpty else {
+                    throw DatabaseError.migrationFailed(version: 0, reason: "\(broken.count) broken references")
+                }
                 try await db.raw("COMMIT").run()
                 try await connection.close()
                 return result
@@ -129,7 +141,9 @@ final class SQLiteBackend: Sendable {
             let again = attempt < attempts && deadline.map { ContinuousClock.now < $0 } ?? true
             do {
                 return try await work()
-            } catch let error as SQLiteError where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && again {
+            } catch let error as SQLiteError
+                where [.busy, .busyInRecovery, .busyTimeout, .locked].contains(error.reason) && again
+            {
                 try await Task.sleep(for: .milliseconds(100))
             } catch let error as SQLiteFailure where error.isBusy && again {
                 try await Task.sleep(for: .milliseconds(100))

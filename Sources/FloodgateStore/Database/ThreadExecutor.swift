@@ -29,8 +29,10 @@ public final class ThreadExecutor: TaskExecutor, Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.loop = self.group.next()
         let loops = Array(self.group.makeIterator())
-        self.raised = EventLoopFuture.whenAllComplete(loops.map { loop in loop.submit { Self.setNice(nice) } }, on: self.loop)
-            .map { results in results.allSatisfy { (try? $0.get()) == true } }
+        self.raised = EventLoopFuture.whenAllComplete(
+            loops.map { loop in loop.submit { Self.setNice(nice) } }, on: self.loop
+        )
+        .map { results in results.allSatisfy { (try? $0.get()) == true } }
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

@@ -38,12 +38,16 @@ public struct DemoData: Sendable {
         let tours = SQLTourRepository(database: self.database)
         guard let store = try await SQLStoreRepository(database: self.database).find(slug: "greenbox") else { return }
         let oberland = try await tours.saveZone(
-            Zone(id: 0, storeID: store.id, name: "Oberland", postcodes: Zone.parse(postcodes: "8620*, 8630*, 8340*, 8335*"), fee: 500)
+            Zone(
+                id: 0, storeID: store.id, name: "Oberland",
+                postcodes: Zone.parse(postcodes: "8620*, 8630*, 8340*, 8335*"), fee: 500)
         )
-        let city = try await tours.saveZone(Zone(id: 0, storeID: store.id, name: "Zurich city", postcodes: ["80*"], fee: 900))
+        let city = try await tours.saveZone(
+            Zone(id: 0, storeID: store.id, name: "Zurich city", postcodes: ["80*"], fee: 900))
         _ = try await tours.saveTemplate(
             TourTemplate(
-                id: 0, storeID: store.id, weekdays: [2, 5], from: "19:00", to: "21:00", capacity: 12, zoneIDs: [oberland.id, city.id],
+                id: 0, storeID: store.id, weekdays: [2, 5], from: "19:00", to: "21:00", capacity: 12,
+                zoneIDs: [oberland.id, city.id],
                 cutoffDaysBefore: 1, cutoffTime: "18:00"
             )
         )
@@ -65,7 +69,9 @@ public struct DemoData: Sendable {
 
     private static func insert(_ shop: DemoCatalog.Shop, windowDays: Int, on db: any SQLDatabase) async throws {
         let row = try await db.insert(into: "stores")
-            .columns("slug", "name", "tagline", "currency", "time_zone", "order_prefix", "notify_email", "fiscal_receipts")
+            .columns(
+                "slug", "name", "tagline", "currency", "time_zone", "order_prefix", "notify_email", "fiscal_receipts"
+            )
             .values(
                 SQLBind(shop.slug), SQLBind(shop.name), SQLBind(shop.tagline), SQLBind(shop.currency),
                 SQLBind(shop.timeZone), SQLBind(shop.orderPrefix), SQLBind(shop.notifyEmail),
@@ -74,16 +80,24 @@ public struct DemoData: Sendable {
             .returning("id").first()
         let storeID = try row!.decode(column: "id", as: Int.self)
         let products = db.insert(into: "products")
-            .columns("store_id", "name", "description", "price", "currency", "available", "photos", "composition", "position", "updated_at")
+            .columns(
+                "store_id", "name", "description", "price", "currency", "available", "photos", "composition",
+                "position", "updated_at")
         for (index, item) in shop.products.enumerated() {
             products.values(
-                SQLBind(storeID), SQLBind(item.name), SQLBind(item.description), SQLBind(item.price), SQLBind(shop.currency),
-                SQLBind(item.available ? 1 : 0), SQLBind(try JSONColumn.encode(["/photos/\(shop.slug)/demo-\(index + 1).svg", "/photos/\(shop.slug)/demo-\(index + 1)-b.svg"])),
+                SQLBind(storeID), SQLBind(item.name), SQLBind(item.description), SQLBind(item.price),
+                SQLBind(shop.currency),
+                SQLBind(item.available ? 1 : 0),
+                SQLBind(
+                    try JSONColumn.encode([
+                        "/photos/\(shop.slug)/demo-\(index + 1).svg", "/photos/\(shop.slug)/demo-\(index + 1)-b.svg",
+                    ])),
                 SQLBind(try JSONColumn.encode(item.composition)), SQLBind(index), SQLBind(WallClock.nowMillis)
             )
         }
         try await products.run()
-        let windows = db.insert(into: "delivery_windows").columns("store_id", "date", "time_from", "time_to", "capacity")
+        let windows = db.insert(into: "delivery_windows").columns(
+            "store_id", "date", "time_from", "time_to", "capacity")
         for day in 0..<windowDays {
             let date = LocalTime.date(daysFromNow: day, in: shop.timeZone)
             for (from, to, capacity) in shop.windows {

@@ -26,14 +26,16 @@ enum DemoPhoto {
                 let x = 120 + Int(random.next() % 160), y = 90 + Int(random.next() % 130)
                 let r = 18 + Int(random.next() % 14)
                 let colour = colours[index % max(1, colours.count)]
-                shapes += ##"<circle cx="\##(x)" cy="\##(y)" r="\##(r)" fill="\##(colour)" stroke="#00000022" stroke-width="2"/>"##
+                shapes +=
+                    ##"<circle cx="\##(x)" cy="\##(y)" r="\##(r)" fill="\##(colour)" stroke="#00000022" stroke-width="2"/>"##
                 shapes += ##"<circle cx="\##(x)" cy="\##(y)" r="\##(r / 3)" fill="#00000018"/>"##
             }
         case .box:
             for index in 0..<12 {
                 let x = 110 + Int(random.next() % 180), y = 150 + Int(random.next() % 60)
                 let colour = colours[index % max(1, colours.count)]
-                shapes += ##"<ellipse cx="\##(x)" cy="\##(y)" rx="28" ry="22" fill="\##(colour)" stroke="#00000022" stroke-width="2"/>"##
+                shapes +=
+                    ##"<ellipse cx="\##(x)" cy="\##(y)" rx="28" ry="22" fill="\##(colour)" stroke="#00000022" stroke-width="2"/>"##
             }
             shapes += ##"<path d="M80 190 L320 190 L300 330 L100 330 Z" fill="#a1887f"/>"##
             shapes += ##"<path d="M80 190 L320 190 L314 215 L86 215 Z" fill="#8d6e63"/>"##

@@ -11,7 +11,8 @@ public struct SQLReceiptRepository: ReceiptRepository {
 
     public func receipt(orderID: Int) async throws -> ReceiptRecord? {
         try await self.database.read { db in
-            try await db.select().column("*").from("receipts").where("order_id", .equal, orderID).first().map(ReceiptRecord.init(row:))
+            try await db.select().column("*").from("receipts").where("order_id", .equal, orderID).first().map(
+                ReceiptRecord.init(row:))
         }
     }
 
@@ -19,10 +20,15 @@ public struct SQLReceiptRepository: ReceiptRepository {
     public func recordRegistered(_ receipt: ReceiptRecord) async throws {
         try await self.database.transaction { db in
             try await db.insert(into: "receipts")
-                .columns("order_id", "external_id", "cashier_uuid", "status", "fiscal_data", "error", "created_at", "updated_at")
+                .columns(
+                    "order_id", "external_id", "cashier_uuid", "status", "fiscal_data", "error", "created_at",
+                    "updated_at"
+                )
                 .values(
-                    SQLBind(receipt.orderID), SQLBind(receipt.externalID), SQLBind(receipt.cashierUUID), SQLBind(receipt.status),
-                    SQLBind(receipt.fiscalData), SQLBind(receipt.error), SQLBind(receipt.updatedAt), SQLBind(receipt.updatedAt)
+                    SQLBind(receipt.orderID), SQLBind(receipt.externalID), SQLBind(receipt.cashierUUID),
+                    SQLBind(receipt.status),
+                    SQLBind(receipt.fiscalData), SQLBind(receipt.error), SQLBind(receipt.updatedAt),
+                    SQLBind(receipt.updatedAt)
                 )
                 .ignoringConflicts(with: ["order_id"])
                 .run()
@@ -31,15 +37,18 @@ public struct SQLReceiptRepository: ReceiptRepository {
 
     public func updateStatus(orderID: Int, status: String, fiscalData: String?, error: String?) async throws {
         try await self.database.transaction { db in
-            try await db.update("receipts").set("status", to: status).set("fiscal_data", to: fiscalData).set("error", to: error)
-                .set("updated_at", to: WallClock.nowMillis).where("order_id", .equal, orderID).run()
+            try await db.update("receipts").set("status", to: status).set("fiscal_data", to: fiscalData).set(
+                "error", to: error
+            )
+            .set("updated_at", to: WallClock.nowMillis).where("order_id", .equal, orderID).run()
         }
     }
 
     /// Receipts still waiting to be printed, oldest first.
     public func waiting(limit: Int) async throws -> [ReceiptRecord] {
         try await self.database.read { db in
-            try await db.select().column("*").from("receipts").where("status", .equal, "wait").orderBy("updated_at").limit(limit)
+            try await db.select().column("*").from("receipts").where("status", .equal, "wait").orderBy("updated_at")
+                .limit(limit)
                 .all().map(ReceiptRecord.init(row:))
         }
     }
@@ -48,8 +57,10 @@ public struct SQLReceiptRepository: ReceiptRepository {
     public func counts() async throws -> [String: Int] {
         try await self.database.read { db in
             var counts: [String: Int] = [:]
-            for row in try await db.select().column("status").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from("receipts").groupBy("status").all() {
+            for row in try await db.select().column("status").column(
+                SQLFunction("COUNT", args: SQLLiteral.all), as: "n"
+            )
+            .from("receipts").groupBy("status").all() {
                 counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
             return counts
@@ -58,9 +69,12 @@ public struct SQLReceiptRepository: ReceiptRepository {
 }
 
 extension ReceiptRecord {
-    public init(orderID: Int, externalID: String, cashierUUID: String, status: String, fiscalData: String?, error: String?) {
+    public init(
+        orderID: Int, externalID: String, cashierUUID: String, status: String, fiscalData: String?, error: String?
+    ) {
         self.init(
-            orderID: orderID, externalID: externalID, cashierUUID: cashierUUID, status: status, fiscalData: fiscalData, error: error,
+            orderID: orderID, externalID: externalID, cashierUUID: cashierUUID, status: status, fiscalData: fiscalData,
+            error: error,
             updatedAt: WallClock.nowMillis
         )
     }

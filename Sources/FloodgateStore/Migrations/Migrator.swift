@@ -19,7 +19,8 @@ public struct Migrator: Sendable {
         Migration(version: 2, name: "outbox jobs", apply: Schema2.apply),
         Migration(version: 3, name: "fiscal receipts, scheduled tasks and their runs", apply: Schema3.apply),
         Migration(
-            version: 4, name: "tours, zones, waiting lists, order history, staff", apply: Schema4.apply, rebuildsTables: true
+            version: 4, name: "tours, zones, waiting lists, order history, staff", apply: Schema4.apply,
+            rebuildsTables: true
         ),
     ]
 
@@ -53,10 +54,12 @@ public struct Migrator: Sendable {
                     .run()
                 return true
             }
-            let done = migration.rebuildsTables
+            let done =
+                migration.rebuildsTables
                 ? try await self.database.rebuildingTransaction(work) : try await self.database.transaction(work)
             if done {
-                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 applied.append(migration.version)
             }
         }

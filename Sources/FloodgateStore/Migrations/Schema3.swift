@@ -54,7 +54,8 @@ enum Schema3 {
             .column("error", type: .text)
             .run()
         // Each tick of each task is run once, however many workers see it come due.
-        try await db.create(index: "task_runs_tick").on("task_runs").column("task").column("trigger").column("tick").unique().run()
+        try await db.create(index: "task_runs_tick").on("task_runs").column("task").column("trigger").column("tick")
+            .unique().run()
         try await db.create(index: "task_runs_started").on("task_runs").column("started_at").run()
     }
 }

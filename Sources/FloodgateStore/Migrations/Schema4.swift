@@ -53,7 +53,9 @@ enum Schema4 {
             .column("updated_at", type: .bigint, .notNull)
             .run()
         // The line of a tour, first come first served; and the holds that run out.
-        try await db.create(index: "waitlist_line").on("waitlist_entries").column("window_id").column("status").column("id").run()
+        try await db.create(index: "waitlist_line").on("waitlist_entries").column("window_id").column("status").column(
+            "id"
+        ).run()
         try await db.create(index: "waitlist_holds").on("waitlist_entries").column("status").column("hold_until").run()
 
         try await db.alter(table: "orders").column("postcode", type: .text, .notNull, .default("")).run()
@@ -74,9 +76,12 @@ enum Schema4 {
         try await db.drop(index: "orders_store_created").run()
         try await db.drop(index: "orders_window").run()
         try await db.create(index: "orders_store_id").on("orders").column("store_id").column("id").run()
-        try await db.create(index: "orders_store_day").on("orders").column("store_id").column("window_date").column("id").run()
+        try await db.create(index: "orders_store_day").on("orders").column("store_id").column("window_date").column(
+            "id"
+        ).run()
         try await db.create(index: "orders_window_id").on("orders").column("window_id").column("id").run()
-        try await db.create(index: "orders_store_status").on("orders").column("store_id").column("status").column("id").run()
+        try await db.create(index: "orders_store_status").on("orders").column("store_id").column("status").column("id")
+            .run()
 
         try await db.create(table: "staff")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
@@ -114,21 +119,33 @@ enum Schema4 {
     private static func indexExistingOrders(_ db: any SQLDatabase) async throws {
         var after = 0
         while true {
-            let rows = try await db.select().columns("id", "store_id", "customer_name", "recipient_name", "customer_phone", "recipient_phone")
-                .from("orders").where("id", .greaterThan, after).orderBy("id").limit(1_000).all()
+            let rows = try await db.select().columns(
+                "id", "store_id", "customer_name", "recipient_name", "customer_phone", "recipient_phone"
+            )
+            .from("orders").where("id", .greaterThan, after).orderBy("id").limit(1_000).all()
             guard let last = rows.last else { return }
             var values: [SQLQueryString] = []
             for row in rows {
-                let (id, store) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self))
+                let (id, store) = (
+                    try row.decode(column: "id", as: Int.self), try row.decode(column: "store_id", as: Int.self)
+                )
                 values += OrderRows.searchRows(
                     storeID: store, orderID: id,
                     tokens: OrderRows.searchTokens(
-                        names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
-                        phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
+                        names: [
+                            try row.decode(column: "customer_name", as: String.self),
+                            try row.decode(column: "recipient_name", as: String.self),
+                        ],
+                        phones: [
+                            try row.decode(column: "customer_phone", as: String.self),
+                            try row.decode(column: "recipient_phone", as: String.self),
+                        ]
                     )
                 )
             }
-            for chunk in stride(from: 0, to: values.count, by: 2_000).map({ Array(values[$0..<min($0 + 2_000, values.count)]) }) {
+            for chunk in stride(from: 0, to: values.count, by: 2_000).map({
+                Array(values[$0..<min($0 + 2_000, values.count)])
+            }) {
                 try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(chunk))").run()
             }
             after = try last.decode(column: "id", as: Int.self)
@@ -166,12 +183,19 @@ enum Schema4 {
         } else {
             try await db.alter(table: "delivery_windows").column("held", type: .int, .notNull, .default(0)).run()
             try await db.alter(table: "delivery_windows").column("cutoff", type: .text).run()
-            try await db.alter(table: "delivery_windows").column("template_id", type: .bigint, .references("tour_templates", "id")).run()
+            try await db.alter(table: "delivery_windows").column(
+                "template_id", type: .bigint, .references("tour_templates", "id")
+            ).run()
             try await db.raw("ALTER TABLE delivery_windows ADD CONSTRAINT held_not_negative CHECK (held >= 0)").run()
-            try await db.raw("ALTER TABLE delivery_windows DROP CONSTRAINT delivery_windows_store_id_date_time_from_key").run()
+            try await db.raw(
+                "ALTER TABLE delivery_windows DROP CONSTRAINT delivery_windows_store_id_date_time_from_key"
+            ).run()
         }
-        try await db.create(index: "tours_store_date").on("delivery_windows").column("store_id").column("date").column("time_from").run()
+        try await db.create(index: "tours_store_date").on("delivery_windows").column("store_id").column("date").column(
+            "time_from"
+        ).run()
         // A template gives at most one tour a day, however often generation runs.
-        try await db.create(index: "tours_template_date").on("delivery_windows").column("template_id").column("date").unique().run()
+        try await db.create(index: "tours_template_date").on("delivery_windows").column("template_id").column("date")
+            .unique().run()
     }
 }

@@ -48,7 +48,8 @@ struct PreparedCheckoutReads: CheckoutReads {
     }
 
     func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
-        try SQLDeliveryWindowRepository.window(rows: try await self.session.run(WindowWithZones(storeID: storeID, id: id)))
+        try SQLDeliveryWindowRepository.window(
+            rows: try await self.session.run(WindowWithZones(storeID: storeID, id: id)))
     }
 
     /// Only tours that deliver to some zones read them.

@@ -8,7 +8,9 @@ public protocol OrderAdminRepository: Sendable {
     func list(_ filter: OrderFilter) async throws -> OrderListing
     /// Moves an order one step on (or cancels it, freeing its place for the waiting list), recorded with who
     /// did it. Throws ``StatusChangeError``; nil if the store has no such order.
-    func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus?
+    func changeStatus(
+        storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor
+    ) async throws -> OrderStatus?
     /// An order's status changes, oldest first.
     func events(orderID: Int) async throws -> [OrderEvent]
     /// Every order of a tour (cancelled ones left out), by delivery address for the courier.
@@ -43,7 +45,10 @@ public struct OrderFilter: Hashable, Sendable {
     public var before: Int?
     public var limit: Int
 
-    public init(storeID: Int, date: String? = nil, windowID: Int? = nil, status: OrderStatus? = nil, text: String? = nil, before: Int? = nil, limit: Int = 50) {
+    public init(
+        storeID: Int, date: String? = nil, windowID: Int? = nil, status: OrderStatus? = nil, text: String? = nil,
+        before: Int? = nil, limit: Int = 50
+    ) {
         self.storeID = storeID
         self.date = date
         self.windowID = windowID

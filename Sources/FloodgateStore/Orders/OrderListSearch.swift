@@ -62,9 +62,15 @@ extension SQLOrderAdminRepository {
         let store = filter.storeID
         let limits = self.searchLimits
         guard let span = try await Self.idSpan(storeID: store, below: filter.before, on: db) else { return ([], nil) }
-        guard var words = try await self.index(text, storeID: store, below: filter.before, span: span, on: db) else { return ([], nil) }
+        guard var words = try await self.index(text, storeID: store, below: filter.before, span: span, on: db) else {
+            return ([], nil)
+        }
         // The rarest word that can drive cheaply drives; a wide, common word only when every word is one.
-        words.sort { ($0.canDrive(within: limits.common) ? 0 : 1, $0.density) < ($1.canDrive(within: limits.common) ? 0 : 1, $1.density) }
+        words.sort {
+            ($0.canDrive(within: limits.common) ? 0 : 1, $0.density) < (
+                $1.canDrive(within: limits.common) ? 0 : 1, $1.density
+            )
+        }
         let driver = words.removeFirst()
         let probed = words.compactMap(\.tokens).sorted { $0.count < $1.count }
         let checked = words.filter { $0.tokens == nil }.map(\.ranges)
@@ -77,17 +83,23 @@ extension SQLOrderAdminRepository {
             ).first()
             source = .all(Set(try Self.ids(in: row)).sorted(by: >))
         } else {
-            return try await self.scanOrders(driver: driver.ranges, checked: words.map(\.ranges), filter: filter, limit: limit, query: query, on: db)
+            return try await self.scanOrders(
+                driver: driver.ranges, checked: words.map(\.ranges), filter: filter, limit: limit, query: query, on: db)
         }
         let keep = { (row: any SQLRow) throws -> Bool in try Self.matches(row, checked) }
         // Every candidate is a row to show unless a filter or a word checked on the rows may drop it.
-        let slice = checked.isEmpty && filter.date == nil && filter.windowID == nil && filter.status == nil ? limit + 1 : 500
+        let slice =
+            checked.isEmpty && filter.date == nil && filter.windowID == nil && filter.status == nil ? limit + 1 : 500
         var found: [any SQLRow] = []
         var cursor = filter.before
         var pending = driver.first
         for _ in 0..<limits.batches {
             let batch: (ids: [Int], next: Int?)
-            if let first = pending { batch = first } else { batch = try await source.batch(below: cursor, size: limits.batch, storeID: store, on: db) }
+            if let first = pending {
+                batch = first
+            } else {
+                batch = try await source.batch(below: cursor, size: limits.batch, storeID: store, on: db)
+            }
             pending = nil
             var candidates = batch.ids
             for tokens in probed where !candidates.isEmpty {
@@ -110,12 +122,15 @@ extension SQLOrderAdminRepository {
     ) async throws -> [IndexedWord]? {
         var words: [IndexedWord] = []
         for ranges in OrderSearch.ranges(for: text) {
-            var word = IndexedWord(ranges: ranges, tokens: try await Self.tokens(ranges, storeID: storeID, upTo: self.searchLimits.tokens, on: db))
+            var word = IndexedWord(
+                ranges: ranges,
+                tokens: try await Self.tokens(ranges, storeID: storeID, upTo: self.searchLimits.tokens, on: db))
             if let tokens = word.tokens {
                 guard !tokens.isEmpty else { return nil }
                 // A narrow word's newest orders say how rare it is (how far back a batch reaches), and are the
                 // first batch if it drives: no counting through a common word's entries.
-                let first = try await Candidates.tokens(tokens).batch(below: cursor, size: self.searchLimits.batch, storeID: storeID, on: db)
+                let first = try await Candidates.tokens(tokens).batch(
+                    below: cursor, size: self.searchLimits.batch, storeID: storeID, on: db)
                 guard !first.ids.isEmpty else { return nil }
                 word.first = first
                 word.density = Double(first.ids.count) / Double(max(1, first.next.map { span.top - $0 } ?? span.count))
@@ -131,14 +146,17 @@ extension SQLOrderAdminRepository {
     }
 
     /// The ids a search may find: below the cursor (or the newest order) down to the store's first order.
-    static func idSpan(storeID: Int, below cursor: Int?, on db: any SQLDatabase) async throws -> (top: Int, count: Int)? {
+    static func idSpan(storeID: Int, below cursor: Int?, on db: any SQLDatabase) async throws -> (top: Int, count: Int)?
+    {
         let row = try await db.raw(
             """
             SELECT (SELECT MIN(id) FROM orders WHERE store_id = \(bind: storeID)) AS low, \
             (SELECT MAX(id) FROM orders WHERE store_id = \(bind: storeID)) AS high
             """
         ).first()
-        guard let low = try row?.decode(column: "low", as: Int?.self), let high = try row?.decode(column: "high", as: Int?.self) else { return nil }
+        guard let low = try row?.decode(column: "low", as: Int?.self),
+            let high = try row?.decode(column: "high", as: Int?.self)
+        else { return nil }
         let top = min(cursor ?? .max, high + 1)
         return top > low ? (top, top - low) : nil
     }
@@ -146,25 +164,31 @@ extension SQLOrderAdminRepository {
     /// Only wide, common words: the first one's newest orders, the others checked on them, at most
     /// ``SearchLimits/batches`` batches per page (the page then says where to go on).
     private func scanOrders(
-        driver: Word, checked: [Word], filter: OrderFilter, limit: Int, query: (Int?) -> SQLSelectBuilder, on db: any SQLDatabase
+        driver: Word, checked: [Word], filter: OrderFilter, limit: Int, query: (Int?) -> SQLSelectBuilder,
+        on db: any SQLDatabase
     ) async throws -> ([any SQLRow], Int?) {
         var found: [any SQLRow] = []
         var cursor = filter.before
         let size = self.searchLimits.batch
         for _ in 0..<self.searchLimits.batches {
-            let rows = try await query(cursor).where(SQLQueryString(
-                "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: filter.storeID) AND \(Self.condition(driver, on: db)))"
-            )).orderBy("id", .descending).limit(size).all()
+            let rows = try await query(cursor).where(
+                SQLQueryString(
+                    "id IN (SELECT order_id FROM order_search WHERE store_id = \(bind: filter.storeID) AND \(Self.condition(driver, on: db)))"
+                )
+            ).orderBy("id", .descending).limit(size).all()
             found += try rows.filter { try Self.matches($0, checked) }
             if found.count > limit { return (Array(found.prefix(limit + 1)), nil) }
-            guard rows.count == size, let last = try rows.last?.decode(column: "id", as: Int.self) else { return (found, nil) }
+            guard rows.count == size, let last = try rows.last?.decode(column: "id", as: Int.self) else {
+                return (found, nil)
+            }
             cursor = last
         }
         return (found, cursor)
     }
 
     /// The candidates (newest first) that have one of `tokens`: a seek per pair.
-    static func probe(_ candidates: [Int], tokens: [String], storeID: Int, on db: any SQLDatabase) async throws -> [Int] {
+    static func probe(_ candidates: [Int], tokens: [String], storeID: Int, on db: any SQLDatabase) async throws -> [Int]
+    {
         let row = try await db.raw(
             """
             SELECT \(Self.idList) AS ids FROM (SELECT DISTINCT order_id FROM order_search WHERE store_id = \(bind: storeID) \
@@ -209,10 +233,18 @@ extension SQLOrderAdminRepository {
     static func matches(_ row: any SQLRow, _ words: [Word]) throws -> Bool {
         guard !words.isEmpty else { return true }
         let tokens = OrderSearch.tokens(
-            names: [try row.decode(column: "customer_name", as: String.self), try row.decode(column: "recipient_name", as: String.self)],
-            phones: [try row.decode(column: "customer_phone", as: String.self), try row.decode(column: "recipient_phone", as: String.self)]
+            names: [
+                try row.decode(column: "customer_name", as: String.self),
+                try row.decode(column: "recipient_name", as: String.self),
+            ],
+            phones: [
+                try row.decode(column: "customer_phone", as: String.self),
+                try row.decode(column: "recipient_phone", as: String.self),
+            ]
         )
-        return words.allSatisfy { word in tokens.contains { token in word.contains { token >= $0.low && token < $0.high } } }
+        return words.allSatisfy { word in
+            tokens.contains { token in word.contains { token >= $0.low && token < $0.high } }
+        }
     }
 
     /// A word's token ranges as SQL: ranges on SQLite (its LIKE ignores case and the index); `LIKE 'prefix%'`
@@ -220,7 +252,8 @@ extension SQLOrderAdminRepository {
     static func condition(_ word: Word, on db: any SQLDatabase) -> SQLQueryString {
         let each: [SQLQueryString] = word.map { range in
             if db.dialect.name == "sqlite" { return "(token >= \(bind: range.low) AND token < \(bind: range.high))" }
-            let escaped = range.low.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
+            let escaped = range.low.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing(
+                "_", with: "\\_")
             return "token LIKE \(bind: escaped + "%")"
         }
         return "(\(SQLList(each, separator: SQLRaw(" OR "))))"

@@ -143,7 +143,8 @@ enum OrderRows {
 
     /// The ``OrderSearch`` tokens of an order's names and phones.
     static func searchTokens(_ order: Order) -> [String] {
-        Self.searchTokens(names: [order.customer.name, order.recipient.name], phones: [order.customer.phone, order.recipient.phone])
+        Self.searchTokens(
+            names: [order.customer.name, order.recipient.name], phones: [order.customer.phone, order.recipient.phone])
     }
 
     /// The ``OrderSearch`` tokens of these names and phones, sorted.

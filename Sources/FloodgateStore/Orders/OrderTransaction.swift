@@ -8,13 +8,16 @@ enum OrderTransaction {
     struct KeyAlreadyUsed: Error {}
 
     /// Places `request` in a transaction on `database`, or replays the order its key placed before.
-    static func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on database: Database) async throws -> PlacedOrder {
+    static func place(
+        _ request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on database: Database
+    ) async throws -> PlacedOrder {
         try await Self.placeOrReplay(store: store, idempotency: idempotency, on: database) {
             // The checks read inside the order's transaction, so what they saw is what is written. On SQLite the
             // writer steps them itself (a few µs each, no thread hop): reading on a reader first would add two
             // hops, each waiting for a core under load.
             let order = try await database.transaction { db in
-                let checkout = try await SQLCheckoutReads(db: db).checkout(for: request, in: store, at: LocalTime.now(in: store.timeZone))
+                let checkout = try await SQLCheckoutReads(db: db).checkout(
+                    for: request, in: store, at: LocalTime.now(in: store.timeZone))
                 return try await Self.write(checkout, request: request, in: store, idempotency: idempotency, on: db)
             }
             return PlacedOrder(order: order, replayed: false)
@@ -30,7 +33,9 @@ enum OrderTransaction {
             do {
                 return try await attempt()
             } catch is KeyAlreadyUsed {
-                if let replayed = try await database.read({ db in try await Self.replay(storeID: store.id, idempotency: idempotency, on: db) }) {
+                if let replayed = try await database.read({ db in
+                    try await Self.replay(storeID: store.id, idempotency: idempotency, on: db)
+                }) {
                     return replayed
                 }
             }
@@ -47,14 +52,17 @@ enum OrderTransaction {
         guard try row.decode(column: "request_hash", as: String.self) == idempotency.requestHash else {
             throw CheckoutError.idempotencyKeyReused
         }
-        guard let order = try await SQLOrderRepository.order(id: try row.decode(column: "order_id", as: Int.self), on: db) else { return nil }
+        guard
+            let order = try await SQLOrderRepository.order(id: try row.decode(column: "order_id", as: Int.self), on: db)
+        else { return nil }
         return PlacedOrder(order: order, replayed: true)
     }
 
     /// The transaction's writes. The key and the place come last, so the rows other checkouts wait on are locked
     /// only until the commit.
     static func write(
-        _ checkout: Checkout, request: OrderRequest, in store: Store, idempotency: IdempotencyKey, on db: any SQLDatabase
+        _ checkout: Checkout, request: OrderRequest, in store: Store, idempotency: IdempotencyKey,
+        on db: any SQLDatabase
     ) async throws -> Order {
         // The order with a full snapshot; its number comes from its row id.
         var order = checkout.order(for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
@@ -65,7 +73,9 @@ enum OrderTransaction {
         // The order's deferred work, in the same commit: it exists if and only if the order does.
         try await SQLJobQueue.enqueue(
             JobKind.forOrder(in: store).map { kind in
-                NewJob(kind: kind, payload: JobKind.orderPayload(orderID: orderID), dedupeKey: JobKind.dedupeKey(kind, orderID: orderID))
+                NewJob(
+                    kind: kind, payload: JobKind.orderPayload(orderID: orderID),
+                    dedupeKey: JobKind.dedupeKey(kind, orderID: orderID))
             },
             on: db
         )
@@ -83,7 +93,8 @@ enum OrderTransaction {
 
         // The place: the one held for this customer's waiting-list offer, or a free one (zero rows updated means full).
         if let hold = request.hold {
-            try await WaitlistLine.useHold(token: hold, storeID: store.id, windowID: window.id, orderID: orderID, now: now, on: db)
+            try await WaitlistLine.useHold(
+                token: hold, storeID: store.id, windowID: window.id, orderID: orderID, now: now, on: db)
         } else if try await !SQLDeliveryWindowRepository.reservePlace(windowID: window.id, on: db) {
             throw CheckoutError.windowFull(windowID: window.id)
         }
@@ -95,10 +106,16 @@ enum OrderTransaction {
     /// Hand-written rather than built, like the jobs insert: this runs inside every checkout, and SQLKit's statement
     /// building (quoting 25 identifiers) costs more CPU than SQLite executing the statements.
     static func insert(_ order: Order, on db: any SQLDatabase) async throws -> Int {
-        let row = try await db.raw("INSERT INTO orders (\(OrderRows.orderColumns)) VALUES (\(try OrderRows.sqlValues(of: order))) RETURNING id").first()
+        let row = try await db.raw(
+            "INSERT INTO orders (\(OrderRows.orderColumns)) VALUES (\(try OrderRows.sqlValues(of: order))) RETURNING id"
+        ).first()
         guard let orderID = try row?.decode(column: "id", as: Int.self) else { throw OrderInsertFailed() }
-        try await db.raw("INSERT INTO order_lines (\(OrderRows.lineColumns)) VALUES \(SQLList(try OrderRows.sqlLines(of: order, orderID: orderID)))").run()
-        try await db.raw("INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(OrderRows.searchRows(order, orderID: orderID)))").run()
+        try await db.raw(
+            "INSERT INTO order_lines (\(OrderRows.lineColumns)) VALUES \(SQLList(try OrderRows.sqlLines(of: order, orderID: orderID)))"
+        ).run()
+        try await db.raw(
+            "INSERT INTO order_search (store_id, token, order_id) VALUES \(SQLList(OrderRows.searchRows(order, orderID: orderID)))"
+        ).run()
         return orderID
     }
 

@@ -91,10 +91,14 @@ enum PlaceOrderSQL {
         let tokens = p.add { OrderRows.searchTokens($0.order) }
         let (key, hash) = (p.add { $0.idempotency.key }, p.add { $0.idempotency.requestHash })
         let jobs = [
-            p.add { $0.jobs.map(\.kind) }, p.add { $0.jobs.map { JobKind.dedupeKeyPrefix($0.kind) } }, p.add { $0.jobs.map(\.priority) },
-            p.add { input in input.jobs.map { Int($0.runAt ?? input.order.createdAt) } }, p.add { $0.jobs.map(\.maxAttempts) },
+            p.add { $0.jobs.map(\.kind) }, p.add { $0.jobs.map { JobKind.dedupeKeyPrefix($0.kind) } },
+            p.add { $0.jobs.map(\.priority) },
+            p.add { input in input.jobs.map { Int($0.runAt ?? input.order.createdAt) } },
+            p.add { $0.jobs.map(\.maxAttempts) },
         ]
-        let (payloadBefore, payloadAfter) = (p.add { _ in JobKind.orderPayloadAround.before }, p.add { _ in JobKind.orderPayloadAround.after })
+        let (payloadBefore, payloadAfter) = (
+            p.add { _ in JobKind.orderPayloadAround.before }, p.add { _ in JobKind.orderPayloadAround.after }
+        )
         let queued = p.add { _ in JobState.queued.rawValue }
         // The key and the jobs carry the order's own time, as in a transaction.
         let sql = """
@@ -148,14 +152,20 @@ enum PlaceOrderSQL {
                 values.append("l.\(name)")
             }
         }
-        return LineArrays(arrays: arrays.joined(separator: ", "), names: names.joined(separator: ", "), values: values.joined(separator: ", "))
+        return LineArrays(
+            arrays: arrays.joined(separator: ", "), names: names.joined(separator: ", "),
+            values: values.joined(separator: ", "))
     }
 
     /// Takes a place of `window` as ``SQLDeliveryWindowRepository/reservePlaceStatement`` does, and only if the
     /// catalog and the tour are still as shown.
-    private static func takeShownPlace(window: String, lines: LineArrays, _ p: inout PreparedParameters<Input>) -> String {
+    private static func takeShownPlace(
+        window: String, lines: LineArrays, _ p: inout PreparedParameters<Input>
+    ) -> String {
         let store = p.add { try $0.shown().storeID }
-        let (date, from, to) = (p.add { try $0.shown().date }, p.add { try $0.shown().from }, p.add { try $0.shown().to })
+        let (date, from, to) = (
+            p.add { try $0.shown().date }, p.add { try $0.shown().from }, p.add { try $0.shown().to }
+        )
         let cutoff = p.addOptional { try $0.shown().cutoff }
         return """
             UPDATE delivery_windows SET reserved = reserved + 1 WHERE id = \(window) AND reserved + held < capacity \

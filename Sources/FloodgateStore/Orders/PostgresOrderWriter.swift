@@ -20,7 +20,8 @@ public struct PostgresOrderWriter: OrderWriter {
         self.shown = shown
     }
 
-    public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
+    public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
+    {
         if request.hold != nil {
             return try await OrderTransaction.place(request, in: store, idempotency: idempotency, on: self.database)
         }
@@ -29,29 +30,45 @@ public struct PostgresOrderWriter: OrderWriter {
         }
     }
 
-    private func placeInOneStatement(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
+    private func placeInOneStatement(
+        _ request: OrderRequest, in store: Store, idempotency: IdempotencyKey
+    ) async throws -> PlacedOrder {
         // Checked before a connection is taken: a cache being refreshed must not hold one.
         let local = LocalTime.now(in: store.timeZone)
         var fromShown: Checkout?
-        if let shown = self.shown { fromShown = try? await shown.reads(today: local.date).checkout(for: request, in: store, at: local) }
+        if let shown = self.shown {
+            fromShown = try? await shown.reads(today: local.date).checkout(for: request, in: store, at: local)
+        }
         let jobs = JobKind.forOrder(in: store).map { NewJob(kind: $0) }
         return try await self.database.postgresSession { [fromShown] session in
             if let fromShown {
-                let order = fromShown.order(for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
-                let input = PlaceOrderStatement.Input(order: order, idempotency: idempotency, jobs: jobs, shownWindow: fromShown.window)
-                if let placed = try Self.placed(order, try await Self.write(PlaceShownOrderStatement(input: input), on: session), store: store) {
+                let order = fromShown.order(
+                    for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+                let input = PlaceOrderStatement.Input(
+                    order: order, idempotency: idempotency, jobs: jobs, shownWindow: fromShown.window)
+                if let placed = try Self.placed(
+                    order, try await Self.write(PlaceShownOrderStatement(input: input), on: session), store: store)
+                {
                     return placed
                 }
             }
-            let checkout = try await PreparedCheckoutReads(session: session).checkout(for: request, in: store, at: local)
-            let order = checkout.order(for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+            let checkout = try await PreparedCheckoutReads(session: session).checkout(
+                for: request, in: store, at: local)
+            let order = checkout.order(
+                for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
             let input = PlaceOrderStatement.Input(order: order, idempotency: idempotency, jobs: jobs, shownWindow: nil)
-            if let placed = try Self.placed(order, try await Self.write(PlaceOrderStatement(input: input), on: session), store: store) {
+            if let placed = try Self.placed(
+                order, try await Self.write(PlaceOrderStatement(input: input), on: session), store: store)
+            {
                 return placed
             }
             // A transaction records the key before taking the place, so a retry of an order placed earlier gets its
             // first answer even once the tour has filled; so must this.
-            if let earlier = try await OrderTransaction.replay(storeID: store.id, idempotency: idempotency, on: session.sql) { return earlier }
+            if let earlier = try await OrderTransaction.replay(
+                storeID: store.id, idempotency: idempotency, on: session.sql)
+            {
+                return earlier
+            }
             throw CheckoutError.windowFull(windowID: checkout.window.id)
         }
     }
@@ -66,7 +83,9 @@ public struct PostgresOrderWriter: OrderWriter {
         case keyTaken
     }
 
-    private static func write<Statement: PostgresPreparedStatement>(_ statement: Statement, on session: PostgresSession) async throws -> Outcome
+    private static func write<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, on session: PostgresSession
+    ) async throws -> Outcome
     where Statement.Row == Int {
         do {
             guard let id = try await session.run(statement).first else { return .notPlaced }

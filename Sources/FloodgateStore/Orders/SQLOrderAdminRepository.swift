@@ -21,7 +21,10 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
         let (rows, scannedTo) = try await self.database.read { db -> ([any SQLRow], Int?) in
             func query(before: Int? = filter.before) -> SQLSelectBuilder {
                 var query = db.select()
-                    .columns("id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to", "customer_name")
+                    .columns(
+                        "id", "status", "total", "currency", "window_id", "window_date", "window_from", "window_to",
+                        "customer_name"
+                    )
                     .columns("customer_phone", "recipient_name", "recipient_phone", "recipient_address", "created_at")
                     .from("orders").where("store_id", .equal, filter.storeID)
                 if let date = filter.date { query = query.where("window_date", .equal, date) }
@@ -42,10 +45,14 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
             OrderSummary(
                 id: try row.decode(column: "id", as: Int.self),
                 status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new,
-                total: Money(minorUnits: try row.decode(column: "total", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+                total: Money(
+                    minorUnits: try row.decode(column: "total", as: Int.self),
+                    currency: try row.decode(column: "currency", as: String.self)),
                 window: WindowSnapshot(
-                    id: try row.decode(column: "window_id", as: Int.self), date: try row.decode(column: "window_date", as: String.self),
-                    from: try row.decode(column: "window_from", as: String.self), to: try row.decode(column: "window_to", as: String.self)
+                    id: try row.decode(column: "window_id", as: Int.self),
+                    date: try row.decode(column: "window_date", as: String.self),
+                    from: try row.decode(column: "window_from", as: String.self),
+                    to: try row.decode(column: "window_to", as: String.self)
                 ),
                 customerName: try row.decode(column: "customer_name", as: String.self),
                 customerPhone: try row.decode(column: "customer_phone", as: String.self),
@@ -60,18 +67,23 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
 
     /// The order a number (`PE-1042`) names, when that is what was typed.
     static func orderID(in text: String, storeID: Int, on db: any SQLDatabase) async throws -> Int? {
-        let prefix = try await db.select().column("order_prefix").from("stores").where("id", .equal, storeID).first()
+        let prefix =
+            try await db.select().column("order_prefix").from("stores").where("id", .equal, storeID).first()
             .map { try $0.decode(column: "order_prefix", as: String.self) } ?? ""
         return OrderNumber.id(in: text.uppercased().filter { !$0.isWhitespace }, prefix: prefix)
     }
 
-    public func changeStatus(storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor) async throws -> OrderStatus? {
+    public func changeStatus(
+        storeID: Int, orderID: Int, to target: OrderStatus, reason: String, by staff: Actor
+    ) async throws -> OrderStatus? {
         let reason = try StatusChangeError.checked(reason: reason)
         if target == .cancelled, reason.isEmpty { throw StatusChangeError.reasonRequired }
         return try await self.database.transaction { db in
             guard
-                let row = try await db.select().columns("status", "window_id").from("orders").where("id", .equal, orderID)
-                    .where("store_id", .equal, storeID).first()
+                let row = try await db.select().columns("status", "window_id").from("orders").where(
+                    "id", .equal, orderID
+                )
+                .where("store_id", .equal, storeID).first()
             else { return nil }
             let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new
             guard current.allows(target) else { throw StatusChangeError.notAllowed(from: current, to: target) }
@@ -92,7 +104,8 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 """
             ).run()
             if target == .cancelled {
-                try await WaitlistLine.releasePlace(windowID: try row.decode(column: "window_id", as: Int.self), hold: self.hold, on: db)
+                try await WaitlistLine.releasePlace(
+                    windowID: try row.decode(column: "window_id", as: Int.self), hold: self.hold, on: db)
             }
             return target
         }
@@ -100,21 +113,24 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
 
     public func events(orderID: Int) async throws -> [OrderEvent] {
         try await self.database.read { db in
-            try await db.select().column("*").from("order_events").where("order_id", .equal, orderID).orderBy("id").all().map { row in
-                OrderEvent(
-                    from: OrderStatus(rawValue: try row.decode(column: "from_status", as: String.self)) ?? .new,
-                    to: OrderStatus(rawValue: try row.decode(column: "to_status", as: String.self)) ?? .new,
-                    reason: try row.decode(column: "reason", as: String.self), staffName: try row.decode(column: "staff_name", as: String.self),
-                    at: try row.decode(column: "created_at", as: Int64.self)
-                )
-            }
+            try await db.select().column("*").from("order_events").where("order_id", .equal, orderID).orderBy("id")
+                .all().map { row in
+                    OrderEvent(
+                        from: OrderStatus(rawValue: try row.decode(column: "from_status", as: String.self)) ?? .new,
+                        to: OrderStatus(rawValue: try row.decode(column: "to_status", as: String.self)) ?? .new,
+                        reason: try row.decode(column: "reason", as: String.self),
+                        staffName: try row.decode(column: "staff_name", as: String.self),
+                        at: try row.decode(column: "created_at", as: Int64.self)
+                    )
+                }
         }
     }
 
     public func orders(windowID: Int) async throws -> [Order] {
         try await self.database.read { db in
             let ids = try await db.select().column("id").from("orders").where("window_id", .equal, windowID)
-                .where("status", .notEqual, OrderStatus.cancelled.rawValue).orderBy("recipient_address").orderBy("id").all()
+                .where("status", .notEqual, OrderStatus.cancelled.rawValue).orderBy("recipient_address").orderBy("id")
+                .all()
                 .map { try $0.decode(column: "id", as: Int.self) }
             return try await SQLOrderRepository.orders(ids: ids, on: db)
         }
@@ -122,18 +138,24 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
 
     public func orders(storeID: Int, date: String) async throws -> [Order] {
         try await self.database.read { db in
-            let ids = try await db.select().column("id").from("orders").where("store_id", .equal, storeID).where("window_date", .equal, date)
-                .where("status", .notEqual, OrderStatus.cancelled.rawValue).orderBy("window_from").orderBy("window_id").orderBy("id").all()
-                .map { try $0.decode(column: "id", as: Int.self) }
+            let ids = try await db.select().column("id").from("orders").where("store_id", .equal, storeID).where(
+                "window_date", .equal, date
+            )
+            .where("status", .notEqual, OrderStatus.cancelled.rawValue).orderBy("window_from").orderBy("window_id")
+            .orderBy("id").all()
+            .map { try $0.decode(column: "id", as: Int.self) }
             return try await SQLOrderRepository.orders(ids: ids, on: db)
         }
     }
 
-    public func orders(storeID: Int, fromDate: String, toDate: String, afterID: Int, limit: Int) async throws -> [Order] {
+    public func orders(storeID: Int, fromDate: String, toDate: String, afterID: Int, limit: Int) async throws -> [Order]
+    {
         try await self.database.read { db in
             let ids = try await db.select().column("id").from("orders").where("store_id", .equal, storeID)
                 .where("window_date", .greaterThanOrEqual, fromDate).where("window_date", .lessThanOrEqual, toDate)
-                .where("id", .greaterThan, afterID).orderBy("id").limit(limit).all().map { try $0.decode(column: "id", as: Int.self) }
+                .where("id", .greaterThan, afterID).orderBy("id").limit(limit).all().map {
+                    try $0.decode(column: "id", as: Int.self)
+                }
             return try await SQLOrderRepository.orders(ids: ids, on: db)
         }
     }

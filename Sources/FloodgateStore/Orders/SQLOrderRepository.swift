@@ -40,22 +40,28 @@ public struct SQLOrderRepository: OrderRepository {
         var lines: [Int: [OrderLine]] = [:]
         // In slices: a statement has a limit on its binds (SQLite 32,766), and a day can have thousands of orders.
         for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            for line in try await db.select().column("*").from("order_lines").where("order_id", .in, slice).orderBy("order_id").orderBy("position").all() {
+            for line in try await db.select().column("*").from("order_lines").where("order_id", .in, slice).orderBy(
+                "order_id"
+            ).orderBy("position").all() {
                 lines[try line.decode(column: "order_id", as: Int.self), default: []].append(
                     OrderLine(
                         product: try line.decode(column: "product_id", as: Int.self),
                         name: try line.decode(column: "name", as: String.self),
                         unitPrice: try line.decode(column: "unit_price", as: Int.self),
                         quantity: try line.decode(column: "quantity", as: Int.self),
-                        composition: try JSONColumn.decode([CompositionLine].self, try line.decode(column: "composition", as: String.self)),
+                        composition: try JSONColumn.decode(
+                            [CompositionLine].self, try line.decode(column: "composition", as: String.self)),
                         photo: try line.decode(column: "photo", as: String?.self)
                     )
                 )
             }
-            for row in try await db.select().column(SQLColumn("*", table: "orders")).column(SQLColumn("order_prefix", table: "stores"))
-                .from("orders").join("stores", on: SQLColumn("store_id", table: "orders"), .equal, SQLColumn("id", table: "stores"))
-                .where(SQLColumn("id", table: "orders"), .in, SQLBind.group(slice)).all()
-            {
+            for row in try await db.select().column(SQLColumn("*", table: "orders")).column(
+                SQLColumn("order_prefix", table: "stores")
+            )
+            .from("orders").join(
+                "stores", on: SQLColumn("store_id", table: "orders"), .equal, SQLColumn("id", table: "stores")
+            )
+            .where(SQLColumn("id", table: "orders"), .in, SQLBind.group(slice)).all() {
                 let id = try row.decode(column: "id", as: Int.self)
                 byID[id] = try Self.order(row: row, id: id, lines: lines[id] ?? [])
             }
@@ -69,7 +75,9 @@ public struct SQLOrderRepository: OrderRepository {
             token: try row.decode(column: "token", as: String.self),
             storeID: try row.decode(column: "store_id", as: Int.self),
             status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new,
-            total: Money(minorUnits: try row.decode(column: "total", as: Int.self), currency: try row.decode(column: "currency", as: String.self)),
+            total: Money(
+                minorUnits: try row.decode(column: "total", as: Int.self),
+                currency: try row.decode(column: "currency", as: String.self)),
             lines: lines,
             deliveryWindow: WindowSnapshot(
                 id: try row.decode(column: "window_id", as: Int.self),

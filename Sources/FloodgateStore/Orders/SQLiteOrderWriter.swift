@@ -9,7 +9,8 @@ public struct SQLiteOrderWriter: OrderWriter {
         self.database = database
     }
 
-    public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder {
+    public func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
+    {
         try await OrderTransaction.place(request, in: store, idempotency: idempotency, on: self.database)
     }
 }

@@ -10,7 +10,9 @@ extension SQLOrderAdminRepository {
 
         /// The next candidates below `cursor`, newest first, and the cursor after them (`nil`: no more). Every
         /// candidate between the two cursors is in the batch.
-        func batch(below cursor: Int?, size: Int, storeID: Int, on db: any SQLDatabase) async throws -> (ids: [Int], next: Int?) {
+        func batch(
+            below cursor: Int?, size: Int, storeID: Int, on db: any SQLDatabase
+        ) async throws -> (ids: [Int], next: Int?) {
             switch self {
             case .all(let ids):
                 let start = cursor.map { below in ids.firstIndex { $0 < below } ?? ids.count } ?? 0

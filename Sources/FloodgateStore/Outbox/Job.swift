@@ -14,7 +14,10 @@ public struct NewJob: Hashable, Sendable {
     public var runAt: Int64?
     public var maxAttempts: Int
 
-    public init(kind: String, payload: String = "{}", dedupeKey: String? = nil, priority: Int = 0, runAt: Int64? = nil, maxAttempts: Int = 10) {
+    public init(
+        kind: String, payload: String = "{}", dedupeKey: String? = nil, priority: Int = 0, runAt: Int64? = nil,
+        maxAttempts: Int = 10
+    ) {
         self.kind = kind
         self.payload = payload
         self.dedupeKey = dedupeKey

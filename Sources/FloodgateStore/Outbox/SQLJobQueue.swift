@@ -26,7 +26,8 @@ public struct SQLJobQueue: JobQueue {
 
     /// The columns a new job's row fills, in the order of ``values(_:now:)`` (and of PostgreSQL's one-statement
     /// checkout, ``PlaceOrderStatement``, which fills them from arrays).
-    static let columns = SQLRaw("kind, payload, dedupe_key, priority, run_at, attempts, max_attempts, state, created_at, updated_at")
+    static let columns = SQLRaw(
+        "kind, payload, dedupe_key, priority, run_at, attempts, max_attempts, state, created_at, updated_at")
 
     /// A new job's row as a VALUES tuple.
     static func values(_ job: NewJob, now: Int64) -> SQLQueryString {
@@ -78,7 +79,9 @@ public struct SQLJobQueue: JobQueue {
         let now = WallClock.nowMillis
         try await self.database.transaction { db in
             try await db.update("jobs")
-                .set("state", to: JobState.done.rawValue).set("lease_until", to: SQLLiteral.null).set("updated_at", to: now)
+                .set("state", to: JobState.done.rawValue).set("lease_until", to: SQLLiteral.null).set(
+                    "updated_at", to: now
+                )
                 .where("id", .in, ids).where("worker", .equal, worker).where("state", .equal, JobState.running.rawValue)
                 .run()
         }
@@ -94,7 +97,9 @@ public struct SQLJobQueue: JobQueue {
                 .set("state", to: (dead ? JobState.dead : JobState.retrying).rawValue)
                 .set("last_error", to: String(error.prefix(2_000))).set("run_at", to: dead ? now : next)
                 .set("lease_until", to: SQLLiteral.null).set("updated_at", to: now)
-                .where("id", .equal, job.id).where("worker", .equal, worker).where("state", .equal, JobState.running.rawValue)
+                .where("id", .equal, job.id).where("worker", .equal, worker).where(
+                    "state", .equal, JobState.running.rawValue
+                )
                 .run()
         }
     }
@@ -136,9 +141,14 @@ public struct SQLJobQueue: JobQueue {
             let rows = try await db.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from("jobs").groupBy("state").all()
             var counts: [String: Int] = [:]
-            for row in rows { counts[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-            let due = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("jobs")
-                .where("state", .in, [JobState.queued.rawValue, JobState.retrying.rawValue]).where("run_at", .lessThanOrEqual, now)
+            for row in rows {
+                counts[try row.decode(column: "state", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            let due =
+                try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("jobs")
+                .where("state", .in, [JobState.queued.rawValue, JobState.retrying.rawValue]).where(
+                    "run_at", .lessThanOrEqual, now
+                )
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             return JobStats(counts: counts, due: due)
         }
@@ -172,9 +182,11 @@ extension SQLJobQueue {
     /// Dead jobs, most recently failed first.
     public func dead(limit: Int) async throws -> [Job] {
         try await self.database.read { db in
-            try await db.select().columns("id", "kind", "payload", "dedupe_key", "priority", "attempts", "max_attempts", "state", "last_error")
-                .from("jobs").where("state", .equal, JobState.dead.rawValue).orderBy("updated_at", .descending).limit(limit)
-                .all().map(Job.init(row:))
+            try await db.select().columns(
+                "id", "kind", "payload", "dedupe_key", "priority", "attempts", "max_attempts", "state", "last_error"
+            )
+            .from("jobs").where("state", .equal, JobState.dead.rawValue).orderBy("updated_at", .descending).limit(limit)
+            .all().map(Job.init(row:))
         }
     }
 }

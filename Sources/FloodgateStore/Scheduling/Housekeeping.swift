@@ -17,7 +17,8 @@ public struct Housekeeping: Sendable {
 
     /// Deletes finished task runs started before `cutoff`; returns how many went.
     public func deleteFinishedRuns(startedBefore cutoff: Int64) async throws -> Int {
-        try await self.deleteInBatches(table: "task_runs", key: "id", where: "outcome <> 'running' AND started_at < ", cutoff)
+        try await self.deleteInBatches(
+            table: "task_runs", key: "id", where: "outcome <> 'running' AND started_at < ", cutoff)
     }
 
     /// Deletes idempotency keys made before `cutoff` (their orders stay); returns how many went.
@@ -26,7 +27,9 @@ public struct Housekeeping: Sendable {
     }
 
     /// Deletes rows matching `condition` followed by `cutoff`, `batch` at a time.
-    private func deleteInBatches(table: String, key: String, where condition: String, _ cutoff: Int64) async throws -> Int {
+    private func deleteInBatches(
+        table: String, key: String, where condition: String, _ cutoff: Int64
+    ) async throws -> Int {
         var total = 0
         while true {
             let deleted = try await self.database.transaction { db in

@@ -20,7 +20,8 @@ public struct SQLTaskRepository: TaskRepository {
                 .columns("name", "schedule", "timeout_ms", "max_queries", "enabled", "breaches", "created_at")
             for task in definitions {
                 insert.values(
-                    SQLBind(task.name), SQLBind(task.schedule), SQLBind(task.timeout.milliseconds), SQLBind(task.maxQueries),
+                    SQLBind(task.name), SQLBind(task.schedule), SQLBind(task.timeout.milliseconds),
+                    SQLBind(task.maxQueries),
                     SQLBind(task.enabled ? 1 : 0), SQLBind(0), SQLBind(now)
                 )
             }
@@ -31,10 +32,13 @@ public struct SQLTaskRepository: TaskRepository {
     /// Every task with its latest run.
     public func all() async throws -> [TaskRecord] {
         try await self.database.read { db in
-            var tasks = try await db.select().column("*").from("scheduled_tasks").orderBy("name").all().map(TaskRecord.init(row:))
+            var tasks = try await db.select().column("*").from("scheduled_tasks").orderBy("name").all().map(
+                TaskRecord.init(row:))
             for index in tasks.indices {
-                tasks[index].lastRun = try await db.select().column("*").from("task_runs").where("task", .equal, tasks[index].name)
-                    .orderBy("id", .descending).limit(1).first().map(TaskRun.init(row:))
+                tasks[index].lastRun = try await db.select().column("*").from("task_runs").where(
+                    "task", .equal, tasks[index].name
+                )
+                .orderBy("id", .descending).limit(1).first().map(TaskRun.init(row:))
             }
             return tasks
         }
@@ -62,17 +66,24 @@ public struct SQLTaskRepository: TaskRepository {
         let lock = self.database.engine == .postgres ? " FOR UPDATE" : ""
         return try await self.database.transaction { db -> Int? in
             guard
-                let timeout = try await db.raw("SELECT timeout_ms FROM scheduled_tasks WHERE name = \(bind: task)\(unsafeRaw: lock)")
-                    .first()?.decode(column: "timeout_ms", as: Int64.self)
+                let timeout = try await db.raw(
+                    "SELECT timeout_ms FROM scheduled_tasks WHERE name = \(bind: task)\(unsafeRaw: lock)"
+                )
+                .first()?.decode(column: "timeout_ms", as: Int64.self)
             else { return nil }
             // A run older than its timeout (plus a minute's grace) was abandoned by a worker that died.
             let busy = try await db.select().column("id").from("task_runs")
-                .where("task", .equal, task).where("outcome", .equal, "running").where("started_at", .greaterThan, now - timeout - 60_000)
+                .where("task", .equal, task).where("outcome", .equal, "running").where(
+                    "started_at", .greaterThan, now - timeout - 60_000
+                )
                 .limit(1).first()
             guard busy == nil else { return nil }
             return try await db.insert(into: "task_runs")
                 .columns("task", "tick", "trigger", "worker", "started_at", "outcome", "queries")
-                .values(SQLBind(task), SQLBind(tick), SQLBind(trigger), SQLBind(worker), SQLBind(now), SQLBind("running"), SQLBind(0))
+                .values(
+                    SQLBind(task), SQLBind(tick), SQLBind(trigger), SQLBind(worker), SQLBind(now), SQLBind("running"),
+                    SQLBind(0)
+                )
                 .ignoringConflicts(with: ["task", "trigger", "tick"])
                 .returning("id").first()?.decode(column: "id", as: Int.self)
         }
@@ -98,7 +109,9 @@ public struct SQLTaskRepository: TaskRepository {
     /// Records how a run ended and counts breaches; the third in a row pauses the task. Returns the task
     /// as it now is.
     @discardableResult
-    public func finish(runID: Int, task: String, outcome: TaskOutcome, queries: Int, error: String?) async throws -> (breaches: Int, quarantined: Bool) {
+    public func finish(
+        runID: Int, task: String, outcome: TaskOutcome, queries: Int, error: String?
+    ) async throws -> (breaches: Int, quarantined: Bool) {
         let now = WallClock.nowMillis
         return try await self.database.transaction { db in
             try await db.raw(
@@ -115,7 +128,9 @@ public struct SQLTaskRepository: TaskRepository {
                 """
             ).first()
             let breaches = try row?.decode(column: "breaches", as: Int.self) ?? 0
-            guard breaches >= Self.quarantineAfter, try row?.decode(column: "paused_at", as: Int64?.self) == nil else { return (breaches, false) }
+            guard breaches >= Self.quarantineAfter, try row?.decode(column: "paused_at", as: Int64?.self) == nil else {
+                return (breaches, false)
+            }
             let reason = "Quarantined: \(breaches) runs in a row broke the budget (last: \(error ?? outcome.rawValue))"
             try await db.update("scheduled_tasks").set("paused_at", to: now).set("paused_reason", to: reason)
                 .where("name", .equal, task).run()
@@ -125,7 +140,9 @@ public struct SQLTaskRepository: TaskRepository {
 
     /// Stops a task from running until ``resume(_:)``.
     public func pause(_ name: String, reason: String) async throws -> Bool {
-        try await self.updateTask(name) { $0.set("paused_at", to: WallClock.nowMillis).set("paused_reason", to: reason) }
+        try await self.updateTask(name) {
+            $0.set("paused_at", to: WallClock.nowMillis).set("paused_reason", to: reason)
+        }
     }
 
     /// Lets a paused task run again, with its breach count cleared.
@@ -136,7 +153,9 @@ public struct SQLTaskRepository: TaskRepository {
     }
 
     /// Changes a task's schedule, budget or enabled flag (nil keeps the value).
-    public func configure(_ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?) async throws -> Bool {
+    public func configure(
+        _ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?
+    ) async throws -> Bool {
         if let schedule { _ = try CronSchedule(schedule) }
         return try await self.updateTask(name) { update in
             if let schedule { update.set("schedule", to: schedule) }
@@ -159,9 +178,13 @@ public struct SQLTaskRepository: TaskRepository {
         }
     }
 
-    private func updateTask(_ name: String, _ change: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder) async throws -> Bool {
+    private func updateTask(
+        _ name: String, _ change: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
+    ) async throws -> Bool {
         try await self.database.transaction { db in
-            guard try await db.select().column("name").from("scheduled_tasks").where("name", .equal, name).first() != nil else { return false }
+            guard
+                try await db.select().column("name").from("scheduled_tasks").where("name", .equal, name).first() != nil
+            else { return false }
             try await change(db.update("scheduled_tasks")).where("name", .equal, name).run()
             return true
         }

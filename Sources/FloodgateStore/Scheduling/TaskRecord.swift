@@ -18,7 +18,8 @@ public struct TaskRecord: Hashable, Sendable, Encodable {
     public var status: String { self.pausedAt != nil ? "paused" : (self.enabled ? "enabled" : "disabled") }
 
     private enum CodingKeys: String, CodingKey {
-        case name, schedule, timeoutMs, maxQueries, enabled, pausedAt, pausedReason, breaches, runRequestedAt, lastRun, status
+        case name, schedule, timeoutMs, maxQueries, enabled, pausedAt, pausedReason, breaches, runRequestedAt, lastRun,
+            status
     }
 
     /// Every field, absent ones as `null`, and the derived `status`, so scripts need not guess.

@@ -17,13 +17,17 @@ public protocol TaskRepository: Sendable {
     /// Takes a run request; only one worker gets it.
     func takeRunRequest(_ name: String, requestedAt: Int64) async throws -> Bool
     /// Records how a run ended and counts breaches; enough in a row pause the task.
-    func finish(runID: Int, task: String, outcome: TaskOutcome, queries: Int, error: String?) async throws -> (breaches: Int, quarantined: Bool)
+    func finish(
+        runID: Int, task: String, outcome: TaskOutcome, queries: Int, error: String?
+    ) async throws -> (breaches: Int, quarantined: Bool)
     /// Stops a task from running until ``resume(_:)``.
     func pause(_ name: String, reason: String) async throws -> Bool
     /// Lets a paused task run again, with its breach count cleared.
     func resume(_ name: String) async throws -> Bool
     /// Changes a task's schedule, budget or enabled flag (nil keeps the value).
-    func configure(_ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?) async throws -> Bool
+    func configure(
+        _ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?
+    ) async throws -> Bool
     /// Marks runs still going long after they started as abandoned: their worker died mid-run.
     func abandonRuns(startedBefore cutoff: Int64) async throws -> Int
 }

@@ -56,14 +56,18 @@ public struct SQLStaffRepository: StaffRepository {
     public func account(email: String) async throws -> (StaffMember, passwordHash: String)? {
         try await self.database.read { db in
             guard
-                let row = try await db.select().column("*").from("staff").where("email", .equal, StaffMember.normalise(email: email))
-                    .where("disabled_at", .is, SQLLiteral.null).first()
+                let row = try await db.select().column("*").from("staff").where(
+                    "email", .equal, StaffMember.normalise(email: email)
+                )
+                .where("disabled_at", .is, SQLLiteral.null).first()
             else { return nil }
             return (try Self.member(row), try row.decode(column: "password_hash", as: String.self))
         }
     }
 
-    public func startSession(for staff: StaffMember, lifetime: Int64) async throws -> (secret: String, session: StaffSession) {
+    public func startSession(
+        for staff: StaffMember, lifetime: Int64
+    ) async throws -> (secret: String, session: StaffSession) {
         let secret = RandomToken.hex(words: 4)
         let csrf = RandomToken.hex(words: 2)
         let now = WallClock.nowMillis
@@ -85,8 +89,13 @@ public struct SQLStaffRepository: StaffRepository {
         return try await self.database.read { db in
             guard
                 let row = try await db.select().columns(SQLColumn("*", table: "staff"))
-                    .column(SQLColumn("csrf", table: "staff_sessions")).column(SQLColumn("expires_at", table: "staff_sessions"))
-                    .from("staff_sessions").join("staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff"))
+                    .column(SQLColumn("csrf", table: "staff_sessions")).column(
+                        SQLColumn("expires_at", table: "staff_sessions")
+                    )
+                    .from("staff_sessions").join(
+                        "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal,
+                        SQLColumn("id", table: "staff")
+                    )
                     .where(SQLColumn("token_hash", table: "staff_sessions"), .equal, SQLBind(Self.digest(secret)))
                     .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(WallClock.nowMillis))
                     .where(SQLColumn("disabled_at", table: "staff"), .is, SQLLiteral.null).first()
@@ -105,7 +114,9 @@ public struct SQLStaffRepository: StaffRepository {
     }
 
     public func all() async throws -> [StaffMember] {
-        try await self.database.read { db in try await db.select().column("*").from("staff").orderBy("id").all().map(Self.member) }
+        try await self.database.read { db in
+            try await db.select().column("*").from("staff").orderBy("id").all().map(Self.member)
+        }
     }
 
     static func member(_ row: any SQLRow) throws -> StaffMember {

@@ -17,7 +17,9 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     }
 
     public func windows(storeID: Int, fromDate: String) async throws -> [DeliveryWindow] {
-        try await self.database.read { db in try await Self.windows(storeID: storeID, fromDate: fromDate, toDate: nil, on: db) }
+        try await self.database.read { db in
+            try await Self.windows(storeID: storeID, fromDate: fromDate, toDate: nil, on: db)
+        }
     }
 
     public func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {
@@ -25,22 +27,33 @@ public struct SQLDeliveryWindowRepository: DeliveryWindowRepository {
     }
 
     /// Tours from one local date up to another (inclusive, nil: no end), zones included.
-    static func windows(storeID: Int, fromDate: String, toDate: String?, on db: any SQLDatabase) async throws -> [DeliveryWindow] {
+    static func windows(
+        storeID: Int, fromDate: String, toDate: String?, on db: any SQLDatabase
+    ) async throws -> [DeliveryWindow] {
         var query = db.select().column("*").from("delivery_windows")
             .where("store_id", .equal, storeID).where("date", .greaterThanOrEqual, fromDate)
         if let toDate { query = query.where("date", .lessThanOrEqual, toDate) }
-        var windows = try await query.orderBy("date").orderBy("time_from").orderBy("id").all().map(DeliveryWindow.init(row:))
+        var windows = try await query.orderBy("date").orderBy("time_from").orderBy("id").all().map(
+            DeliveryWindow.init(row:))
         guard !windows.isEmpty else { return [] }
         // One query for the zones of all of them, not one per tour.
         var zones: [Int: [Int]] = [:]
-        var zoneQuery = db.select().columns(SQLColumn("window_id", table: "tour_zones"), SQLColumn("zone_id", table: "tour_zones"))
-            .from("tour_zones")
-            .join("delivery_windows", on: SQLColumn("window_id", table: "tour_zones"), .equal, SQLColumn("id", table: "delivery_windows"))
-            .where(SQLColumn("store_id", table: "delivery_windows"), .equal, SQLBind(storeID))
-            .where(SQLColumn("date", table: "delivery_windows"), .greaterThanOrEqual, SQLBind(fromDate))
-        if let toDate { zoneQuery = zoneQuery.where(SQLColumn("date", table: "delivery_windows"), .lessThanOrEqual, SQLBind(toDate)) }
+        var zoneQuery = db.select().columns(
+            SQLColumn("window_id", table: "tour_zones"), SQLColumn("zone_id", table: "tour_zones")
+        )
+        .from("tour_zones")
+        .join(
+            "delivery_windows", on: SQLColumn("window_id", table: "tour_zones"), .equal,
+            SQLColumn("id", table: "delivery_windows")
+        )
+        .where(SQLColumn("store_id", table: "delivery_windows"), .equal, SQLBind(storeID))
+        .where(SQLColumn("date", table: "delivery_windows"), .greaterThanOrEqual, SQLBind(fromDate))
+        if let toDate {
+            zoneQuery = zoneQuery.where(SQLColumn("date", table: "delivery_windows"), .lessThanOrEqual, SQLBind(toDate))
+        }
         for row in try await zoneQuery.orderBy(SQLColumn("zone_id", table: "tour_zones")).all() {
-            zones[try row.decode(column: "window_id", as: Int.self), default: []].append(try row.decode(column: "zone_id", as: Int.self))
+            zones[try row.decode(column: "window_id", as: Int.self), default: []].append(
+                try row.decode(column: "zone_id", as: Int.self))
         }
         for index in windows.indices { windows[index].zoneIDs = zones[windows[index].id] ?? [] }
         return windows

@@ -36,9 +36,11 @@ public struct SQLTourRepository: TourRepository {
     }
 
     static func zones(storeID: Int, on db: any SQLDatabase) async throws -> [Zone] {
-        try await db.select().column("*").from("zones").where("store_id", .equal, storeID).orderBy("id").all().map { row in
+        try await db.select().column("*").from("zones").where("store_id", .equal, storeID).orderBy("id").all().map {
+            row in
             Zone(
-                id: try row.decode(column: "id", as: Int.self), storeID: storeID, name: try row.decode(column: "name", as: String.self),
+                id: try row.decode(column: "id", as: Int.self), storeID: storeID,
+                name: try row.decode(column: "name", as: String.self),
                 postcodes: try row.decode(column: "postcodes", as: String.self).split(separator: " ").map(String.init),
                 fee: try row.decode(column: "fee", as: Int.self)
             )
@@ -58,8 +60,10 @@ public struct SQLTourRepository: TourRepository {
                 ).first()
                 saved.id = try row?.decode(column: "id", as: Int.self) ?? 0
             } else {
-                try await db.update("zones").set("name", to: zone.name).set("postcodes", to: codes).set("fee", to: zone.fee)
-                    .where("id", .equal, zone.id).where("store_id", .equal, zone.storeID).run()
+                try await db.update("zones").set("name", to: zone.name).set("postcodes", to: codes).set(
+                    "fee", to: zone.fee
+                )
+                .where("id", .equal, zone.id).where("store_id", .equal, zone.storeID).run()
             }
             return saved
         }
@@ -70,16 +74,20 @@ public struct SQLTourRepository: TourRepository {
     }
 
     static func templates(storeID: Int, on db: any SQLDatabase) async throws -> [TourTemplate] {
-        try await db.select().column("*").from("tour_templates").where("store_id", .equal, storeID).orderBy("id").all().map { row in
-            TourTemplate(
-                id: try row.decode(column: "id", as: Int.self), storeID: storeID,
-                weekdays: Self.ids(try row.decode(column: "weekdays", as: String.self)),
-                from: try row.decode(column: "time_from", as: String.self), to: try row.decode(column: "time_to", as: String.self),
-                capacity: try row.decode(column: "capacity", as: Int.self), zoneIDs: Self.ids(try row.decode(column: "zone_ids", as: String.self)),
-                cutoffDaysBefore: try row.decode(column: "cutoff_days", as: Int.self),
-                cutoffTime: try row.decode(column: "cutoff_time", as: String.self), active: try row.decode(column: "active", as: Int.self) != 0
-            )
-        }
+        try await db.select().column("*").from("tour_templates").where("store_id", .equal, storeID).orderBy("id").all()
+            .map { row in
+                TourTemplate(
+                    id: try row.decode(column: "id", as: Int.self), storeID: storeID,
+                    weekdays: Self.ids(try row.decode(column: "weekdays", as: String.self)),
+                    from: try row.decode(column: "time_from", as: String.self),
+                    to: try row.decode(column: "time_to", as: String.self),
+                    capacity: try row.decode(column: "capacity", as: Int.self),
+                    zoneIDs: Self.ids(try row.decode(column: "zone_ids", as: String.self)),
+                    cutoffDaysBefore: try row.decode(column: "cutoff_days", as: Int.self),
+                    cutoffTime: try row.decode(column: "cutoff_time", as: String.self),
+                    active: try row.decode(column: "active", as: Int.self) != 0
+                )
+            }
     }
 
     public func saveTemplate(_ template: TourTemplate) async throws -> TourTemplate {
@@ -113,7 +121,8 @@ public struct SQLTourRepository: TourRepository {
         return try await self.database.transaction { db in
             var added = 0
             for template in try await Self.templates(storeID: store.id, on: db) {
-                for tour in template.tours(from: today, days: days) where tour.isOpen(atLocalDate: local.date, time: local.time) {
+                for tour in template.tours(from: today, days: days)
+                where tour.isOpen(atLocalDate: local.date, time: local.time) {
                     if try await Self.insert(tour, on: db) != nil { added += 1 }
                 }
             }
@@ -122,7 +131,9 @@ public struct SQLTourRepository: TourRepository {
     }
 
     public func tours(storeID: Int, from: String, to: String) async throws -> [DeliveryWindow] {
-        try await self.database.read { db in try await SQLDeliveryWindowRepository.windows(storeID: storeID, fromDate: from, toDate: to, on: db) }
+        try await self.database.read { db in
+            try await SQLDeliveryWindowRepository.windows(storeID: storeID, fromDate: from, toDate: to, on: db)
+        }
     }
 
     public func createTour(_ tour: DeliveryWindow) async throws -> DeliveryWindow {

@@ -11,10 +11,14 @@ enum WaitlistLine {
     /// Offers every free place of a tour to the people first in line: each gets a hold until `now + hold`
     /// and an email through the outbox. Returns the entries offered now.
     @discardableResult
-    static func offerFreePlaces(windowID: Int, hold: Int64, now: Int64 = WallClock.nowMillis, on db: any SQLDatabase) async throws -> [Int] {
+    static func offerFreePlaces(
+        windowID: Int, hold: Int64, now: Int64 = WallClock.nowMillis, on db: any SQLDatabase
+    ) async throws -> [Int] {
         guard
-            let tour = try await db.raw("UPDATE delivery_windows SET held = held WHERE id = \(bind: windowID) RETURNING *")
-                .first().map(DeliveryWindow.init(row:))
+            let tour = try await db.raw(
+                "UPDATE delivery_windows SET held = held WHERE id = \(bind: windowID) RETURNING *"
+            )
+            .first().map(DeliveryWindow.init(row:))
         else { return [] }
         let free = tour.remaining
         guard free > 0 else { return [] }
@@ -37,7 +41,11 @@ enum WaitlistLine {
             guard taken != nil else { continue }
             try await db.raw("UPDATE delivery_windows SET held = held + 1 WHERE id = \(bind: windowID)").run()
             try await SQLJobQueue.enqueue(
-                [NewJob(kind: JobKind.waitlistOfferEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: "\(JobKind.waitlistOfferEmail):entry:\(id)")],
+                [
+                    NewJob(
+                        kind: JobKind.waitlistOfferEmail, payload: JobKind.entryPayload(entryID: id),
+                        dedupeKey: "\(JobKind.waitlistOfferEmail):entry:\(id)")
+                ],
                 on: db
             )
             offered.append(id)
@@ -47,7 +55,9 @@ enum WaitlistLine {
 
     /// Uses the place held for a waiting-list offer for `orderID`; throws ``CheckoutError/holdExpired`` if the
     /// hold ran out, was used, or is for another tour.
-    static func useHold(token: String, storeID: Int, windowID: Int, orderID: Int, now: Int64, on db: any SQLDatabase) async throws {
+    static func useHold(
+        token: String, storeID: Int, windowID: Int, orderID: Int, now: Int64, on db: any SQLDatabase
+    ) async throws {
         let entry = try await db.raw(
             """
             UPDATE waitlist_entries SET status = 'converted', order_id = \(bind: orderID), updated_at = \(bind: now) \
@@ -56,18 +66,25 @@ enum WaitlistLine {
             """
         ).first()
         guard entry != nil else { throw CheckoutError.holdExpired }
-        try await db.raw("UPDATE delivery_windows SET reserved = reserved + 1, held = held - 1 WHERE id = \(bind: windowID)").run()
+        try await db.raw(
+            "UPDATE delivery_windows SET reserved = reserved + 1, held = held - 1 WHERE id = \(bind: windowID)"
+        ).run()
     }
 
     /// Gives back a place an order had taken (a cancellation) and offers it to the next in line.
     static func releasePlace(windowID: Int, hold: Int64, on db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE delivery_windows SET reserved = reserved - 1 WHERE id = \(bind: windowID) AND reserved > 0").run()
+        try await db.raw(
+            "UPDATE delivery_windows SET reserved = reserved - 1 WHERE id = \(bind: windowID) AND reserved > 0"
+        ).run()
         try await Self.offerFreePlaces(windowID: windowID, hold: hold, on: db)
     }
 
     /// Ends an entry that was `from` (if it still is) with `to`; a held place goes back to the tour and on to
     /// the next in line. Returns whether the entry was ended by this call.
-    static func end(entryID: Int, windowID: Int, from: WaitlistEntry.Status, to: WaitlistEntry.Status, hold: Int64, now: Int64, on db: any SQLDatabase)
+    static func end(
+        entryID: Int, windowID: Int, from: WaitlistEntry.Status, to: WaitlistEntry.Status, hold: Int64, now: Int64,
+        on db: any SQLDatabase
+    )
         async throws -> Bool
     {
         // An expiry only takes holds that really ran out: a checkout using one a moment before has converted it.
@@ -80,7 +97,8 @@ enum WaitlistLine {
         ).first()
         guard ended != nil else { return false }
         if from == .offered {
-            try await db.raw("UPDATE delivery_windows SET held = held - 1 WHERE id = \(bind: windowID) AND held > 0").run()
+            try await db.raw("UPDATE delivery_windows SET held = held - 1 WHERE id = \(bind: windowID) AND held > 0")
+                .run()
             try await Self.offerFreePlaces(windowID: windowID, hold: hold, now: now, on: db)
         }
         return true

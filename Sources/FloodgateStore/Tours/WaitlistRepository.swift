@@ -41,26 +41,34 @@ public struct SQLWaitlistRepository: WaitlistRepository {
     public func join(_ request: WaitlistRequest, store: Store) async throws {
         let local = LocalTime.now(in: store.timeZone)
         try await self.database.transaction { db -> Void in
-            guard let tour = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.windowID, on: db) else {
+            guard
+                let tour = try await SQLDeliveryWindowRepository.window(storeID: store.id, id: request.windowID, on: db)
+            else {
                 throw WaitlistError.tourNotFound
             }
             guard tour.isOpen(atLocalDate: local.date, time: local.time) else { throw WaitlistError.tourClosed }
             // Nobody waits for a tour with free places — unless others already wait (the places are theirs). Asked
             // before looking for the person's own place, so that no answer depends on whether they are in line.
-            let waiting = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("waitlist_entries")
-                .where("window_id", .equal, tour.id).where("status", .equal, WaitlistEntry.Status.waiting.rawValue).first()
+            let waiting =
+                try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(
+                    "waitlist_entries"
+                )
+                .where("window_id", .equal, tour.id).where("status", .equal, WaitlistEntry.Status.waiting.rawValue)
+                .first()
                 .map { try $0.decode(column: "n", as: Int.self) } ?? 0
             guard tour.remaining == 0 || waiting > 0 else { throw WaitlistError.placesLeft(tour.remaining) }
             let now = WallClock.nowMillis
             if let existing = try await db.select().column("id").from("waitlist_entries")
                 .where("window_id", .equal, tour.id).where("email", .equal, request.email)
-                .where("status", .in, [WaitlistEntry.Status.waiting.rawValue, WaitlistEntry.Status.offered.rawValue]).first()
+                .where("status", .in, [WaitlistEntry.Status.waiting.rawValue, WaitlistEntry.Status.offered.rawValue])
+                .first()
             {
                 // Already in line: the link goes again to the address, never to whoever asks; the entry (its name,
                 // phone and cart) stays as its owner left it.
                 let id = try existing.decode(column: "id", as: Int.self)
                 let again = "\(JobKind.waitlistJoinedEmail):entry:\(id):again:\(now / Self.resendEvery)"
-                let email = NewJob(kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: again)
+                let email = NewJob(
+                    kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: again)
                 try await SQLJobQueue.enqueue([email], on: db)
                 return
             }
@@ -74,7 +82,11 @@ public struct SQLWaitlistRepository: WaitlistRepository {
             ).first()
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
             try await SQLJobQueue.enqueue(
-                [NewJob(kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id), dedupeKey: "\(JobKind.waitlistJoinedEmail):entry:\(id)")],
+                [
+                    NewJob(
+                        kind: JobKind.waitlistJoinedEmail, payload: JobKind.entryPayload(entryID: id),
+                        dedupeKey: "\(JobKind.waitlistJoinedEmail):entry:\(id)")
+                ],
                 on: db
             )
             // Joining a line behind places nobody was offered yet (a free place racing the join) takes them now.
@@ -84,8 +96,10 @@ public struct SQLWaitlistRepository: WaitlistRepository {
 
     public func entry(store: Store, token: String) async throws -> WaitlistEntry? {
         try await self.database.read { db in
-            try await db.select().column("*").from("waitlist_entries").where("store_id", .equal, store.id).where("token", .equal, token)
-                .first().map(WaitlistEntry.init(row:))
+            try await db.select().column("*").from("waitlist_entries").where("store_id", .equal, store.id).where(
+                "token", .equal, token
+            )
+            .first().map(WaitlistEntry.init(row:))
         }
     }
 
@@ -94,18 +108,22 @@ public struct SQLWaitlistRepository: WaitlistRepository {
     }
 
     static func entry(id: Int, on db: any SQLDatabase) async throws -> WaitlistEntry? {
-        try await db.select().column("*").from("waitlist_entries").where("id", .equal, id).first().map(WaitlistEntry.init(row:))
+        try await db.select().column("*").from("waitlist_entries").where("id", .equal, id).first().map(
+            WaitlistEntry.init(row:))
     }
 
     public func leave(store: Store, token: String) async throws -> WaitlistEntry? {
         try await self.database.transaction { db in
             guard
-                let entry = try await db.select().column("*").from("waitlist_entries").where("store_id", .equal, store.id)
-                    .where("token", .equal, token).first().map(WaitlistEntry.init(row:))
+                let entry = try await db.select().column("*").from("waitlist_entries").where(
+                    "store_id", .equal, store.id
+                )
+                .where("token", .equal, token).first().map(WaitlistEntry.init(row:))
             else { return nil }
             if entry.status == .waiting || entry.status == .offered {
                 _ = try await WaitlistLine.end(
-                    entryID: entry.id, windowID: entry.windowID, from: entry.status, to: .left, hold: self.hold, now: WallClock.nowMillis, on: db
+                    entryID: entry.id, windowID: entry.windowID, from: entry.status, to: .left, hold: self.hold,
+                    now: WallClock.nowMillis, on: db
                 )
             }
             return try await Self.entry(id: entry.id, on: db)
@@ -114,7 +132,9 @@ public struct SQLWaitlistRepository: WaitlistRepository {
 
     public func entries(windowID: Int) async throws -> [WaitlistEntry] {
         try await self.database.read { db in
-            try await db.select().column("*").from("waitlist_entries").where("window_id", .equal, windowID).orderBy("id").all()
+            try await db.select().column("*").from("waitlist_entries").where("window_id", .equal, windowID).orderBy(
+                "id"
+            ).all()
                 .map(WaitlistEntry.init(row:))
         }
     }
@@ -124,7 +144,10 @@ public struct SQLWaitlistRepository: WaitlistRepository {
             var lengths: [Int: Int] = [:]
             for row in try await db.select().column(SQLColumn("window_id", table: "waitlist_entries"))
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("waitlist_entries")
-                .join("delivery_windows", on: SQLColumn("window_id", table: "waitlist_entries"), .equal, SQLColumn("id", table: "delivery_windows"))
+                .join(
+                    "delivery_windows", on: SQLColumn("window_id", table: "waitlist_entries"), .equal,
+                    SQLColumn("id", table: "delivery_windows")
+                )
                 .where(SQLColumn("store_id", table: "delivery_windows"), .equal, SQLBind(storeID))
                 .where(SQLColumn("date", table: "delivery_windows"), .greaterThanOrEqual, SQLBind(fromDate))
                 .where(SQLColumn("status", table: "waitlist_entries"), .in, SQLBind.group(["waiting", "offered"]))
@@ -138,8 +161,12 @@ public struct SQLWaitlistRepository: WaitlistRepository {
 
     public func position(of entry: WaitlistEntry) async throws -> Int {
         try await self.database.read { db in
-            let ahead = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("waitlist_entries")
-                .where("window_id", .equal, entry.windowID).where("status", .equal, "waiting").where("id", .lessThan, entry.id).first()
+            let ahead = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(
+                "waitlist_entries"
+            )
+            .where("window_id", .equal, entry.windowID).where("status", .equal, "waiting").where(
+                "id", .lessThan, entry.id
+            ).first()
             return (try ahead?.decode(column: "n", as: Int.self) ?? 0) + 1
         }
     }
@@ -147,14 +174,22 @@ public struct SQLWaitlistRepository: WaitlistRepository {
     public func releaseExpiredHolds(now: Int64) async throws -> Int {
         let due = try await self.database.read { db in
             try await db.select().columns("id", "window_id").from("waitlist_entries")
-                .where("status", .equal, "offered").where("hold_until", .lessThanOrEqual, now).orderBy("id").limit(500).all()
-                .map { (id: try $0.decode(column: "id", as: Int.self), window: try $0.decode(column: "window_id", as: Int.self)) }
+                .where("status", .equal, "offered").where("hold_until", .lessThanOrEqual, now).orderBy("id").limit(500)
+                .all()
+                .map {
+                    (
+                        id: try $0.decode(column: "id", as: Int.self),
+                        window: try $0.decode(column: "window_id", as: Int.self)
+                    )
+                }
         }
         var ended = 0
         for entry in due {
             // One small transaction per hold: the writer is never held long, and each place passes on as it frees.
             let done = try await self.database.transaction { db in
-                try await WaitlistLine.end(entryID: entry.id, windowID: entry.window, from: .offered, to: .expired, hold: self.hold, now: now, on: db)
+                try await WaitlistLine.end(
+                    entryID: entry.id, windowID: entry.window, from: .offered, to: .expired, hold: self.hold, now: now,
+                    on: db)
             }
             if done { ended += 1 }
         }

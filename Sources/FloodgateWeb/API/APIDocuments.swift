@@ -79,7 +79,8 @@ struct WaitlistJoinDocument: ResponseEncodable {
     init(windowID: Int, email: String) {
         self.deliveryWindow = windowID
         self.email = email
-        self.detail = "We have emailed the link to your place in line to \(email). Joining again with the same address sends it again."
+        self.detail =
+            "We have emailed the link to your place in line to \(email). Joining again with the same address sends it again."
     }
 }
 
@@ -118,7 +119,8 @@ struct OrderDocument: ResponseEncodable {
         self.currency = order.total.currency
         self.lines = order.lines.map {
             Line(
-                product: $0.product, name: $0.name, unitPrice: $0.unitPrice, quantity: $0.quantity, lineTotal: $0.lineTotal,
+                product: $0.product, name: $0.name, unitPrice: $0.unitPrice, quantity: $0.quantity,
+                lineTotal: $0.lineTotal,
                 composition: $0.composition, photo: $0.photo
             )
         }

@@ -47,7 +47,8 @@ struct CatalogAPIController: Sendable {
     }
 
     /// `?postcode=` keeps the tours that deliver there.
-    @Sendable func listWindows(_ request: Request, context: AppRequestContext) async throws -> [DeliveryWindowDocument] {
+    @Sendable func listWindows(_ request: Request, context: AppRequestContext) async throws -> [DeliveryWindowDocument]
+    {
         let store = try context.requireStore()
         var windows = try await self.windows.open(for: store)
         if let postcode = request.uri.queryParameters.get("postcode") {
@@ -65,7 +66,9 @@ struct CatalogAPIController: Sendable {
     /// Joins a full tour's waiting list: `201` once the address is in line, the link on its way to it by email
     /// (the same answer when it already was: the entry's link and token are never in the answer); `409` while the
     /// tour has places.
-    @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WaitlistJoinDocument> {
+    @Sendable func joinWaitlist(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> EditedResponse<WaitlistJoinDocument> {
         let store = try context.requireStore()
         let id = try context.id("id", "delivery window")
         let body = try await request.body.collect(upTo: 64 * 1024)
@@ -83,7 +86,9 @@ struct CatalogAPIController: Sendable {
                     detail: "\(left) places are free: order instead of waiting."
                 )
             case .tourClosed:
-                throw Problem("window-closed", status: .conflict, title: "The delivery window is closed", detail: "It takes no more orders.")
+                throw Problem(
+                    "window-closed", status: .conflict, title: "The delivery window is closed",
+                    detail: "It takes no more orders.")
             }
         }
     }

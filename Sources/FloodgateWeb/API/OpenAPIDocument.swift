@@ -9,7 +9,8 @@ enum OpenAPIDocument {
         let document = try String(contentsOfFile: path, encoding: .utf8)
         api.get("openapi.yaml") { _, _ in
             Response(
-                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "public, max-age=300"],
+                status: .ok,
+                headers: [.contentType: "application/yaml; charset=utf-8", .cacheControl: "public, max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(string: document))
             )
         }

@@ -21,20 +21,28 @@ enum OrderBodyDecoder {
             // The decoder reports `1.5` or `1e30` where a whole number belongs the way it reports a syntax error,
             // without the field: valid JSON is a 422, not "not valid JSON".
             if (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil {
-                let message = "A value cannot be read: a number that is not whole or is past \(Int.max), or text that is not valid Unicode."
+                let message =
+                    "A value cannot be read: a number that is not whole or is past \(Int.max), or text that is not valid Unicode."
                 return .validation([FieldError(field: "body", message: message)])
             }
             return .malformedJSON("The body could not be parsed as JSON. Check quotes, commas and brackets.")
         case .typeMismatch(let type, let context):
             let field = Self.path(context.codingPath)
-            if field.isEmpty { return .validation([FieldError(field: "body", message: "The body must be a JSON object.")]) }
+            if field.isEmpty {
+                return .validation([FieldError(field: "body", message: "The body must be a JSON object.")])
+            }
             return .validation([FieldError(field: field, message: "Expected \(Self.describe(type)).")])
         case .valueNotFound(let type, let context):
-            return .validation([FieldError(field: Self.path(context.codingPath), message: "Expected \(Self.describe(type)).")])
+            return .validation([
+                FieldError(field: Self.path(context.codingPath), message: "Expected \(Self.describe(type)).")
+            ])
         case .keyNotFound(let key, let context):
-            return .validation([FieldError(field: Self.path(context.codingPath + [key]), message: "This field is required.")])
+            return .validation([
+                FieldError(field: Self.path(context.codingPath + [key]), message: "This field is required.")
+            ])
         case .dataCorrupted(let context):
-            return .validation([FieldError(field: Self.path(context.codingPath), message: "This value cannot be read.")])
+            return .validation([FieldError(field: Self.path(context.codingPath), message: "This value cannot be read.")]
+            )
         @unknown default:
             return .malformedJSON("The body could not be read.")
         }

@@ -35,7 +35,8 @@ struct OrdersAPIController: Sendable {
             .cacheControl: "no-store",
         ]
         if placed.replayed { headers[IdempotencyHeader.replayed] = "true" }
-        return try EditedResponse(status: .created, headers: headers, response: document).response(from: request, context: context)
+        return try EditedResponse(status: .created, headers: headers, response: document).response(
+            from: request, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<OrderDocument> {
@@ -43,7 +44,9 @@ struct OrdersAPIController: Sendable {
         let number = context.parameters.get("number") ?? ""
         let token = request.uri.queryParameters.get("token") ?? ""
         // The same answer for "no such order" and "wrong token", so numbers cannot be probed.
-        guard let order = try await self.orders.find(store: store, number: number), TokenCheck.matches(order.token, token) else {
+        guard let order = try await self.orders.find(store: store, number: number),
+            TokenCheck.matches(order.token, token)
+        else {
             throw Problem.notFound("There is no order \(number) with this token.")
         }
         return EditedResponse(headers: [.cacheControl: "no-store"], response: OrderDocument(order))
@@ -59,7 +62,8 @@ enum IdempotencyHeader {
         guard let key = request.headers[Self.name]?.trimmingSpaces, !key.isEmpty else {
             throw Problem(
                 "idempotency-key-missing", status: .badRequest, title: "Idempotency-Key header required",
-                detail: "Send a unique Idempotency-Key header (e.g. a UUID) with every new order, and the same key when you retry it."
+                detail:
+                    "Send a unique Idempotency-Key header (e.g. a UUID) with every new order, and the same key when you retry it."
             )
         }
         guard IdempotencyKey.isWellFormed(key) else {

@@ -21,7 +21,9 @@ struct AdminAPIController: Sendable {
         admin.get("receipts", use: self.receiptCounts)
     }
 
-    @Sendable func jobStats(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<JobStatsDocument> {
+    @Sendable func jobStats(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> AdminDocument<JobStatsDocument> {
         let stats = try await self.jobs.stats()
         return AdminDocument(JobStatsDocument(counts: stats.counts, due: stats.due))
     }
@@ -30,13 +32,16 @@ struct AdminAPIController: Sendable {
         AdminDocument(try await self.jobs.dead(limit: try Self.limit(request)))
     }
 
-    @Sendable func retryJob(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument> {
+    @Sendable func retryJob(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> AdminDocument<ActionDocument> {
         let id = try context.id("id", "job")
         guard try await self.jobs.retryDead(id: id) else { throw Problem.notFound("There is no dead job \(id).") }
         return AdminDocument(ActionDocument(done: "Job \(id) is queued again."))
     }
 
-    @Sendable func listTasks(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<[TaskRecord]> {
+    @Sendable func listTasks(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<[TaskRecord]>
+    {
         AdminDocument(try await self.tasks.all())
     }
 
@@ -45,31 +50,40 @@ struct AdminAPIController: Sendable {
         return AdminDocument(try await self.tasks.runs(task: name, limit: try Self.limit(request)))
     }
 
-    @Sendable func pauseTask(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument> {
+    @Sendable func pauseTask(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> AdminDocument<ActionDocument> {
         let name = try await self.existingTask(context)
         _ = try await self.tasks.pause(name, reason: "Paused through the admin API.")
         return AdminDocument(ActionDocument(done: "Task \(name) is paused."))
     }
 
-    @Sendable func resumeTask(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument> {
+    @Sendable func resumeTask(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> AdminDocument<ActionDocument> {
         let name = try await self.existingTask(context)
         _ = try await self.tasks.resume(name)
         return AdminDocument(ActionDocument(done: "Task \(name) runs on its schedule again."))
     }
 
-    @Sendable func runTask(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument> {
+    @Sendable func runTask(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument>
+    {
         let name = try await self.existingTask(context)
         _ = try await self.tasks.requestRun(name)
         return AdminDocument(ActionDocument(done: "Task \(name) will run within a second on a worker."))
     }
 
-    @Sendable func receiptCounts(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<[String: Int]> {
+    @Sendable func receiptCounts(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> AdminDocument<[String: Int]> {
         AdminDocument(try await self.receipts.counts())
     }
 
     private func existingTask(_ context: AppRequestContext) async throws -> String {
         let name = try context.parameters.require("name")
-        guard try await self.tasks.task(named: name) != nil else { throw Problem.notFound("There is no task '\(name)'.") }
+        guard try await self.tasks.task(named: name) != nil else {
+            throw Problem.notFound("There is no task '\(name)'.")
+        }
         return name
     }
 

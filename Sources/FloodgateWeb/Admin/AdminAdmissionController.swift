@@ -32,7 +32,8 @@ struct AdminAdmissionController: Sendable {
         let inShop = self.times.snapshot
         return AdminDocument(
             Document(
-                enabled: self.gates != nil, gate: self.gates?.stats(), trackedClients: counts.people, trackedCrawlers: counts.crawlers,
+                enabled: self.gates != nil, gate: self.gates?.stats(), trackedClients: counts.people,
+                trackedCrawlers: counts.crawlers,
                 pageRenders: self.pages.renders, pagesAnsweredAtConnection: self.pages.answeredAtConnection,
                 inShop: inShop, inShopP99Milliseconds: inShop.compactMapValues { $0.percentile(99) }
             )

@@ -15,7 +15,9 @@ struct AdminAuthMiddleware: RouterMiddleware {
         self.tokenDigest = token.map { Array(SHA256.hash(data: Data($0.utf8))) }
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         try self.check(request)
         return try await next(request, context)
     }
@@ -23,11 +25,15 @@ struct AdminAuthMiddleware: RouterMiddleware {
     /// Throws unless the request carries the admin token.
     func check(_ request: Request) throws {
         guard let expected = self.tokenDigest else {
-            throw Problem("admin-closed", status: .unauthorized, title: "The admin API is closed", detail: "Start floodgate with --admin-token (env FLOODGATE_ADMIN_TOKEN) to open it.")
+            throw Problem(
+                "admin-closed", status: .unauthorized, title: "The admin API is closed",
+                detail: "Start floodgate with --admin-token (env FLOODGATE_ADMIN_TOKEN) to open it.")
         }
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), Array(SHA256.hash(data: Data(header.dropFirst(7).utf8))) == expected else {
-            throw Problem("unauthorized", status: .unauthorized, title: "Not authorised", detail: "Send Authorization: Bearer <admin token>.")
+            throw Problem(
+                "unauthorized", status: .unauthorized, title: "Not authorised",
+                detail: "Send Authorization: Bearer <admin token>.")
         }
     }
 }

@@ -11,8 +11,10 @@ extension AdmissionGates {
         )
         let max = Double(settings.maxLimit)
         let pages = AdmissionGate(
-            limit: AdaptiveLimit(initial: min(32, max), minLimit: min(8, max), maxLimit: max, tolerance: settings.tolerance),
-            settings: .init(queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare]),
+            limit: AdaptiveLimit(
+                initial: min(32, max), minLimit: min(8, max), maxLimit: max, tolerance: settings.tolerance),
+            settings: .init(
+                queueCapacity: settings.queue, maxWait: settings.maxWait, maxShare: [.bot: settings.botShare]),
             yieldTo: settings.yieldLimit > 0 ? checkout : nil, yieldLimit: settings.yieldLimit
         )
         self.init(pages: pages, checkout: checkout)

@@ -19,11 +19,14 @@ struct AdmissionMiddleware: RouterMiddleware {
     /// The threads admitted checkouts run on, for the life of the process (like NIO's singleton loops).
     static let checkoutLane = ThreadExecutor(threads: 2, nice: ThreadExecutor.urgent)
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         guard
             var requestClass = RequestClass.classify(
-                method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent], cookie: request.headers[.cookie]
+                method: request.method.rawValue, path: path, userAgent: request.headers[.userAgent],
+                cookie: request.headers[.cookie]
             )
         else { return try await next(request, context) }
         let now = ContinuousClock.now
@@ -33,9 +36,11 @@ struct AdmissionMiddleware: RouterMiddleware {
         case .over:
             if requestClass != .checkout { requestClass = .bot }
         case .refused(let retryAfter):
-            return await self.waitingRoom.response(to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
+            return await self.waitingRoom.response(
+                to: request, retryAfter: max(1, Int(retryAfter.rounded(.up))), tooFast: true)
         }
-        if let retryAfter = ProxyShed.retryAfter(request.headers, trusted: self.settings.trusts(context.remoteAddress)) {
+        if let retryAfter = ProxyShed.retryAfter(request.headers, trusted: self.settings.trusts(context.remoteAddress))
+        {
             self.gates?.gate(for: requestClass).recordShed(requestClass)
             return await self.waitingRoom.response(to: request, retryAfter: retryAfter, tooFast: false)
         }
@@ -57,7 +62,8 @@ struct AdmissionMiddleware: RouterMiddleware {
 
     /// Through `gate`: refused by the waiting room, or admitted, run with its deadline and out again.
     private func pass(
-        _ gate: AdmissionGate, _ requestClass: RequestClass, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant,
+        _ gate: AdmissionGate, _ requestClass: RequestClass, now: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant,
         _ request: Request, _ context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         switch await gate.enter(requestClass, now: now) {

@@ -20,16 +20,21 @@ struct AdmissionReporter: Service {
             if refused > 0 {
                 shedding = true
                 var metadata: Logger.Metadata = [
-                    "limit": "\(now.limit)", "checkout_in_flight": "\(now.checkoutInFlight ?? 0)", "in_flight": "\(now.inFlight)", "waiting": "\(now.waiting)", "refused": "\(refused)",
+                    "limit": "\(now.limit)", "checkout_in_flight": "\(now.checkoutInFlight ?? 0)",
+                    "in_flight": "\(now.inFlight)", "waiting": "\(now.waiting)", "refused": "\(refused)",
                 ]
                 for (name, count) in now.shed { metadata["shed_\(name)"] = "\(count - (last.shed[name] ?? 0))" }
                 self.logger.warning("shedding load", metadata: metadata)
             } else if shedding {
                 shedding = false
-                self.logger.notice("no longer shedding", metadata: ["limit": "\(now.limit)", "checkout_in_flight": "\(now.checkoutInFlight ?? 0)", "in_flight": "\(now.inFlight)"])
+                self.logger.notice(
+                    "no longer shedding",
+                    metadata: [
+                        "limit": "\(now.limit)", "checkout_in_flight": "\(now.checkoutInFlight ?? 0)",
+                        "in_flight": "\(now.inFlight)",
+                    ])
             }
             last = now
         }
     }
 }
-

@@ -29,9 +29,13 @@ public struct AdmissionSettings: Sendable {
     /// Latency growth over no-load the page limit accepts before it shrinks.
     public var tolerance = 3.0
     /// How long a request of each class may wait for a place.
-    public var maxWait: [RequestClass: Duration] = [.checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500)]
+    public var maxWait: [RequestClass: Duration] = [
+        .checkout: .seconds(10), .cart: .seconds(4), .browse: .seconds(2), .bot: .milliseconds(500),
+    ]
     /// How long a request of each class may take in all, queueing included; the database sheds past it.
-    public var deadline: [RequestClass: Duration] = [.checkout: .seconds(20), .cart: .seconds(8), .browse: .seconds(5), .bot: .seconds(2)]
+    public var deadline: [RequestClass: Duration] = [
+        .checkout: .seconds(20), .cart: .seconds(8), .browse: .seconds(5), .bot: .seconds(2),
+    ]
     /// The share of the limit crawlers may hold at once.
     public var botShare = 0.1
     /// Per client address: requests a second, burst, and requests over the rate still served as a robot's.

@@ -12,7 +12,9 @@ public enum ClientKey {
     public static func key(for address: SocketAddress) -> String {
         guard let bytes = Self.bytes(of: address) else { return "unknown" }
         guard bytes.count == 16 else { return bytes.map { String($0) }.joined(separator: ".") }
-        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        let groups = stride(from: 0, to: 8, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+        }
         return groups.joined(separator: ":") + "::/64"
     }
 
@@ -32,7 +34,9 @@ public enum ClientKey {
             return withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
         case .v6(let v6):
             let bytes: [UInt8] = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return Array(bytes[12...]) }
+            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+                return Array(bytes[12...])
+            }
             return bytes
         case .unixDomainSocket:
             return nil

@@ -15,14 +15,19 @@ final class ClientLimits: Sendable {
 
     init(settings: AdmissionSettings) {
         self.people = Mutex(
-            ClientRateLimiter(rate: settings.clientRate, burst: settings.clientBurst, debt: settings.clientDebt, maxClients: settings.maxClients)
+            ClientRateLimiter(
+                rate: settings.clientRate, burst: settings.clientBurst, debt: settings.clientDebt,
+                maxClients: settings.maxClients)
         )
-        self.crawlers = Mutex(ClientRateLimiter(rate: settings.botRate, burst: settings.botBurst, maxClients: settings.maxClients))
+        self.crawlers = Mutex(
+            ClientRateLimiter(rate: settings.botRate, burst: settings.botBurst, maxClients: settings.maxClients))
         self.settings = settings
     }
 
     /// Clients remembered now, people and crawlers.
-    var counts: (people: Int, crawlers: Int) { (self.people.withLock { $0.count }, self.crawlers.withLock { $0.count }) }
+    var counts: (people: Int, crawlers: Int) {
+        (self.people.withLock { $0.count }, self.crawlers.withLock { $0.count })
+    }
 
     /// Takes a token for the request's client. Crawlers have no debt: past their bucket they are refused.
     func take(_ request: Request, context: AppRequestContext, crawler: Bool) -> ClientRateLimiter.Verdict {

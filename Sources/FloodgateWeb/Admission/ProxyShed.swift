@@ -16,7 +16,9 @@ enum ProxyShed {
     /// The `Retry-After` the proxy asks for; nil when the shop does not trust a proxy in front (`trusted`), or the
     /// header is absent or not a whole number of seconds from 1 to 300 (the request is then served as usual).
     static func retryAfter(_ headers: HTTPFields, trusted: Bool) -> Int? {
-        guard trusted, let value = headers[Self.header], let seconds = Int(value), (1...300).contains(seconds) else { return nil }
+        guard trusted, let value = headers[Self.header], let seconds = Int(value), (1...300).contains(seconds) else {
+            return nil
+        }
         return seconds
     }
 }

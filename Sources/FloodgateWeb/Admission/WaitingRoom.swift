@@ -23,7 +23,9 @@ struct WaitingRoom: Sendable {
         do {
             response = try await self.answer(request, retryAfter: retryAfter, tooFast: tooFast)
         } catch {
-            response = Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Please try again in \(retryAfter) s.\n")))
+            response = Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "Please try again in \(retryAfter) s.\n")))
         }
         response.status = tooFast ? .tooManyRequests : .serviceUnavailable
         response.headers[.retryAfter] = "\(retryAfter)"
@@ -42,7 +44,8 @@ struct WaitingRoom: Sendable {
                     )
                     : Problem(
                         "overloaded", status: .serviceUnavailable, title: "Too many requests right now",
-                        detail: "The shop is serving as many people as it can at full speed. Try again in \(retryAfter) s; nothing was changed."
+                        detail:
+                            "The shop is serving as many people as it can at full speed. Try again in \(retryAfter) s; nothing was changed."
                     )
             )
         }
@@ -50,15 +53,23 @@ struct WaitingRoom: Sendable {
         let store = parts.count >= 2 && parts[0] == "s" ? try await self.stores.find(slug: String(parts[1])) : nil
         let cartCount = store.map { CartCookie.read(request, store: $0).itemCount } ?? 0
         // A refused form is posted again, as it was, when the wait is over (if its body can still be read).
-        if request.method == .post, let store, self.sameOrigin.isSameOrigin(request), let form = try? await FormBody.read(request, maxSize: 64 * 1024) {
-            let replay = WaitingPage.Replay(action: path, fields: form.fields.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })
+        if request.method == .post, let store, self.sameOrigin.isSameOrigin(request),
+            let form = try? await FormBody.read(request, maxSize: 64 * 1024)
+        {
+            let replay = WaitingPage.Replay(
+                action: path,
+                fields: form.fields.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })
             let windows = await Self.openWindows(store, from: self.windows)
-            return self.views.render(WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: windows, replay: replay, cartCount: cartCount))
+            return self.views.render(
+                WaitingPage(
+                    store: store, tooFast: tooFast, retryAfter: retryAfter, windows: windows, replay: replay,
+                    cartCount: cartCount))
         }
         let key = PageCache.Key(store: store?.slug ?? "", page: "waiting/\(tooFast)/\(retryAfter)")
         let entry = try await self.views.waiting.entry(for: key) { [views, windows = self.windows] in
             let open = if let store { await Self.openWindows(store, from: windows) } else { [DeliveryWindow]() }
-            let page = WaitingPage(store: store, tooFast: tooFast, retryAfter: retryAfter, windows: open, replay: nil, cartCount: nil)
+            let page = WaitingPage(
+                store: store, tooFast: tooFast, retryAfter: retryAfter, windows: open, replay: nil, cartCount: nil)
             return views.draw(page)
         }
         return Response(
@@ -68,7 +79,11 @@ struct WaitingRoom: Sendable {
     }
 
     /// The store's open windows if they can be read within a moment; the page goes out without them otherwise.
-    private static func openWindows(_ store: Store, from windows: any DeliveryWindowRepository) async -> [DeliveryWindow] {
-        await RequestDeadline.$current.withValue(.now + .milliseconds(300)) { (try? await windows.open(for: store)) ?? [] }
+    private static func openWindows(
+        _ store: Store, from windows: any DeliveryWindowRepository
+    ) async -> [DeliveryWindow] {
+        await RequestDeadline.$current.withValue(.now + .milliseconds(300)) {
+            (try? await windows.open(for: store)) ?? []
+        }
     }
 }

@@ -14,18 +14,22 @@ import ServiceLifecycle
 /// the server (the database, the worker), which stops after it.
 public func buildWebApplication(
     http: HTTPSettings, store: StoreSettings, repositories: Repositories, visitors: VisitorLoad, logger: Logger,
-    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, services: () async throws -> [any Service]
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+    services: () async throws -> [any Service]
 ) async throws -> some ApplicationProtocol {
     let views = try await Views.load(pageTTL: store.catalogCacheTTL)
     let admission = http.admission
     let gates = admission.enabled ? AdmissionGates(settings: admission) : nil
     if admission.enabled, try await !AdmissionMiddleware.checkoutLane.raised.get() {
-        logger.warning("Checkouts run at normal priority (raising it needs CAP_SYS_NICE): under overload they wait for a core with pages.")
+        logger.warning(
+            "Checkouts run at normal priority (raising it needs CAP_SYS_NICE): under overload they wait for a core with pages."
+        )
     }
     let clients = ClientLimits(settings: admission)
     let times = ShopTimes()
     let router = try buildRouter(
-        repositories: repositories, views: views, http: http, store: store, gates: gates, clients: clients, times: times, load: visitors,
+        repositories: repositories, views: views, http: http, store: store, gates: gates, clients: clients,
+        times: times, load: visitors,
         logger: logger
     )
     // What runs beside the server is made once the routes are: the threads the web side starts first (the checkout
@@ -41,7 +45,8 @@ public func buildWebApplication(
     ])
     return Application(
         router: router,
-        server: admission.checkoutOnLoop == true ? .http1CheckoutsOnTheirLoop(configuration: http1) : .http1(configuration: http1),
+        server: admission.checkoutOnLoop == true
+            ? .http1CheckoutsOnTheirLoop(configuration: http1) : .http1(configuration: http1),
         // At most this many connections; past it the kernel's backlog holds newcomers until one closes, instead
         // of the process spending its cores on accepting and refusing (the "too many connections" of the story).
         configuration: .init(
@@ -57,24 +62,29 @@ public func buildWebApplication(
 /// Routes: the JSON API under `/api/v1`, the storefront under `/s/{store}/`, the back-office under `/admin`, static
 /// assets and photos.
 func buildRouter(
-    repositories: Repositories, views: Views, http: HTTPSettings, store: StoreSettings, gates: AdmissionGates?, clients: ClientLimits,
+    repositories: Repositories, views: Views, http: HTTPSettings, store: StoreSettings, gates: AdmissionGates?,
+    clients: ClientLimits,
     times: ShopTimes, load: VisitorLoad, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let repos = repositories
     // HEAD is GET without the body, everywhere (MethodNotAllowed counts on it).
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let sameOrigin = SameOriginPosts(publicURL: http.publicURL)
-    let waitingRoom = WaitingRoom(stores: repos.stores, windows: repos.cachedWindows, views: views, sameOrigin: sameOrigin)
+    let waitingRoom = WaitingRoom(
+        stores: repos.stores, windows: repos.cachedWindows, views: views, sameOrigin: sameOrigin)
     // Outermost: every answer (the waiting room's and errors' too) carries the security headers.
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: AdmissionMiddleware(gates: gates, clients: clients, settings: http.admission, waitingRoom: waitingRoom))
+    router.add(
+        middleware: AdmissionMiddleware(
+            gates: gates, clients: clients, settings: http.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
     let adminToken = AdminAuthMiddleware(token: http.adminToken)
     router.add(middleware: BackOfficeGate(staff: repos.staff, adminToken: adminToken))
     router.add(
         middleware: FileMiddleware(
-            views.staticDirectory, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
+            views.staticDirectory, urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(86_400)])]), logger: logger
         )
     )
     router.add(middleware: PhotoFilesMiddleware(directory: store.photosDirectory, logger: logger))
@@ -88,16 +98,19 @@ func buildRouter(
     OrdersAPIController(orders: repos.orders, writer: repos.orderWriter).addRoutes(to: apiStore)
     let admin = api.group("admin").add(middleware: adminToken)
     AdminAPIController(jobs: repos.jobs, tasks: repos.tasks, receipts: repos.receipts).addRoutes(to: admin)
-    let adminStore = admin.group("stores/:store").add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
+    let adminStore = admin.group("stores/:store").add(
+        middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
     AdminCatalogController(catalog: repos.catalog, views: views).addRoutes(to: adminStore)
     AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times).addRoutes(to: admin)
 
     // A store's pages; its forms are taken only from the shop's own pages.
     // A cross-site post is refused before the store is looked up.
-    let storefront = router.group("s/:store").add(middleware: sameOrigin).add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
+    let storefront = router.group("s/:store").add(middleware: sameOrigin).add(
+        middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
     StorefrontController(stores: repos.stores, catalog: repos.catalog, windows: repos.cachedWindows, views: views)
         .addRoutes(to: router, store: storefront)
-    CrawlerController(stores: repos.stores, catalog: repos.catalog, pages: views.pages, publicURL: http.publicURL).addRoutes(to: router)
+    CrawlerController(stores: repos.stores, catalog: repos.catalog, pages: views.pages, publicURL: http.publicURL)
+        .addRoutes(to: router)
     CartController(catalog: repos.catalog, views: views).addRoutes(to: storefront)
     let checkout = CheckoutController(repos, views: views)
     checkout.addRoutes(to: storefront)
@@ -105,7 +118,8 @@ func buildRouter(
 
     BackOfficeRoutes(
         shell: BackOfficeShell(stores: repos.stores, views: views), repositories: repos, clients: clients,
-        secureCookies: http.publicURL.hasPrefix("https://"), photosDirectory: store.photosDirectory, tourDaysAhead: store.tourDaysAhead
+        secureCookies: http.publicURL.hasPrefix("https://"), photosDirectory: store.photosDirectory,
+        tourDaysAhead: store.tourDaysAhead
     ).addRoutes(to: router)
     // Last: a known path asked with a method it does not take answers 405 with Allow, not 404.
     MethodNotAllowed.addRoutes(to: router)

@@ -29,11 +29,14 @@ struct PhotoFilesMiddleware: RouterMiddleware {
     /// Serves `directory` under `/photos`, kept a week in caches (every upload gets a new name).
     init(directory: String, logger: Logger) {
         self.files = FileMiddleware(
-            directory, urlBasePath: Self.urlBasePath, cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(604_800)])]), logger: logger
+            directory, urlBasePath: Self.urlBasePath,
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(604_800)])]), logger: logger
         )
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         // The path as FileMiddleware reads it (percent-decoded); anything else goes on to the router, which has no such route.
         guard let path = request.uri.path.removingPercentEncoding, path.hasPrefix(Self.urlBasePath + "/"),
             let type = Self.mediaType(of: path)
@@ -50,7 +53,9 @@ struct PhotoFilesMiddleware: RouterMiddleware {
 
     /// The type a photo at `path` is served as, from its extension; nil for any other name.
     static func mediaType(of path: String) -> String? {
-        guard let name = path.split(separator: "/", omittingEmptySubsequences: false).last, let dot = name.lastIndex(of: ".") else {
+        guard let name = path.split(separator: "/", omittingEmptySubsequences: false).last,
+            let dot = name.lastIndex(of: ".")
+        else {
             return nil
         }
         return Self.types[name[name.index(after: dot)...].lowercased()]

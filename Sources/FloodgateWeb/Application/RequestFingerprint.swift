@@ -21,4 +21,3 @@ enum TokenCheck {
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
-

@@ -12,7 +12,9 @@ extension StoreRequestContext {
     /// The store this request is for. Only routes on a group with ``StoreMiddleware`` ask for it; anywhere else it
     /// is a wiring mistake, answered 500 rather than served for no store.
     func requireStore() throws -> Store {
-        guard let store = self.store else { throw HTTPError(.internalServerError, message: "This route is not on a store's group.") }
+        guard let store = self.store else {
+            throw HTTPError(.internalServerError, message: "This route is not on a store's group.")
+        }
         return store
     }
 }
@@ -22,7 +24,9 @@ extension StoreRequestContext {
 struct StoreMiddleware<Context: StoreRequestContext>: RouterMiddleware {
     let stores: any StoreRepository
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let slug = context.parameters.get("store") ?? ""
         guard let store = try await self.stores.find(slug: slug) else {
             throw Problem.notFound("There is no store called '\(slug)'.")

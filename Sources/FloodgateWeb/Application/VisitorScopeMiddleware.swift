@@ -7,7 +7,9 @@ struct VisitorScopeMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let load: VisitorLoad
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         self.load.enter()
         defer { self.load.leave() }
         return try await VisitorScope.$current.withValue(request.uri.path) { try await next(request, context) }

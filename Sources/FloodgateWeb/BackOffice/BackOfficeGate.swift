@@ -12,7 +12,9 @@ struct BackOfficeGate: RouterMiddleware {
     let staff: any StaffRepository
     let adminToken: AdminAuthMiddleware
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         switch BackOfficePath(path: request.uri.path) {
         case .open, .signIn:
             return try await next(request, context)

@@ -94,5 +94,6 @@ extension String {
 }
 
 extension CharacterSet {
-    fileprivate static let whitespacesAndNewlinesAndControls = CharacterSet.whitespacesAndNewlines.union(.controlCharacters)
+    fileprivate static let whitespacesAndNewlinesAndControls = CharacterSet.whitespacesAndNewlines.union(
+        .controlCharacters)
 }

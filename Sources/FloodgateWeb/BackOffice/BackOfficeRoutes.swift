@@ -25,14 +25,21 @@ struct BackOfficeRoutes {
             .addRoutes(login: backOffice, signedIn: signedIn)
         // A store's pages, `/admin/{store}/…`: the store is found once, before any handler.
         let store = signedIn.group(":store").add(middleware: StoreMiddleware<StaffRequestContext>(stores: repos.stores))
-        OrdersBackOfficeController(shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, tours: repos.tours, waitlists: repos.waitlists)
-            .addRoutes(to: store)
-        PrintController(shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, windows: repos.windows, tours: repos.tours)
-            .addRoutes(to: store)
+        OrdersBackOfficeController(
+            shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, tours: repos.tours,
+            waitlists: repos.waitlists
+        )
+        .addRoutes(to: store)
+        PrintController(
+            shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, windows: repos.windows, tours: repos.tours
+        )
+        .addRoutes(to: store)
         DeliveryBackOfficeController(
-            shell: self.shell, tours: repos.tours, windows: repos.windows, waitlists: repos.waitlists, daysAhead: self.tourDaysAhead
+            shell: self.shell, tours: repos.tours, windows: repos.windows, waitlists: repos.waitlists,
+            daysAhead: self.tourDaysAhead
         ).addRoutes(to: store)
-        CatalogBackOfficeController(shell: self.shell, catalog: repos.catalog, photosDirectory: self.photosDirectory).addRoutes(to: store)
+        CatalogBackOfficeController(shell: self.shell, catalog: repos.catalog, photosDirectory: self.photosDirectory)
+            .addRoutes(to: store)
         ExportsController(shell: self.shell, catalog: repos.catalog, admin: repos.orderAdmin).addRoutes(to: store)
     }
 }

@@ -7,7 +7,9 @@ struct BackOfficeShell: Sendable {
     let stores: any StoreRepository
     let views: Views
 
-    func chrome(_ title: String, _ context: StaffRequestContext, store: Store?, request: Request? = nil) async throws -> AdminChrome {
+    func chrome(
+        _ title: String, _ context: StaffRequestContext, store: Store?, request: Request? = nil
+    ) async throws -> AdminChrome {
         AdminChrome(
             title: title, session: context.session, store: store, stores: try await self.stores.all(),
             flash: BackOfficeNotice.named(request?.uri.queryParameters.get("done")).map(\.text)

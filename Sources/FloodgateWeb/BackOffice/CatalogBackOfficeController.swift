@@ -36,7 +36,8 @@ struct CatalogBackOfficeController: Sendable {
         let store = try context.requireStore()
         let product = try await self.product(store: store, context: context)
         let page = ProductEditPage(
-            chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store, product: product,
+            chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store,
+            product: product,
             values: product.map(ProductEditPage.Values.init) ?? .init()
         )
         return self.shell.render(page)
@@ -61,7 +62,9 @@ struct CatalogBackOfficeController: Sendable {
             self.shell.views.invalidate(store: store)
             return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(saved[0].id)", done: .productSaved)
         } catch CheckoutError.validation(let errors) {
-            let page = ProductEditPage(chrome: try await self.shell.chrome("Catalog", context, store: store), store: store, product: existing, values: values, errors: errors)
+            let page = ProductEditPage(
+                chrome: try await self.shell.chrome("Catalog", context, store: store), store: store, product: existing,
+                values: values, errors: errors)
             return self.shell.render(page, status: .unprocessableContent)
         }
     }
@@ -69,19 +72,26 @@ struct CatalogBackOfficeController: Sendable {
     @Sendable func uploadPhoto(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
-        guard var product = try await self.product(store: store, context: context) else { throw Problem.notFound("There is no such product.") }
+        guard var product = try await self.product(store: store, context: context) else {
+            throw Problem.notFound("There is no such product.")
+        }
         let form = try await MultipartForm.read(request, context: context, maxSize: Self.maxPhotoBytes + 64 * 1024)
         func refuse(_ message: String) async throws -> Response {
             let page = ProductEditPage(
-                chrome: try await self.shell.chrome("Catalog", context, store: store), store: store, product: product, values: .init(product),
+                chrome: try await self.shell.chrome("Catalog", context, store: store), store: store, product: product,
+                values: .init(product),
                 errors: [FieldError(field: "name", message: message)]
             )
             return self.shell.render(page, status: .unprocessableContent)
         }
-        guard let file = form.files["photo"], !file.bytes.isEmpty else { return try await refuse("Choose a photo to upload.") }
+        guard let file = form.files["photo"], !file.bytes.isEmpty else {
+            return try await refuse("Choose a photo to upload.")
+        }
         guard file.bytes.count <= Self.maxPhotoBytes else { return try await refuse("The photo is larger than 5 MB.") }
         // The bytes decide the type, not the name or the browser's claim.
-        guard let ext = PhotoType.detect(file.bytes) else { return try await refuse("Upload a JPEG, PNG or WebP photo.") }
+        guard let ext = PhotoType.detect(file.bytes) else {
+            return try await refuse("Upload a JPEG, PNG or WebP photo.")
+        }
         let folder = URL(fileURLWithPath: self.photosDirectory).appendingPathComponent(store.slug)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // A new name for every upload: browsers and CDNs may cache a photo for a week.
@@ -113,9 +123,12 @@ enum ProductForm {
         let price = CatalogCSV.minorUnits(values.price)
         if price == nil { errors.append(FieldError(field: "price", message: "Write the price like 4500 or 4500.50.")) }
         var composition: [CompositionLine] = []
-        for line in values.composition.split(whereSeparator: \.isNewline).map(String.init) where !line.trimmingSpaces.isEmpty {
+        for line in values.composition.split(whereSeparator: \.isNewline).map(String.init)
+        where !line.trimmingSpaces.isEmpty {
             guard let part = CompositionLine(parsing: line) else {
-                errors.append(FieldError(field: "composition", message: "Write “item | colour | quantity”: \(line.trimmingSpaces)"))
+                errors.append(
+                    FieldError(
+                        field: "composition", message: "Write “item | colour | quantity”: \(line.trimmingSpaces)"))
                 continue
             }
             composition.append(part)
@@ -123,7 +136,8 @@ enum ProductForm {
         guard errors.isEmpty else { throw .validation(errors) }
         return Product(
             id: 0, storeID: 0, name: name, description: values.description.replacing("\r\n", with: "\n").trimmingSpaces,
-            price: Money(minorUnits: price ?? 0, currency: currency), available: values.available, photos: [], composition: composition
+            price: Money(minorUnits: price ?? 0, currency: currency), available: values.available, photos: [],
+            composition: composition
         )
     }
 }
@@ -133,7 +147,9 @@ enum PhotoType {
     static func detect(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
-        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) { return "webp" }
+        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
+            return "webp"
+        }
         return nil
     }
 }

@@ -22,7 +22,10 @@ struct ExportsController: Sendable {
     @Sendable func page(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
-        return self.shell.render(ExportsPage(chrome: try await self.shell.chrome("Import & export", context, store: store, request: request), store: store))
+        return self.shell.render(
+            ExportsPage(
+                chrome: try await self.shell.chrome("Import & export", context, store: store, request: request),
+                store: store))
     }
 
     /// Streamed a page of orders at a time: a season's export never sits whole in memory.
@@ -30,25 +33,38 @@ struct ExportsController: Sendable {
         _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let query = request.uri.queryParameters
-        guard let from = query.get("from").flatMap(CivilDate.init), let to = query.get("to").flatMap(CivilDate.init), from <= to else {
-            throw Problem("bad-request", status: .badRequest, title: "Choose the dates", detail: "Give from and to as dates (from before to).")
+        guard let from = query.get("from").flatMap(CivilDate.init), let to = query.get("to").flatMap(CivilDate.init),
+            from <= to
+        else {
+            throw Problem(
+                "bad-request", status: .badRequest, title: "Choose the dates",
+                detail: "Give from and to as dates (from before to).")
         }
         let admin = self.admin
-        let header = ["number", "status", "placed_at", "delivery_date", "delivery_from", "delivery_to", "customer_name", "customer_phone",
-                      "customer_email", "recipient_name", "recipient_phone", "address", "postcode", "card_message", "items", "delivery_fee", "total", "currency"]
+        let header = [
+            "number", "status", "placed_at", "delivery_date", "delivery_from", "delivery_to", "customer_name",
+            "customer_phone",
+            "customer_email", "recipient_name", "recipient_phone", "address", "postcode", "card_message", "items",
+            "delivery_fee", "total", "currency",
+        ]
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: CSV.line(header)))
             var after = 0
             while true {
-                let orders = try await admin.orders(storeID: store.id, fromDate: from.description, toDate: to.description, afterID: after, limit: 500)
+                let orders = try await admin.orders(
+                    storeID: store.id, fromDate: from.description, toDate: to.description, afterID: after, limit: 500)
                 guard let last = orders.last else { break }
                 var chunk = ""
                 for order in orders {
                     chunk += CSV.line([
-                        order.number, order.status.rawValue, AdminTime.format(order.createdAt, in: store.timeZone), order.deliveryWindow.date,
-                        order.deliveryWindow.from, order.deliveryWindow.to, order.customer.name, order.customer.phone, order.customer.email,
-                        order.recipient.name, order.recipient.phone, order.recipient.address, order.recipient.postcode, order.cardMessage,
-                        order.lines.map { "\($0.name) × \($0.quantity)" }.joined(separator: "; "), CatalogCSV.price(order.deliveryFee),
+                        order.number, order.status.rawValue, AdminTime.format(order.createdAt, in: store.timeZone),
+                        order.deliveryWindow.date,
+                        order.deliveryWindow.from, order.deliveryWindow.to, order.customer.name, order.customer.phone,
+                        order.customer.email,
+                        order.recipient.name, order.recipient.phone, order.recipient.address, order.recipient.postcode,
+                        order.cardMessage,
+                        order.lines.map { "\($0.name) × \($0.quantity)" }.joined(separator: "; "),
+                        CatalogCSV.price(order.deliveryFee),
                         CatalogCSV.price(order.total.minorUnits), order.total.currency,
                     ])
                 }
@@ -73,11 +89,17 @@ struct ExportsController: Sendable {
         let store = try context.requireStore()
         let form = try await MultipartForm.read(request, context: context, maxSize: Self.maxImportBytes)
         func refuse(_ errors: [String]) async throws -> Response {
-            let page = ExportsPage(chrome: try await self.shell.chrome("Import & export", context, store: store), store: store, errors: errors)
+            let page = ExportsPage(
+                chrome: try await self.shell.chrome("Import & export", context, store: store), store: store,
+                errors: errors)
             return self.shell.render(page, status: .unprocessableContent)
         }
-        guard let file = form.files["file"], !file.bytes.isEmpty else { return try await refuse(["Choose a CSV file to import."]) }
-        guard let text = String(validating: file.bytes, as: UTF8.self) else { return try await refuse(["Save the file as CSV in UTF-8 and try again."]) }
+        guard let file = form.files["file"], !file.bytes.isEmpty else {
+            return try await refuse(["Choose a CSV file to import."])
+        }
+        guard let text = String(validating: file.bytes, as: UTF8.self) else {
+            return try await refuse(["Save the file as CSV in UTF-8 and try again."])
+        }
         let known = Set(try await self.catalog.products(storeID: store.id).map(\.id))
         let rows: [CatalogCSV.Row]
         do {
@@ -90,7 +112,9 @@ struct ExportsController: Sendable {
             _ = try await self.catalog.save(rows.map(\.product), storeID: store.id)
         } catch CatalogError.unknownProduct(let id) {
             let line = rows.first { $0.product.id == id }?.line ?? 0
-            return try await refuse([CatalogCSV.RowError(line: line, column: "id", message: "Product \(id) no longer exists.").description])
+            return try await refuse([
+                CatalogCSV.RowError(line: line, column: "id", message: "Product \(id) no longer exists.").description
+            ])
         }
         self.shell.views.invalidate(store: store)
         return BackOfficeShell.redirect("/admin/\(store.slug)/exports", done: .catalogImported)
@@ -99,7 +123,9 @@ struct ExportsController: Sendable {
     static func download(_ body: ResponseBody, name: String) -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+            headers: [
+                .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\"",
+            ],
             body: body
         )
     }

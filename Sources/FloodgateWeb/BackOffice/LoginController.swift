@@ -29,12 +29,16 @@ struct LoginController: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        guard let store = try await self.shell.stores.all().first else { throw Problem.notFound("This shop has no stores yet.") }
+        guard let store = try await self.shell.stores.all().first else {
+            throw Problem.notFound("This shop has no stores yet.")
+        }
         return .redirect(to: "/admin/\(store.slug)/", type: .normal)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if context.staff != nil { return .redirect(to: Self.safeNext(request.uri.queryParameters.get("next")), type: .normal) }
+        if context.staff != nil {
+            return .redirect(to: Self.safeNext(request.uri.queryParameters.get("next")), type: .normal)
+        }
         return try await self.page(next: request.uri.queryParameters.get("next") ?? "/admin", email: "", error: "")
     }
 
@@ -42,8 +46,11 @@ struct LoginController: Sendable {
         let form = try await FormBody.read(request, context: context)
         let next = Self.safeNext(form["next"])
         let email = StaffMember.normalise(email: form["email"] ?? "")
-        guard let cookie = request.cookies[Self.loginCookie]?.value, let token = form["csrf"], TokenCheck.matches(cookie, token) else {
-            return try await self.page(next: next, email: email, error: "The sign-in form expired. Please try again.", status: .forbidden)
+        guard let cookie = request.cookies[Self.loginCookie]?.value, let token = form["csrf"],
+            TokenCheck.matches(cookie, token)
+        else {
+            return try await self.page(
+                next: next, email: email, error: "The sign-in form expired. Please try again.", status: .forbidden)
         }
         // No account has a longer email: answered at once, and never a key in the throttle's memory.
         guard email.utf8.count <= 254 else {
@@ -57,7 +64,9 @@ struct LoginController: Sendable {
         let valid: Bool
         do {
             // The account is looked up only once the check has its place: a refused flood costs no query.
-            (account, valid) = try await self.passwords.check(form["password"] ?? "", known: self.throttle.isKnown(address)) {
+            (account, valid) = try await self.passwords.check(
+                form["password"] ?? "", known: self.throttle.isKnown(address)
+            ) {
                 try await self.staff.account(email: email)
             }
         } catch is PasswordCheckBusy {
@@ -66,12 +75,14 @@ struct LoginController: Sendable {
             return try await self.wait(1, next: next, email: email)
         }
         guard valid, let member = account?.0 else {
-            return try await self.page(next: next, email: email, error: "Wrong email or password.", status: .unauthorized)
+            return try await self.page(
+                next: next, email: email, error: "Wrong email or password.", status: .unauthorized)
         }
         self.throttle.succeeded(email: email, address: address)
         let (secret, session) = try await self.staff.startSession(for: member, lifetime: Self.sessionLifetime)
         var response = Response.redirect(to: next, type: .normal)
-        response.setCookie(StaffSessionMiddleware.sessionCookie(secret, expires: session.expiresAt, secure: self.secureCookies))
+        response.setCookie(
+            StaffSessionMiddleware.sessionCookie(secret, expires: session.expiresAt, secure: self.secureCookies))
         return response
     }
 
@@ -79,7 +90,10 @@ struct LoginController: Sendable {
         _ = try await BackOfficeForm.read(request, context: context)
         if let secret = StaffSessionMiddleware.secret(in: request) { try await self.staff.endSession(secret: secret) }
         var response = Response.redirect(to: StaffSessionMiddleware.loginPath, type: .normal)
-        response.setCookie(Cookie(name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/admin", secure: self.secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/admin", secure: self.secureCookies,
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -87,25 +101,34 @@ struct LoginController: Sendable {
     private func wait(_ seconds: Int, next: String, email: String) async throws -> Response {
         let when = seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
         var response = try await self.page(
-            next: next, email: email, error: "Too many sign-in attempts. Wait \(when) and try again.", status: .tooManyRequests
+            next: next, email: email, error: "Too many sign-in attempts. Wait \(when) and try again.",
+            status: .tooManyRequests
         )
         response.headers[.retryAfter] = String(seconds)
         return response
     }
 
-    private func page(next: String, email: String, error: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func page(
+        next: String, email: String, error: String, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let token = RandomToken.hex(words: 2)
         let page = LoginPage(
-            chrome: AdminChrome(title: "Sign in", session: nil), csrf: token, next: Self.safeNext(next), email: email, error: error.nonEmpty
+            chrome: AdminChrome(title: "Sign in", session: nil), csrf: token, next: Self.safeNext(next), email: email,
+            error: error.nonEmpty
         )
         var response = self.shell.render(page, status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/admin", secure: self.secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: Self.loginCookie, value: token, path: "/admin", secure: self.secureCookies, httpOnly: true,
+                sameSite: .strict))
         return response
     }
 
     /// Only back-office paths: a login link cannot send anyone elsewhere.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("/admin/login"), !next.contains("//"), !next.contains("\\") else { return "/admin" }
+        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("/admin/login"), !next.contains("//"),
+            !next.contains("\\")
+        else { return "/admin" }
         return next
     }
 }

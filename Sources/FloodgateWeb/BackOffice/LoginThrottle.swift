@@ -54,7 +54,9 @@ final class LoginThrottle: Sendable {
 
     init(settings: Settings = Settings()) {
         self.settings = settings
-        self.state = Mutex(State(posts: ClientRateLimiter(rate: settings.rate, burst: settings.burst, maxClients: settings.maxEntries)))
+        self.state = Mutex(
+            State(posts: ClientRateLimiter(rate: settings.rate, burst: settings.burst, maxClients: settings.maxEntries))
+        )
     }
 
     /// Decides whether a sign-in for `email` from `address` may be tried now; if so, counts it as failed until
@@ -62,13 +64,16 @@ final class LoginThrottle: Sendable {
     func attempt(email: String, address: String, now: Double? = nil) -> Verdict {
         let now = now ?? self.now
         return self.state.withLock { state in
-            if case .refused(let retryAfter) = state.posts.take(address, now: now) { return .wait(max(1, Int(retryAfter.rounded(.up)))) }
+            if case .refused(let retryAfter) = state.posts.take(address, now: now) {
+                return .wait(max(1, Int(retryAfter.rounded(.up))))
+            }
             let client = self.live(state.addresses[address], now: now)
             var wait = self.wait(client, now: now)
             // The account's delay binds only clients that have failed themselves (see the type's comment).
             if client != nil { wait = max(wait, self.wait(self.live(state.accounts[email], now: now), now: now)) }
             guard wait <= 0 else { return .wait(max(1, Int(wait.rounded(.up)))) }
-            Self.count(&state.addresses, address, now: now, limit: self.settings.maxEntries, memory: self.settings.memory)
+            Self.count(
+                &state.addresses, address, now: now, limit: self.settings.maxEntries, memory: self.settings.memory)
             Self.count(&state.accounts, email, now: now, limit: self.settings.maxEntries, memory: self.settings.memory)
             return .go
         }
@@ -99,7 +104,9 @@ final class LoginThrottle: Sendable {
     /// earn this without a password, so these clients keep places of their own for their checks.
     func isKnown(_ address: String) -> Bool {
         let now = self.now
-        return self.state.withLock { state in state.known[address].map { now - $0.last < self.settings.knownFor } ?? false }
+        return self.state.withLock { state in
+            state.known[address].map { now - $0.last < self.settings.knownFor } ?? false
+        }
     }
 
     /// Accounts and addresses remembered now.
@@ -145,6 +152,8 @@ final class LoginThrottle: Sendable {
             for key in stale { table.removeValue(forKey: key) }
             return
         }
-        for (key, _) in table.sorted(by: { $0.value.last < $1.value.last }).prefix(max(1, limit / 10)) { table.removeValue(forKey: key) }
+        for (key, _) in table.sorted(by: { $0.value.last < $1.value.last }).prefix(max(1, limit / 10)) {
+            table.removeValue(forKey: key)
+        }
     }
 }

@@ -21,8 +21,11 @@ struct MultipartForm: Sendable {
     /// Reads and checks a back-office upload of at most `maxSize` bytes.
     static func read(_ request: Request, context: StaffRequestContext, maxSize: Int) async throws -> MultipartForm {
         let contentType = request.headers[.contentType] ?? ""
-        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType) else {
-            throw Problem("unsupported-media-type", status: .unsupportedMediaType, title: "Unexpected form encoding", detail: "Send the form as multipart/form-data.")
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType)
+        else {
+            throw Problem(
+                "unsupported-media-type", status: .unsupportedMediaType, title: "Unexpected form encoding",
+                detail: "Send the form as multipart/form-data.")
         }
         let body = try await request.body.collect(upTo: maxSize)
         let form = try MultipartForm(bytes: Array(buffer: body), boundary: boundary)
@@ -33,7 +36,9 @@ struct MultipartForm: Sendable {
     static func boundary(_ contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }
@@ -79,12 +84,15 @@ struct MultipartForm: Sendable {
         }
     }
 
-    private static let malformed = Problem("malformed-form", status: .badRequest, title: "The form could not be read", detail: "Send the form again.")
+    private static let malformed = Problem(
+        "malformed-form", status: .badRequest, title: "The form could not be read", detail: "Send the form again.")
 
     private static func parameter(_ name: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == name { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            if pair.count == 2, pair[0].lowercased() == name {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
         }
         return nil
     }
@@ -93,7 +101,9 @@ struct MultipartForm: Sendable {
         guard needle.count <= haystack.count, start <= haystack.count - needle.count else { return nil }
         var index = start
         while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                return index
+            }
             index += 1
         }
         return nil

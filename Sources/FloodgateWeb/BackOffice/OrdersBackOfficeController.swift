@@ -26,7 +26,8 @@ struct OrdersBackOfficeController: Sendable {
         async let waiting = self.waitlists.lengths(storeID: store.id, fromDate: today)
         let page = DashboardPage(
             chrome: try await self.shell.chrome("Today", context, store: store, request: request), store: store,
-            dates: [("Today", today), ("Tomorrow", tomorrow)], tours: try await tours, zones: try await zones, waiting: try await waiting
+            dates: [("Today", today), ("Tomorrow", tomorrow)], tours: try await tours, zones: try await zones,
+            waiting: try await waiting
         )
         return self.shell.render(page)
     }
@@ -38,13 +39,21 @@ struct OrdersBackOfficeController: Sendable {
         var filter = OrderFilter(storeID: store.id)
         var errors: [String] = []
         if let date = query["date"], !date.isEmpty {
-            if CivilDate(date) != nil { filter.date = date } else { errors.append("The delivery date must be a date like 2026-02-14.") }
+            if CivilDate(date) != nil {
+                filter.date = date
+            } else {
+                errors.append("The delivery date must be a date like 2026-02-14.")
+            }
         }
         if let tour = query["tour"], !tour.isEmpty {
             if let id = Int(tour) { filter.windowID = id } else { errors.append("Choose a tour from the list.") }
         }
         if let status = query["status"], !status.isEmpty {
-            if let value = OrderStatus(rawValue: status) { filter.status = value } else { errors.append("Choose a status from the list.") }
+            if let value = OrderStatus(rawValue: status) {
+                filter.status = value
+            } else {
+                errors.append("Choose a status from the list.")
+            }
         }
         if let text = query["q"], !text.trimmingSpaces.isEmpty { filter.text = String(text.trimmingSpaces.prefix(100)) }
         if let before = query["before"].flatMap({ Int($0) }) { filter.before = before }
@@ -56,7 +65,8 @@ struct OrdersBackOfficeController: Sendable {
         var fields: [String: String] = [:]
         for key in ["date", "tour", "status", "q"] { fields[key] = query[key] }
         let page = OrderListPage(
-            chrome: try await self.shell.chrome("Orders", context, store: store, request: request), store: store, filter: filter,
+            chrome: try await self.shell.chrome("Orders", context, store: store, request: request), store: store,
+            filter: filter,
             page: try await listing, tours: try await tours, query: fields, errors: errors
         )
         return self.shell.render(page, status: errors.isEmpty ? .ok : .badRequest)
@@ -74,17 +84,21 @@ struct OrdersBackOfficeController: Sendable {
         let form = try await BackOfficeForm.read(request, context: context)
         let order = try await self.order(store: store, context: context)
         guard let target = form["status"].flatMap(OrderStatus.init(rawValue:)) else {
-            return try await self.detailPage(store: store, order: order, context: context, alerts: ["Choose a status."], status: .unprocessableContent)
+            return try await self.detailPage(
+                store: store, order: order, context: context, alerts: ["Choose a status."],
+                status: .unprocessableContent)
         }
         // The form says which status it was drawn for: a change someone else made meanwhile is not overwritten.
         if let drawn = form["from"].flatMap(OrderStatus.init(rawValue:)), drawn != order.status {
             let alert = "Someone changed this order to “\(order.status.label)” meanwhile. Check it and try again."
-            return try await self.detailPage(store: store, order: order, context: context, alerts: [alert], status: .conflict)
+            return try await self.detailPage(
+                store: store, order: order, context: context, alerts: [alert], status: .conflict)
         }
         let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
         do {
             _ = try await self.admin.changeStatus(
-                storeID: store.id, orderID: id, to: target, reason: form["reason"] ?? "", by: Actor(staffID: session.staff.id, name: session.staff.name)
+                storeID: store.id, orderID: id, to: target, reason: form["reason"] ?? "",
+                by: Actor(staffID: session.staff.id, name: session.staff.name)
             )
         } catch let error as StatusChangeError {
             let alert: String
@@ -94,23 +108,28 @@ struct OrdersBackOfficeController: Sendable {
             case .notAllowed(let from, let to): alert = "An order that is “\(from.label)” cannot become “\(to.label)”."
             }
             let current = try await self.order(store: store, context: context)
-            return try await self.detailPage(store: store, order: current, context: context, alerts: [alert], status: .conflict)
+            return try await self.detailPage(
+                store: store, order: current, context: context, alerts: [alert], status: .conflict)
         }
         return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: .statusChanged)
     }
 
     private func order(store: Store, context: StaffRequestContext) async throws -> Order {
         let number = context.parameters.get("number") ?? ""
-        guard let order = try await self.orders.find(store: store, number: number) else { throw Problem.notFound("There is no order \(number).") }
+        guard let order = try await self.orders.find(store: store, number: number) else {
+            throw Problem.notFound("There is no order \(number).")
+        }
         return order
     }
 
     private func detailPage(
-        store: Store, order: Order, context: StaffRequestContext, request: Request? = nil, alerts: [String] = [], status: HTTPResponse.Status = .ok
+        store: Store, order: Order, context: StaffRequestContext, request: Request? = nil, alerts: [String] = [],
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
         let page = OrderDetailPage(
-            chrome: try await self.shell.chrome("Order \(order.number)", context, store: store, request: request), store: store, order: order,
+            chrome: try await self.shell.chrome("Order \(order.number)", context, store: store, request: request),
+            store: store, order: order,
             events: try await self.admin.events(orderID: id), alerts: alerts
         )
         return self.shell.render(page, status: status)

@@ -47,7 +47,9 @@ final class PasswordChecks: Sendable {
         defer { self.running.withLock { $0 -= 1 } }
         let account = try await find()
         let hash = account?.passwordHash
-        let valid = await withTaskExecutorPreference(PasswordHasher.thread) { Bcrypt.verify(password, hash: hash ?? Self.decoy) }
+        let valid = await withTaskExecutorPreference(PasswordHasher.thread) {
+            Bcrypt.verify(password, hash: hash ?? Self.decoy)
+        }
         return (account, valid)
     }
 

@@ -7,9 +7,12 @@ import Hummingbird
 struct SignInRequired: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let signedOut = Problem("unauthorized", status: .unauthorized, title: "Signed out", detail: "Your session has ended. Sign in again.")
+    static let signedOut = Problem(
+        "unauthorized", status: .unauthorized, title: "Signed out", detail: "Your session has ended. Sign in again.")
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard context.staff != nil else { return try Self.refuse(request) }
         return try await next(request, context)
     }

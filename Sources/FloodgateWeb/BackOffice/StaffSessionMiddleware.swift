@@ -18,9 +18,13 @@ struct StaffSessionMiddleware: RouterMiddleware {
     static let cookie = "fg_staff"
     static let loginPath = "/admin/login"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.method == .post, request.headers[.secFetchSite] == "cross-site" {
-            throw Problem("forbidden", status: .forbidden, title: "Refused", detail: "A back-office form can only be sent from the back-office.")
+            throw Problem(
+                "forbidden", status: .forbidden, title: "Refused",
+                detail: "A back-office form can only be sent from the back-office.")
         }
         var context = context
         // ``BackOfficeGate`` has looked already when the path was plainly a back-office one.
@@ -49,7 +53,8 @@ struct StaffSessionMiddleware: RouterMiddleware {
     /// The cookie that carries a new session's secret.
     static func sessionCookie(_ secret: String, expires: Int64, secure: Bool) -> Cookie {
         Cookie(
-            name: Self.cookie, value: secret, expires: Date(timeIntervalSince1970: Double(expires) / 1_000), path: "/admin",
+            name: Self.cookie, value: secret, expires: Date(timeIntervalSince1970: Double(expires) / 1_000),
+            path: "/admin",
             secure: secure, httpOnly: true, sameSite: .strict
         )
     }

@@ -104,7 +104,8 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
         headers[.date] = HTTPDate.now
         if let serverName = self.serverName { headers[.server] = serverName }
         headers[.contentLength] = String(answer.body?.readableBytes ?? 0)
-        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
         if let body = answer.body { context.write(self.wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
     }
@@ -121,7 +122,8 @@ final class CachedPageHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if rest.isEmpty { return PageCache.Key(store: store, page: "catalog") }
         guard rest.starts(with: "products/".utf8) else { return nil }
         let digits = rest.dropFirst(9)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+        guard !digits.isEmpty, digits.count <= 18,
+            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             let id = Int(Substring(digits)), id > 0
         else { return nil }
         return PageCache.Key(store: store, page: "product/\(id)")

@@ -11,7 +11,8 @@ import Synchronization
 final class ShopTimes: Sendable {
     private let buckets = Mutex<[LatencyBuckets]>(RequestClass.allCases.map { _ in LatencyBuckets() })
 
-    func record(_ requestClass: RequestClass, since start: ContinuousClock.Instant, now: ContinuousClock.Instant = .now) {
+    func record(_ requestClass: RequestClass, since start: ContinuousClock.Instant, now: ContinuousClock.Instant = .now)
+    {
         self.buckets.withLock { $0[requestClass.rawValue].record(seconds: (now - start) / .seconds(1)) }
     }
 

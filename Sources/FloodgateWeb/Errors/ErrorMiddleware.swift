@@ -13,7 +13,9 @@ struct ErrorMiddleware: RouterMiddleware {
     /// Answers a request that ran out of time waiting for the database (nothing was written).
     let waitingRoom: WaitingRoom
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch is DeadlineExceeded {
@@ -23,13 +25,17 @@ struct ErrorMiddleware: RouterMiddleware {
             if let known = Problem.from(error) {
                 problem = known
             } else {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+                context.logger.error(
+                    "request failed",
+                    metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
                 problem = Problem(
                     "internal", status: .internalServerError, title: "Something went wrong on our side",
-                    detail: "The error has been logged. Nothing you sent was lost if you saw no confirmation; please try again."
+                    detail:
+                        "The error has been logged. Nothing you sent was lost if you saw no confirmation; please try again."
                 )
             }
-            var response = try request.uri.path.hasPrefix("/api/") ? ProblemResponse.make(problem) : self.views.errorPage(problem)
+            var response =
+                try request.uri.path.hasPrefix("/api/") ? ProblemResponse.make(problem) : self.views.errorPage(problem)
             // A 405 says what the address does take (RFC 9110).
             if let refused = error as? MethodNotAllowed { response.headers[.allow] = refused.allow }
             return response

@@ -15,12 +15,16 @@ struct MethodNotAllowed: Error, Sendable {
     var allow: String { self.allowed.map(\.rawValue).joined(separator: ", ") }
 
     var problem: Problem {
-        Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: "This address takes \(self.allow).")
+        Problem(
+            "method-not-allowed", status: .methodNotAllowed, title: "Method not allowed",
+            detail: "This address takes \(self.allow).")
     }
 
     /// The methods a path is given when it lacks them. `HEAD` only where the path has no `GET`: there the router
     /// (built with `.autoGenerateHeadEndpoints`) answers it as the `GET` without the body, and `Allow` names it.
-    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+    static let methods: [HTTPRequest.Method] = [
+        .get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!,
+    ]
 
     /// Adds, for every path on `router`, a route for each of ``methods`` it lacks: `OPTIONS` answers 204 with
     /// `Allow`, every other method 405 with `Allow`. Call it once, after every other route.
@@ -43,7 +47,9 @@ struct MethodNotAllowed: Error, Sendable {
             let refusal = MethodNotAllowed(allowed: served.sorted { $0.rawValue < $1.rawValue })
             for method in Self.methods where !taken.contains(method) && !(method == .head && taken.contains(.get)) {
                 if method == .options {
-                    router.on(path, method: method) { _, _ in Response(status: .noContent, headers: [.allow: refusal.allow]) }
+                    router.on(path, method: method) { _, _ in
+                        Response(status: .noContent, headers: [.allow: refusal.allow])
+                    }
                 } else {
                     router.on(path, method: method) { _, _ -> Response in throw refusal }
                 }

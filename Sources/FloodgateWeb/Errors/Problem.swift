@@ -57,7 +57,8 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
         case .productUnavailable(let names):
             self.init(
                 "product-unavailable", status: .conflict, title: "A product cannot be ordered now",
-                detail: "Not available at the moment: \(names.joined(separator: ", ")). Remove it from the order and try again."
+                detail:
+                    "Not available at the moment: \(names.joined(separator: ", ")). Remove it from the order and try again."
             )
         case .windowFull:
             self.init(
@@ -72,7 +73,8 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
         case .holdExpired:
             self.init(
                 "hold-expired", status: .gone, title: "The held place is gone",
-                detail: "The place held for you on this delivery tour has run out or was already used. Choose another tour."
+                detail:
+                    "The place held for you on this delivery tour has run out or was already used. Choose another tour."
             )
         }
     }
@@ -80,13 +82,20 @@ public struct Problem: Error, Sendable, Encodable, Equatable {
     init(_ error: HTTPError) {
         switch error.status {
         case .contentTooLarge:
-            self.init("body-too-large", status: .contentTooLarge, title: "The body is too large", detail: "Send at most 64 KiB.")
+            self.init(
+                "body-too-large", status: .contentTooLarge, title: "The body is too large",
+                detail: "Send at most 64 KiB.")
         case .notFound:
-            self.init("not-found", status: .notFound, title: "Not found", detail: error.body ?? "There is nothing at this address.")
+            self.init(
+                "not-found", status: .notFound, title: "Not found",
+                detail: error.body ?? "There is nothing at this address.")
         case .methodNotAllowed:
-            self.init("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: error.body ?? "")
+            self.init(
+                "method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: error.body ?? "")
         default:
-            self.init("bad-request", status: error.status, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            self.init(
+                "bad-request", status: error.status, title: error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase)
         }
     }
 }

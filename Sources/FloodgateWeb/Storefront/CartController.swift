@@ -18,11 +18,13 @@ struct CartController: Sendable {
         let store = try context.requireStore()
         let cart = CartCookie.read(request, store: store)
         // The page is drawn from the cart's contents and the catalog only: rendered once per distinct cart.
-        let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) { [self] in
+        let entry = try await self.views.carts.entry(for: PageCache.Key(store: store.slug, page: cart.encoded)) {
+            [self] in
             try await self.html(store: store, cart: cart)
         }
         return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: entry.body(with: ""))
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: entry.body(with: ""))
         )
     }
 
@@ -30,18 +32,24 @@ struct CartController: Sendable {
         let store = try context.requireStore()
         var cart = CartCookie.read(request, store: store)
         let form = try await FormBody.read(request, context: context)
-        guard let id = Int(form["product"] ?? ""), let product = try await self.catalog.product(storeID: store.id, id: id) else {
-            return try await self.page(store: store, cart: cart, messages: ["That product is not in this shop."], status: .unprocessableContent)
+        guard let id = Int(form["product"] ?? ""),
+            let product = try await self.catalog.product(storeID: store.id, id: id)
+        else {
+            return try await self.page(
+                store: store, cart: cart, messages: ["That product is not in this shop."], status: .unprocessableContent
+            )
         }
         guard product.available else {
             return try await self.page(
-                store: store, cart: cart, messages: ["\(product.name) cannot be ordered at the moment."], status: .conflict
+                store: store, cart: cart, messages: ["\(product.name) cannot be ordered at the moment."],
+                status: .conflict
             )
         }
         do throws(CartError) {
             try cart.add(productID: id, quantity: Int(form["quantity"] ?? "1") ?? 0)
         } catch {
-            return try await self.page(store: store, cart: cart, messages: [error.message], status: .unprocessableContent)
+            return try await self.page(
+                store: store, cart: cart, messages: [error.message], status: .unprocessableContent)
         }
         return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
     }
@@ -64,7 +72,8 @@ struct CartController: Sendable {
         if !messages.isEmpty {
             // Nothing is applied when any quantity is wrong, so the cart never ends up half-changed.
             return try await self.page(
-                store: store, cart: CartCookie.read(request, store: store), messages: messages, status: .unprocessableContent
+                store: store, cart: CartCookie.read(request, store: store), messages: messages,
+                status: .unprocessableContent
             )
         }
         return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
@@ -78,7 +87,9 @@ struct CartController: Sendable {
         return CartCookie.redirect(to: "/s/\(store.slug)/cart", with: cart, store: store)
     }
 
-    private func page(store: Store, cart: Cart, messages: [String] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func page(
+        store: Store, cart: Cart, messages: [String] = [], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         self.views.html(try await self.html(store: store, cart: cart, messages: messages), status: status)
     }
 

@@ -40,7 +40,9 @@ struct CrawlerController: Sendable {
             var urls = ["\(base)/"]
             for store in try await stores.all() {
                 urls.append("\(base)/s/\(store.slug)/")
-                urls += try await catalog.products(storeID: store.id).map { "\(base)/s/\(store.slug)/products/\($0.id)" }
+                urls += try await catalog.products(storeID: store.id).map {
+                    "\(base)/s/\(store.slug)/products/\($0.id)"
+                }
             }
             let body = urls.map { "  <url><loc>\(Self.escape($0))</loc></url>" }.joined(separator: "\n")
             return """
@@ -52,7 +54,8 @@ struct CrawlerController: Sendable {
                 """
         }
         return Response(
-            status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=300"],
+            status: .ok,
+            headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=300"],
             body: .init(byteBuffer: entry.body(with: ""))
         )
     }

@@ -19,8 +19,12 @@ struct SameOriginPosts: RouterMiddleware {
         self.publicOrigin = Self.origin(of: publicURL) ?? ""
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method != .get, request.method != .head, !self.isSameOrigin(request) else { return try await next(request, context) }
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.method != .get, request.method != .head, !self.isSameOrigin(request) else {
+            return try await next(request, context)
+        }
         throw Problem(
             "cross-site", status: .forbidden, title: "This form came from another site",
             detail: "For your safety the shop only takes its forms from its own pages. Open the shop and try again."
@@ -28,7 +32,9 @@ struct SameOriginPosts: RouterMiddleware {
     }
 
     func isSameOrigin(_ request: Request) -> Bool {
-        if let site = request.headers[.secFetchSite]?.lowercased(), site != "same-origin", site != "none" { return false }
+        if let site = request.headers[.secFetchSite]?.lowercased(), site != "same-origin", site != "none" {
+            return false
+        }
         guard let origin = request.headers[.origin] else { return true }
         let given = origin.lowercased()
         if given == self.publicOrigin { return true }

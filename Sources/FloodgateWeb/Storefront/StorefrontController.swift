@@ -23,7 +23,8 @@ struct StorefrontController: Sendable {
         let store = try context.requireStore()
         let (catalog, windows) = (self.catalog, self.windows)
         return try await self.views.cachedPage(
-            PageCache.Key(store: store.slug, page: "catalog"), request: request, cartCount: CartCookie.read(request, store: store).itemCount
+            PageCache.Key(store: store.slug, page: "catalog"), request: request,
+            cartCount: CartCookie.read(request, store: store).itemCount
         ) {
             async let products = catalog.products(storeID: store.id)
             async let open = windows.open(for: store)
@@ -37,7 +38,8 @@ struct StorefrontController: Sendable {
         let id = try context.id("id", "product")
         let catalog = self.catalog
         return try await self.views.cachedPage(
-            PageCache.Key(store: store.slug, page: "product/\(id)"), request: request, cartCount: CartCookie.read(request, store: store).itemCount
+            PageCache.Key(store: store.slug, page: "product/\(id)"), request: request,
+            cartCount: CartCookie.read(request, store: store).itemCount
         ) {
             guard let product = try await catalog.product(storeID: store.id, id: id) else {
                 throw Problem.notFound("There is no product \(id) in \(store.name).")

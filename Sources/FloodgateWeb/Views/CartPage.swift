@@ -29,7 +29,8 @@ struct PricedCart {
             lines.append(
                 CartLineView(
                     productID: product.id, name: product.name, photo: product.photos.first ?? "/static/no-photo.svg",
-                    url: "/s/\(store.slug)/products/\(product.id)", unitPrice: product.price.formatted, quantity: line.quantity,
+                    url: "/s/\(store.slug)/products/\(product.id)", unitPrice: product.price.formatted,
+                    quantity: line.quantity,
                     lineTotal: lineTotal.formatted, available: product.available
                 )
             )

@@ -13,7 +13,9 @@ struct HomePage: PageModel {
     var stores: [StoreCard]
 
     init(stores: [Store]) {
-        self.stores = stores.map { StoreCard(name: $0.name, tagline: $0.tagline, url: "/s/\($0.slug)/", currency: $0.currency) }
+        self.stores = stores.map {
+            StoreCard(name: $0.name, tagline: $0.tagline, url: "/s/\($0.slug)/", currency: $0.currency)
+        }
     }
 }
 

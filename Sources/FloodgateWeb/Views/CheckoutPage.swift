@@ -1,5 +1,5 @@
-import Foundation
 import FloodgateCore
+import Foundation
 
 /// `/s/{store}/checkout`: the order form, re-shown with messages when something needs fixing.
 struct CheckoutPage: PageModel {
@@ -84,7 +84,8 @@ struct CheckoutPage: PageModel {
     var heldWindow: Int
 
     init(
-        store: Store, cart: Cart, priced: PricedCart, windows: [DeliveryWindow], zones: [Zone] = [], held: Held? = nil, values: Values,
+        store: Store, cart: Cart, priced: PricedCart, windows: [DeliveryWindow], zones: [Zone] = [], held: Held? = nil,
+        values: Values,
         idempotencyKey: String, errors: [FieldError] = [], alerts: [String] = []
     ) {
         func field(_ name: String, _ label: String, _ value: String, _ path: String) -> Field {
@@ -100,9 +101,11 @@ struct CheckoutPage: PageModel {
         self.idempotencyKey = idempotencyKey
         self.customerName = field("customer_name", "Your name", values.customerName, "customer.name")
         self.customerPhone = field("customer_phone", "Your phone", values.customerPhone, "customer.phone")
-        self.customerEmail = field("customer_email", "Your email (for the confirmation)", values.customerEmail, "customer.email")
+        self.customerEmail = field(
+            "customer_email", "Your email (for the confirmation)", values.customerEmail, "customer.email")
         self.recipientName = field("recipient_name", "Recipient's name", values.recipientName, "recipient.name")
-        self.recipientPhone = field("recipient_phone", "Recipient's phone (the courier calls it)", values.recipientPhone, "recipient.phone")
+        self.recipientPhone = field(
+            "recipient_phone", "Recipient's phone (the courier calls it)", values.recipientPhone, "recipient.phone")
         self.address = field("address", "Delivery address", values.address, "recipient.address")
         self.postcode = field("postcode", "Postcode or district", values.postcode, "recipient.postcode")
         self.hasZones = !zones.isEmpty
@@ -134,7 +137,8 @@ struct CheckoutPage: PageModel {
         self.noWindows = held == nil && !windows.contains { $0.remaining > 0 }
         // Messages about fields that have no input of their own (items, unknown products) join the alerts.
         let shown: Set<String> = [
-            "customer.name", "customer.phone", "customer.email", "recipient.name", "recipient.phone", "recipient.address",
+            "customer.name", "customer.phone", "customer.email", "recipient.name", "recipient.phone",
+            "recipient.address",
             "recipient.postcode", "cardMessage", "deliveryWindow",
         ]
         self.alerts = alerts + errors.filter { !shown.contains($0.field) }.map(\.message)
@@ -175,7 +179,8 @@ struct OrderPage: PageModel {
         self.status = order.status.rawValue.replacingOccurrences(of: "-", with: " ")
         self.lines = order.lines.map {
             Line(
-                name: $0.name, quantity: $0.quantity, unitPrice: Money(minorUnits: $0.unitPrice, currency: order.total.currency).formatted,
+                name: $0.name, quantity: $0.quantity,
+                unitPrice: Money(minorUnits: $0.unitPrice, currency: order.total.currency).formatted,
                 lineTotal: Money(minorUnits: $0.lineTotal, currency: order.total.currency).formatted,
                 photo: $0.photo ?? "/static/no-photo.svg", composition: $0.composition
             )

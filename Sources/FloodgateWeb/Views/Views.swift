@@ -21,7 +21,9 @@ struct Views: Sendable {
     /// Folder of the static assets (CSS, icons).
     var staticDirectory: String { self.resourcesDirectory + "/static" }
 
-    static let required = ["home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer", "waiting"]
+    static let required = [
+        "home", "catalog", "product", "cart", "checkout", "order", "error", "header", "footer", "waiting",
+    ]
 
     /// `pageTTL`: how long a rendered catalog or product page is served before it is drawn again.
     static func load(pageTTL: Duration = .seconds(1)) async throws -> Views {
@@ -35,12 +37,14 @@ struct Views: Sendable {
         return Views(
             library: library, pages: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker),
             carts: PageCache(ttl: pageTTL, marker: Chrome.cartBadgeMarker, capacity: 5_000),
-            waiting: PageCache(ttl: .seconds(1), marker: Chrome.cartBadgeMarker, capacity: 256), resourcesDirectory: resources.path
+            waiting: PageCache(ttl: .seconds(1), marker: Chrome.cartBadgeMarker, capacity: 256),
+            resourcesDirectory: resources.path
         )
     }
 
     /// Renders a page model with its template as an HTML response.
-    func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    func render<Page: PageModel>(_ page: Page, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
+    {
         self.html(self.draw(page), status: status, headers: headers)
     }
 
@@ -75,12 +79,16 @@ struct Views: Sendable {
         _ key: PageCache.Key, request: Request, cartCount: Int, render: @escaping @Sendable () async throws -> Page
     ) async throws -> Response {
         let (library, template) = (self.library, Page.template)
-        let entry = try await self.pages.entry(for: key) { Self.draw(try await render(), template: template, library: library) }
+        let entry = try await self.pages.entry(for: key) {
+            Self.draw(try await render(), template: template, library: library)
+        }
         let answer = CachedAnswer(
-            entry: entry, cartCount: cartCount, shared: request.headers[.cookie] == nil, ifNoneMatch: request.headers[.ifNoneMatch],
+            entry: entry, cartCount: cartCount, shared: request.headers[.cookie] == nil,
+            ifNoneMatch: request.headers[.ifNoneMatch],
             sharedCacheControl: self.pages.sharedCacheControl
         )
-        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
+        return Response(
+            status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     func errorPage(_ problem: Problem) throws -> Response {

@@ -30,7 +30,8 @@ struct WaitingPage: PageModel {
     var replay: Replay?
 
     init(store: Store?, tooFast: Bool, retryAfter: Int, windows: [DeliveryWindow], replay: Replay?, cartCount: Int?) {
-        self.chrome = Chrome(title: tooFast ? "One moment, please" : "You are in line", store: store, cartCount: cartCount)
+        self.chrome = Chrome(
+            title: tooFast ? "One moment, please" : "You are in line", store: store, cartCount: cartCount)
         self.heading = tooFast ? "One moment, please" : "You are in line"
         self.message =
             tooFast

@@ -22,12 +22,14 @@ struct WaitlistJoinPage: PageModel {
     var hasErrors: Bool
 
     init(
-        store: Store, tour: DeliveryWindow, zones: [Zone], cart: Cart, priced: PricedCart, draft: WaitlistRequest.Draft = .init(
+        store: Store, tour: DeliveryWindow, zones: [Zone], cart: Cart, priced: PricedCart,
+        draft: WaitlistRequest.Draft = .init(
             name: nil, email: nil, phone: nil, cart: nil), errors: [FieldError] = [], alerts: [String] = []
     ) {
         func field(_ name: String, _ label: String, _ value: String?) -> CheckoutPage.Field {
             let messages = errors.filter { $0.field == name }.map(\.message)
-            return CheckoutPage.Field(name: name, label: label, value: value ?? "", errors: messages, hasError: !messages.isEmpty)
+            return CheckoutPage.Field(
+                name: name, label: label, value: value ?? "", errors: messages, hasError: !messages.isEmpty)
         }
         self.chrome = Chrome(title: "Waiting list — \(store.name)", store: store, cartCount: cart.itemCount)
         self.tour = WindowLabel.long(tour)

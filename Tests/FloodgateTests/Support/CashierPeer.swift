@@ -10,12 +10,14 @@ struct CashierPeer: Sendable {
     let url: String
 
     static func run(
-        mode: SimulatorMode = SimulatorMode(), processing: Duration = .milliseconds(100), _ body: @Sendable (CashierPeer) async throws -> Void
+        mode: SimulatorMode = SimulatorMode(), processing: Duration = .milliseconds(100),
+        _ body: @Sendable (CashierPeer) async throws -> Void
     ) async throws {
         let port = PortBox()
         var logger = Logger(label: "cashier-sim")
         logger.logLevel = .warning
-        let app = CashierSimulator.buildApplication(port: 0, mode: mode, processing: processing, logger: logger) { channel in
+        let app = CashierSimulator.buildApplication(port: 0, mode: mode, processing: processing, logger: logger) {
+            channel in
             port.set(channel.localAddress?.port ?? 0)
         }
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -41,7 +43,8 @@ struct CashierPeer: Sendable {
 
     /// Switches failure modes at runtime, e.g. `{"down": true}`.
     func setMode(_ json: String) async throws {
-        let answer = try await TestResponse.fetch(.shared, .POST, self.url + "/_sim/mode", headers: [("Content-Type", "application/json")], body: json)
+        let answer = try await TestResponse.fetch(
+            .shared, .POST, self.url + "/_sim/mode", headers: [("Content-Type", "application/json")], body: json)
         guard answer.status == 200 else { throw TestSetupError("the simulator refused mode \(json): \(answer.status)") }
     }
 }

@@ -33,7 +33,9 @@ final class InMemoryCatalog: CatalogRepository {
     func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
         self.products.withLock { products in
             guard let index = products.firstIndex(where: { $0.storeID == storeID && $0.id == id }) else { return nil }
-            if let price = change.price { products[index].price = Money(minorUnits: price, currency: products[index].price.currency) }
+            if let price = change.price {
+                products[index].price = Money(minorUnits: price, currency: products[index].price.currency)
+            }
             if let available = change.available { products[index].available = available }
             return products[index]
         }
@@ -57,7 +59,9 @@ final class InMemoryWindows: DeliveryWindowRepository {
     init(_ windows: [DeliveryWindow]) { self.windows = windows }
 
     func windows(storeID: Int, fromDate: String) async throws -> [DeliveryWindow] {
-        self.windows.filter { $0.storeID == storeID && $0.date >= fromDate }.sorted { ($0.date, $0.from) < ($1.date, $1.from) }
+        self.windows.filter { $0.storeID == storeID && $0.date >= fromDate }.sorted {
+            ($0.date, $0.from) < ($1.date, $1.from)
+        }
     }
 
     func window(storeID: Int, id: Int) async throws -> DeliveryWindow? {

@@ -12,7 +12,8 @@ final class SMTPPeer: @unchecked Sendable {
     /// mailbox that does not exist; everyone else's mail is stored.
     init(refusing: [String] = []) throws {
         self.port = try FreePort.find()
-        self.maildir = FileManager.default.temporaryDirectory.appendingPathComponent("floodgate-mail-\(UUID().uuidString)")
+        self.maildir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "floodgate-mail-\(UUID().uuidString)")
         self.process = Process()
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         self.process.arguments = ["python3", "-c", Self.server, String(self.port), self.maildir.path] + refusing
@@ -92,7 +93,9 @@ enum FreePort {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw TestSetupError("no free loopback port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -106,7 +109,9 @@ enum FreePort {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }
@@ -117,8 +122,11 @@ enum MIMEText {
         var out = ""
         for part in raw.components(separatedBy: "Content-Transfer-Encoding: base64").dropFirst() {
             let body = part.components(separatedBy: "\n--").first ?? ""
-            let base64 = body.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
-            if let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) { out += text + "\n" }
+            let base64 = body.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .joined()
+            if let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) {
+                out += text + "\n"
+            }
         }
         return out
     }

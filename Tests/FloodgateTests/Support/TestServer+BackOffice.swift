@@ -14,32 +14,43 @@ struct StaffBrowser: Sendable {
         try await self.server.get(path, headers: [("Cookie", self.cookie)])
     }
 
-    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: [(String, String)] = []) async throws -> TestResponse {
+    func post(
+        _ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: [(String, String)] = []
+    ) async throws -> TestResponse {
         var all = fields
         if let token = csrf ?? Optional(self.csrf), !token.isEmpty { all.append(("csrf", token)) }
         let body = all.map { "\(TestServer.formEncode($0.0))=\(TestServer.formEncode($0.1))" }.joined(separator: "&")
         return try await self.server.request(
-            .POST, path, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", self.cookie)] + headers, body: body
+            .POST, path,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", self.cookie)] + headers,
+            body: body
         )
     }
 
     /// A 1×1 PNG, the smallest real photo to upload.
     static let onePixelPNG: [UInt8] = [
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
-        0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
-        0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00,
+        0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41,
+        0x54, 0x78, 0x9C, 0x63,
+        0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00,
+        0x49, 0x45, 0x4E, 0x44,
         0xAE, 0x42, 0x60, 0x82,
     ]
 
     /// A `multipart/form-data` post with one file and the CSRF token.
-    func upload(_ path: String, field: String, filename: String, type: String, bytes: [UInt8]) async throws -> TestResponse {
+    func upload(
+        _ path: String, field: String, filename: String, type: String, bytes: [UInt8]
+    ) async throws -> TestResponse {
         let boundary = "----floodgate\(UUID().uuidString)"
         var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(self.csrf)\r\n"
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
         let data = Array(body.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
         return try await TestResponse.fetch(
             self.server.client, .POST, self.server.baseURL + path,
-            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)"), ("Cookie", self.cookie)], bytes: data
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)"), ("Cookie", self.cookie)],
+            bytes: data
         )
     }
 }
@@ -48,7 +59,8 @@ extension TestServer {
     /// Adds an account (bcrypt at a low cost: tests sign in often).
     func addStaff(_ email: String, role: StaffRole, password: String = "correct horse battery") async throws {
         let hash = try await PasswordHasher.hash(password, cost: 4)
-        _ = try await SQLStaffRepository(database: self.database).add(email: email, name: "\(role.rawValue.capitalized) \(email.prefix(3))", role: role, passwordHash: hash)
+        _ = try await SQLStaffRepository(database: self.database).add(
+            email: email, name: "\(role.rawValue.capitalized) \(email.prefix(3))", role: role, passwordHash: hash)
     }
 
     /// Signs in through the login form, as a browser does.
@@ -56,7 +68,9 @@ extension TestServer {
         let form = try await self.get("/admin/login")
         let loginCookie = "fg_login=\(form.cookies["fg_login"] ?? "")"
         let answer = try await self.postForm(
-            "/admin/login", [("csrf", Self.csrf(in: form.body)), ("email", email), ("password", password), ("next", "/admin/petals/")], cookie: loginCookie
+            "/admin/login",
+            [("csrf", Self.csrf(in: form.body)), ("email", email), ("password", password), ("next", "/admin/petals/")],
+            cookie: loginCookie
         )
         guard answer.status == 303, let session = answer.cookies["fg_staff"] else {
             throw TestSetupError("sign-in as \(email) failed: \(answer.status)")

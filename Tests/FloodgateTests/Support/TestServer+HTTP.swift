@@ -15,7 +15,9 @@ struct TestResponse: Sendable {
     var array: [[String: Any]] { self.json as? [[String: Any]] ?? [] }
     func header(_ name: String) -> String? { self.headers.first(name: name) }
     /// The `type` of a problem+json body, without the `urn:floodgate:problem:` prefix.
-    var problemType: String? { (self.object["type"] as? String)?.replacingOccurrences(of: "urn:floodgate:problem:", with: "") }
+    var problemType: String? {
+        (self.object["type"] as? String)?.replacingOccurrences(of: "urn:floodgate:problem:", with: "")
+    }
     /// Cookies set by the answer, name → value.
     var cookies: [String: String] {
         var out: [String: String] = [:]
@@ -79,7 +81,10 @@ extension TestServer {
     }
 
     /// A valid order body for the store, built from what the API lists.
-    func orderBody(store: String = "petals", window: Int? = nil, product: Int? = nil, quantity: Int = 1, note: String = "Happy birthday!")
+    func orderBody(
+        store: String = "petals", window: Int? = nil, product: Int? = nil, quantity: Int = 1,
+        note: String = "Happy birthday!"
+    )
         async throws -> String
     {
         let windowID: Int
@@ -97,7 +102,9 @@ extension TestServer {
         let body: [String: Any] = [
             "items": [["product": productID, "quantity": quantity]],
             "customer": ["name": "Anna Petrova", "phone": "+7 495 123-45-67", "email": "anna@example.com"],
-            "recipient": ["name": "Olga Ivanova", "phone": "+7 916 555-12-34", "address": "Tverskaya 7, flat 12, Moscow"],
+            "recipient": [
+                "name": "Olga Ivanova", "phone": "+7 916 555-12-34", "address": "Tverskaya 7, flat 12, Moscow",
+            ],
             "deliveryWindow": windowID,
             "cardMessage": note,
         ]
@@ -106,7 +113,8 @@ extension TestServer {
 
     func firstOpenWindow(store: String = "petals") async throws -> Int {
         let windows = try await self.get("/api/v1/stores/\(store)/delivery-windows").array
-        guard let window = windows.first(where: { ($0["remaining"] as? Int ?? 0) > 0 }), let id = window["id"] as? Int else {
+        guard let window = windows.first(where: { ($0["remaining"] as? Int ?? 0) > 0 }), let id = window["id"] as? Int
+        else {
             throw TestSetupError("no open delivery window in \(store)")
         }
         return id
@@ -114,7 +122,8 @@ extension TestServer {
 
     func firstAvailableProduct(store: String = "petals") async throws -> Int {
         let products = try await self.get("/api/v1/stores/\(store)/products").array
-        guard let product = products.first(where: { $0["available"] as? Bool == true }), let id = product["id"] as? Int else {
+        guard let product = products.first(where: { $0["available"] as? Bool == true }), let id = product["id"] as? Int
+        else {
             throw TestSetupError("no available product in \(store)")
         }
         return id

@@ -25,7 +25,8 @@ struct TestServer: Sendable {
 
     /// Starts a server, runs `body` against it, and stops it.
     static func run(
-        _ engine: TestEngine, configure: (inout AppSettings) -> Void = { _ in }, _ body: @Sendable (TestServer) async throws -> Void
+        _ engine: TestEngine, configure: (inout AppSettings) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
         try await engine.withScratch { directory, url in
             var config = AppSettings(
@@ -37,8 +38,10 @@ struct TestServer: Sendable {
             config.http.admission.clientBurst = 1_000_000
             // The whole suite runs at once on two cores: a test's request waits for a place, and for the database,
             // rather than being shed as on a busy day. Tests of shedding and deadlines set their own.
-            config.http.admission.maxWait = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(30)) })
-            config.http.admission.deadline = Dictionary(uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(60)) })
+            config.http.admission.maxWait = Dictionary(
+                uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(30)) })
+            config.http.admission.deadline = Dictionary(
+                uniqueKeysWithValues: RequestClass.allCases.map { ($0, Duration.seconds(60)) })
             configure(&config)
             try await Self.run(engine, config: config, url: url, body)
         }
@@ -50,10 +53,12 @@ struct TestServer: Sendable {
         let port = PortBox()
         let app = try await buildApplication(settings: config) { channel in port.set(channel.localAddress?.port ?? 0) }
 
-        var clientConfig = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
+        var clientConfig = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
         clientConfig.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
-        let database = try await Database.open(url, readers: 1, maxConnections: 4, logger: Logger(label: "test-inspect"))
+        let database = try await Database.open(
+            url, readers: 1, maxConnections: 4, logger: Logger(label: "test-inspect"))
 
         let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-server")))
         let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
@@ -61,10 +66,13 @@ struct TestServer: Sendable {
             let result: Result<Void, any Error>
             do {
                 let bound = try await port.wait()
-                result = .success(try await body(TestServer(
-                    baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine, dataDirectory: config.store.dataDirectory,
-                    config: config
-                )))
+                result = .success(
+                    try await body(
+                        TestServer(
+                            baseURL: "http://127.0.0.1:\(bound)", client: client, database: database, engine: engine,
+                            dataDirectory: config.store.dataDirectory,
+                            config: config
+                        )))
             } catch {
                 result = .failure(error)
             }

@@ -31,7 +31,8 @@ struct AdminChrome {
         self.role = session?.staff.role.rawValue ?? ""
         self.isOwner = session?.staff.role == .owner
         self.csrf = session?.csrf ?? ""
-        self.stores = stores.count > 1 ? stores.map { StoreLink(slug: $0.slug, name: $0.name, current: $0.id == store?.id) } : []
+        self.stores =
+            stores.count > 1 ? stores.map { StoreLink(slug: $0.slug, name: $0.name, current: $0.id == store?.id) } : []
         self.flash = flash?.nonEmpty
     }
 }
@@ -77,20 +78,25 @@ struct DashboardPage: PageModel {
     var chrome: AdminChrome
     var days: [Day]
 
-    init(chrome: AdminChrome, store: Store, dates: [(String, String)], tours: [DeliveryWindow], zones: [Zone], waiting: [Int: Int]) {
+    init(
+        chrome: AdminChrome, store: Store, dates: [(String, String)], tours: [DeliveryWindow], zones: [Zone],
+        waiting: [Int: Int]
+    ) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
         self.days = dates.map { label, date in
             let rows = tours.filter { $0.date == date }.map { tour in
                 TourRow(
                     time: "\(tour.from)–\(tour.to)", zones: zones.names(of: tour.zoneIDs), orders: tour.reserved,
-                    capacity: tour.capacity, remaining: tour.remaining, held: tour.held, waiting: waiting[tour.id] ?? 0, full: tour.remaining == 0,
+                    capacity: tour.capacity, remaining: tour.remaining, held: tour.held, waiting: waiting[tour.id] ?? 0,
+                    full: tour.remaining == 0,
                     ordersURL: "\(base)/orders?tour=\(tour.id)", manifestURL: "\(base)/tours/\(tour.id)/manifest",
                     sheetsURL: "\(base)/tours/\(tour.id)/sheets", waitlistURL: "\(base)/tours/\(tour.id)/waitlist"
                 )
             }
             return Day(
-                label: label, date: date, tours: rows, hasTours: !rows.isEmpty, sheetsURL: "\(base)/days/\(date)/sheets",
+                label: label, date: date, tours: rows, hasTours: !rows.isEmpty,
+                sheetsURL: "\(base)/days/\(date)/sheets",
                 ordersURL: "\(base)/orders?date=\(date)"
             )
         }

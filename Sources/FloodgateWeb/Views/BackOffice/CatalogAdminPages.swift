@@ -21,7 +21,9 @@ struct ProductListPage: PageModel {
         self.chrome = chrome
         self.newURL = "/admin/\(store.slug)/products/new"
         self.products = products.map {
-            Row(name: $0.name, url: "/admin/\(store.slug)/products/\($0.id)", price: $0.price.formatted, available: $0.available, photo: $0.photos.first)
+            Row(
+                name: $0.name, url: "/admin/\(store.slug)/products/\($0.id)", price: $0.price.formatted,
+                available: $0.available, photo: $0.photos.first)
         }
     }
 }
@@ -71,9 +73,13 @@ struct ProductEditPage: PageModel {
     var photos: [String]
 
     init(chrome: AdminChrome, store: Store, product: Product?, values: Values, errors: [FieldError] = []) {
-        func field(_ name: String, _ label: String, _ value: String, multiline: Bool = false, hint: String = "") -> Field {
+        func field(
+            _ name: String, _ label: String, _ value: String, multiline: Bool = false, hint: String = ""
+        ) -> Field {
             let messages = errors.filter { $0.field == name }.map(\.message)
-            return Field(name: name, label: label, value: value, multiline: multiline, hint: hint.nonEmpty, errors: messages, hasError: !messages.isEmpty)
+            return Field(
+                name: name, label: label, value: value, multiline: multiline, hint: hint.nonEmpty, errors: messages,
+                hasError: !messages.isEmpty)
         }
         self.chrome = chrome
         let base = "/admin/\(store.slug)/products"
@@ -84,7 +90,9 @@ struct ProductEditPage: PageModel {
             field("name", "Name", values.name),
             field("description", "Description", values.description, multiline: true),
             field("price", "Price (\(store.currency))", values.price, hint: "Like 4500 or 4500.50"),
-            field("composition", "Composition", values.composition, multiline: true, hint: "One line each: item | colour | quantity"),
+            field(
+                "composition", "Composition", values.composition, multiline: true,
+                hint: "One line each: item | colour | quantity"),
         ]
         self.available = values.available
         self.hasErrors = !errors.isEmpty

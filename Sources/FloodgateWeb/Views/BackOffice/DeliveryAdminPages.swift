@@ -40,15 +40,20 @@ struct ToursPage: PageModel {
     var draft: Draft
     var errors: [String]
 
-    init(chrome: AdminChrome, store: Store, tours: [DeliveryWindow], zones: [Zone], waiting: [Int: Int], draft: Draft = Draft(), errors: [String] = []) {
+    init(
+        chrome: AdminChrome, store: Store, tours: [DeliveryWindow], zones: [Zone], waiting: [Int: Int],
+        draft: Draft = Draft(), errors: [String] = []
+    ) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
         self.tours = tours.map { tour in
             Row(
                 day: WindowLabel.day(tour.date), time: "\(tour.from)–\(tour.to)",
                 zones: zones.names(of: tour.zoneIDs, everywhere: "everywhere"), closes: tour.closesAt,
-                orders: tour.reserved, held: tour.held, remaining: tour.remaining, waiting: waiting[tour.id] ?? 0, capacity: tour.capacity,
-                full: tour.remaining == 0, ordersURL: "\(base)/orders?tour=\(tour.id)", waitlistURL: "\(base)/tours/\(tour.id)/waitlist",
+                orders: tour.reserved, held: tour.held, remaining: tour.remaining, waiting: waiting[tour.id] ?? 0,
+                capacity: tour.capacity,
+                full: tour.remaining == 0, ordersURL: "\(base)/orders?tour=\(tour.id)",
+                waitlistURL: "\(base)/tours/\(tour.id)/waitlist",
                 capacityAction: "\(base)/tours/\(tour.id)/capacity"
             )
         }
@@ -88,8 +93,10 @@ struct WaitlistAdminPage: PageModel {
         self.entries = entries.map { entry in
             let waiting = entry.status == .waiting
             if waiting { position += 1 }
-            let status = entry.status == .offered
-                ? "place held until \(AdminTime.format(entry.holdUntil ?? 0, in: store.timeZone))" : entry.status.rawValue
+            let status =
+                entry.status == .offered
+                ? "place held until \(AdminTime.format(entry.holdUntil ?? 0, in: store.timeZone))"
+                : entry.status.rawValue
             return Row(
                 position: waiting ? String(position) : "", name: entry.name, email: entry.email, phone: entry.phone,
                 since: AdminTime.format(entry.createdAt, in: store.timeZone), status: status
@@ -134,11 +141,16 @@ struct DeliveryPage: PageModel {
     var daysAhead: Int
     var errors: [String]
 
-    init(chrome: AdminChrome, store: Store, zones: [Zone], templates: [TourTemplate], daysAhead: Int, errors: [String] = []) {
+    init(
+        chrome: AdminChrome, store: Store, zones: [Zone], templates: [TourTemplate], daysAhead: Int,
+        errors: [String] = []
+    ) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
         self.zones = zones.map {
-            ZoneRow(id: $0.id, name: $0.name, postcodes: $0.postcodes.joined(separator: ", "), fee: CatalogCSV.price($0.fee), action: "\(base)/zones")
+            ZoneRow(
+                id: $0.id, name: $0.name, postcodes: $0.postcodes.joined(separator: ", "),
+                fee: CatalogCSV.price($0.fee), action: "\(base)/zones")
         }
         self.templates = templates.map { template in
             TemplateRow(
@@ -146,7 +158,9 @@ struct DeliveryPage: PageModel {
                 time: "\(template.from)–\(template.to)",
                 zones: zones.names(of: template.zoneIDs, everywhere: "everywhere"),
                 capacity: template.capacity,
-                cutoff: template.cutoffDaysBefore == 0 ? "same day \(template.cutoffTime)" : "\(template.cutoffDaysBefore) day(s) before, \(template.cutoffTime)"
+                cutoff: template.cutoffDaysBefore == 0
+                    ? "same day \(template.cutoffTime)"
+                    : "\(template.cutoffDaysBefore) day(s) before, \(template.cutoffTime)"
             )
         }
         self.weekdays = TourTemplate.weekdayNames.enumerated().map { Weekday(number: $0 + 1, name: $1) }

@@ -43,25 +43,36 @@ struct OrderListPage: PageModel {
     var nextURL: String?
     var filterErrors: [String]
 
-    init(chrome: AdminChrome, store: Store, filter: OrderFilter, page: OrderListing, tours: [DeliveryWindow], query: [String: String], errors: [String]) {
+    init(
+        chrome: AdminChrome, store: Store, filter: OrderFilter, page: OrderListing, tours: [DeliveryWindow],
+        query: [String: String], errors: [String]
+    ) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
         self.action = "\(base)/orders"
         self.date = filter.date ?? ""
         self.query = filter.text ?? ""
-        self.tours = tours.map { TourOption(id: $0.id, label: WindowLabel.long($0), selected: $0.id == filter.windowID) }
-        self.statuses = OrderStatus.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.status) }
+        self.tours = tours.map {
+            TourOption(id: $0.id, label: WindowLabel.long($0), selected: $0.id == filter.windowID)
+        }
+        self.statuses = OrderStatus.allCases.map {
+            Option(value: $0.rawValue, label: $0.label, selected: $0 == filter.status)
+        }
         self.orders = page.orders.map { order in
             let number = OrderNumber.make(prefix: store.orderPrefix, id: order.id)
             return Row(
-                number: number, url: "\(base)/orders/\(number)", delivery: WindowLabel.long(order.window), status: order.status.rawValue,
-                statusLabel: order.status.label, customer: order.customerName, customerPhone: order.customerPhone, recipient: order.recipientName,
+                number: number, url: "\(base)/orders/\(number)", delivery: WindowLabel.long(order.window),
+                status: order.status.rawValue,
+                statusLabel: order.status.label, customer: order.customerName, customerPhone: order.customerPhone,
+                recipient: order.recipientName,
                 recipientPhone: order.recipientPhone, address: order.address, total: order.total.formatted
             )
         }
         self.hasOrders = !self.orders.isEmpty
         if let next = page.next {
-            var items = query.filter { $0.key != "before" && !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.encode($0.value))" }
+            var items = query.filter { $0.key != "before" && !$0.value.isEmpty }.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\(Self.encode($0.value))"
+            }
             items.append("before=\(next)")
             self.nextURL = "\(base)/orders?" + items.joined(separator: "&")
         } else {
@@ -129,7 +140,9 @@ struct OrderDetailPage: PageModel {
         self.status = order.status.rawValue
         self.statusLabel = order.status.label
         self.lines = order.lines.map {
-            Line(name: $0.name, quantity: $0.quantity, lineTotal: Money(minorUnits: $0.lineTotal, currency: currency).formatted, composition: $0.composition)
+            Line(
+                name: $0.name, quantity: $0.quantity,
+                lineTotal: Money(minorUnits: $0.lineTotal, currency: currency).formatted, composition: $0.composition)
         }
         self.hasFee = order.deliveryFee > 0
         self.fee = Money(minorUnits: order.deliveryFee, currency: currency).formatted
@@ -151,7 +164,9 @@ struct OrderDetailPage: PageModel {
         self.ordersURL = "\(base)/orders"
         self.placedAt = AdminTime.format(order.createdAt, in: store.timeZone)
         self.events = events.map {
-            Event(at: AdminTime.format($0.at, in: store.timeZone), from: $0.from.label, to: $0.to.label, staff: $0.staffName, reason: $0.reason.nonEmpty)
+            Event(
+                at: AdminTime.format($0.at, in: store.timeZone), from: $0.from.label, to: $0.to.label,
+                staff: $0.staffName, reason: $0.reason.nonEmpty)
         }
         self.alerts = alerts
     }

@@ -32,8 +32,11 @@ struct SheetsPage: PageModel {
         self.sheets = orders.map { order in
             Sheet(
                 number: order.number, delivery: WindowLabel.long(order.deliveryWindow),
-                lines: order.lines.map { Line(name: $0.name, quantity: $0.quantity, photo: $0.photo, composition: $0.composition) },
-                cardMessage: order.cardMessage.nonEmpty, recipient: order.recipient.name, address: order.recipient.address
+                lines: order.lines.map {
+                    Line(name: $0.name, quantity: $0.quantity, photo: $0.photo, composition: $0.composition)
+                },
+                cardMessage: order.cardMessage.nonEmpty, recipient: order.recipient.name,
+                address: order.recipient.address
             )
         }
     }
@@ -68,8 +71,10 @@ struct ManifestPage: PageModel {
         self.stops = orders.enumerated().map { index, order in
             let items = order.lines.reduce(0) { $0 + $1.quantity }
             return Stop(
-                index: index + 1, number: order.number, window: "\(order.deliveryWindow.from)–\(order.deliveryWindow.to)",
-                address: order.recipient.address, postcode: order.recipient.postcode.nonEmpty, recipient: order.recipient.name,
+                index: index + 1, number: order.number,
+                window: "\(order.deliveryWindow.from)–\(order.deliveryWindow.to)",
+                address: order.recipient.address, postcode: order.recipient.postcode.nonEmpty,
+                recipient: order.recipient.name,
                 phone: order.recipient.phone, notes: "\(items) item\(items == 1 ? "" : "s") · \(order.status.label)"
             )
         }
