@@ -154,7 +154,9 @@ struct SchedulerTests {
             // Stopped by the pause, far short of its 60 s timeout. The bound is loose on purpose: the pause is seen at
             // the next scheduler poll (1 s), and a CI machine under the whole suite once took 5.04 s end to end.
             #expect((run.durationMs ?? 0) < 20_000)
-            #expect(run.queries > 10, "it was busy until stopped")
+            // It was running queries when it was stopped (how many depends on how busy the machine is: 7 under the whole
+            // suite once).
+            #expect(run.queries > 0, "it was busy until stopped")
             #expect(try await store.task(named: "runaway")?.breaches == 0, "an operator's stop is not a breach")
         }
     }
