@@ -7,7 +7,7 @@ import Testing
 /// PostgreSQL's checkout is priced and checked against the pages' caches first, and its write confirms what
 /// that relied on (`PlaceShownOrderStatement`): one statement instead of three, and never an order from a stale memory.
 @Suite("A checkout priced from memory, confirmed by its write")
-struct CheckoutMemoryTests {
+struct ShownCatalogTests {
     @Test(
         "On PostgreSQL a checkout priced from a fresh memory is one statement, without a memory three",
         .enabled(if: TestEngine.available.contains(.postgres), "needs PostgreSQL (scripts/test starts one)")
