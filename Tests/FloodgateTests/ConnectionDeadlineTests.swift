@@ -90,7 +90,7 @@ struct ConnectionDeadlineTests {
             var attempt = 0
             var connection: RawConnection
             var received = ""
-            var answeredAt = Answered()
+            var answeredAt: Answered
             repeat {
                 attempt += 1
                 connection = try await RawConnection.open(to: server)

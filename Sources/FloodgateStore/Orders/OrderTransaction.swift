@@ -65,7 +65,7 @@ enum OrderTransaction {
         on db: any SQLDatabase
     ) async throws -> Order {
         // The order with a full snapshot; its number comes from its row id.
-        var order = checkout.order(for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+        var order = checkout.newOrder(for: request, in: store)
         let (now, window) = (order.createdAt, checkout.window)
         let orderID = try await Self.insert(order, on: db)
         order.number = OrderNumber.make(prefix: store.orderPrefix, id: orderID)

@@ -39,3 +39,10 @@ public protocol OrderWriter: Sendable {
     /// Throws ``CheckoutError`` for anything the customer can fix.
     func place(_ request: OrderRequest, in store: Store, idempotency: IdempotencyKey) async throws -> PlacedOrder
 }
+
+extension Checkout {
+    /// The order every writer writes for `request`: a new secret token, stamped now.
+    func newOrder(for request: OrderRequest, in store: Store) -> Order {
+        self.order(for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+    }
+}

@@ -42,8 +42,7 @@ public struct PostgresOrderWriter: OrderWriter {
         let jobs = JobKind.forOrder(in: store).map { NewJob(kind: $0) }
         return try await self.database.postgresSession { [fromShown] session in
             if let fromShown {
-                let order = fromShown.order(
-                    for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+                let order = fromShown.newOrder(for: request, in: store)
                 let input = PlaceOrderStatement.Input(
                     order: order, idempotency: idempotency, jobs: jobs, shownWindow: fromShown.window)
                 if let placed = try Self.placed(
@@ -54,8 +53,7 @@ public struct PostgresOrderWriter: OrderWriter {
             }
             let checkout = try await PreparedCheckoutReads(session: session).checkout(
                 for: request, in: store, at: local)
-            let order = checkout.order(
-                for: request, in: store, token: RandomToken.hex(), createdAt: WallClock.nowMillis)
+            let order = checkout.newOrder(for: request, in: store)
             let input = PlaceOrderStatement.Input(order: order, idempotency: idempotency, jobs: jobs, shownWindow: nil)
             if let placed = try Self.placed(
                 order, try await Self.write(PlaceOrderStatement(input: input), on: session), store: store)

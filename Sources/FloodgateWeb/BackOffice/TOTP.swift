@@ -1,5 +1,6 @@
 import Crypto
 import FloodgateCore
+import Foundation
 
 /// Time-based one-time passwords (RFC 6238): the six digits an authenticator app shows for a shared secret.
 ///
@@ -74,12 +75,12 @@ public struct TOTP: Sendable {
     /// `lastUsed` (the step of the last code accepted for this secret); nil otherwise. Every candidate is compared,
     /// in constant time, so the answer's timing tells nothing of which step was near.
     public func verify(_ code: String, at unixTime: Int64, after lastUsed: Int64?) -> Int64? {
-        let given = Array(code.utf8.filter { $0 != UInt8(ascii: " ") })
-        guard given.count == self.digits else { return nil }
+        let given = code.filter { $0 != " " }
+        guard given.utf8.count == self.digits else { return nil }
         let now = self.step(at: unixTime)
         var matched: Int64?
         for step in (now - self.skew)...(now + self.skew) where step >= 0 {
-            if Self.equal(Array(self.code(step: step).utf8), given), lastUsed.map({ step > $0 }) ?? true {
+            if TokenCheck.matches(self.code(step: step), given), lastUsed.map({ step > $0 }) ?? true {
                 matched = step
             }
         }
@@ -88,22 +89,16 @@ public struct TOTP: Sendable {
 
     /// The `otpauth://` link an authenticator app reads from a QR code.
     public func link(issuer: String, account: String) -> String {
+        // RFC 3986's unreserved characters stand as they are; everything else is percent-encoded.
         func escaped(_ text: String) -> String {
-            let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
-            return text.utf8.map {
-                allowed.contains($0) ? String(UnicodeScalar($0)) : "%" + HexDigits.encode([$0]).uppercased()
-            }.joined()
+            text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? text
         }
         return
             "otpauth://totp/\(escaped(issuer)):\(escaped(account))?secret=\(Base32.encode(self.secret, padding: false))"
             + "&issuer=\(escaped(issuer))&algorithm=\(self.algorithm.rawValue)&digits=\(self.digits)&period=\(self.period)"
     }
 
-    /// Whether two byte strings are equal, in time that depends only on their lengths.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
 }
