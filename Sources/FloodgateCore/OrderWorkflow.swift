@@ -49,11 +49,3 @@ extension StatusChangeError {
         return trimmed
     }
 }
-
-/// What a member of staff may do.
-public enum StaffRole: String, Hashable, Sendable, Codable, CaseIterable {
-    /// Everything, including the catalog, tours, zones and exports.
-    case owner
-    /// Orders, their statuses, assembly sheets and manifests, waiting lists.
-    case staff
-}

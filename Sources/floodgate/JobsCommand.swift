@@ -71,7 +71,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let retried = try await JobsCommand.withQueue(self.dataOptions) { queue, _ in
-                try await queue.retryDead(id: self.id)
+                try await queue.retryDead(id: self.id, by: .operatorOnThisMachine)
             }
             guard retried else { throw ValidationError("There is no dead job \(self.id).") }
             print("Job \(self.id) is queued again.")

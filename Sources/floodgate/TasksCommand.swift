@@ -77,7 +77,7 @@ struct TasksCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) is paused.") {
-                try await $0.pause(self.name, reason: self.reason)
+                try await $0.pause(self.name, reason: self.reason, by: .operatorOnThisMachine)
             }
         }
     }
@@ -91,7 +91,7 @@ struct TasksCommand: AsyncParsableCommand {
         func run() async throws {
             try await TasksCommand.change(
                 self.dataOptions, self.name, done: "Task \(self.name) runs on its schedule again."
-            ) { try await $0.resume(self.name) }
+            ) { try await $0.resume(self.name, by: .operatorOnThisMachine) }
         }
     }
 
@@ -105,7 +105,7 @@ struct TasksCommand: AsyncParsableCommand {
             try await TasksCommand.change(
                 self.dataOptions, self.name, done: "Task \(self.name) will run within a second on a worker."
             ) {
-                try await $0.requestRun(self.name)
+                try await $0.requestRun(self.name, by: .operatorOnThisMachine)
             }
         }
     }
@@ -129,7 +129,7 @@ struct TasksCommand: AsyncParsableCommand {
             try await TasksCommand.change(self.dataOptions, self.name, done: "Task \(self.name) is changed.") {
                 try await $0.configure(
                     self.name, schedule: self.schedule, timeoutMs: self.timeoutMs, maxQueries: self.maxQueries,
-                    enabled: self.enabled)
+                    enabled: self.enabled, by: .operatorOnThisMachine)
             }
         }
     }

@@ -105,8 +105,8 @@ struct JobQueueTests {
             }
             #expect(error == "cash register timed out")
 
-            #expect(try await queue.retryDead(id: job.id))
-            #expect(try await queue.retryDead(id: job.id) == false, "only a dead job can be retried")
+            #expect(try await queue.retryDead(id: job.id, by: .system))
+            #expect(try await queue.retryDead(id: job.id, by: .system) == false, "only a dead job can be retried")
             let again = try #require(
                 try await queue.claim(limit: 1, worker: "w", lease: .seconds(30), kinds: ["flaky"]).first)
             #expect(again.attempts == 1)

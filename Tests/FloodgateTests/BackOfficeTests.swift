@@ -30,7 +30,7 @@ struct BackOfficeTests {
         arguments: TestEngine.available)
     func sessionsAndCSRF(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
-            try await server.addStaff("sasha@shop.example", role: .staff)
+            try await server.addStaff("sasha@shop.example", role: .florist)
             let number = try await Self.placeOrders(server, count: 1)[0]
             let statusPath = "/admin/petals/orders/\(number)/status"
 
@@ -184,7 +184,7 @@ struct BackOfficeTests {
     @Test("Staff cannot reach owner pages; owners can", arguments: TestEngine.available)
     func rolesSeparateOwnerPages(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
-            try await server.addStaff("sasha@shop.example", role: .staff)
+            try await server.addStaff("sasha@shop.example", role: .florist)
             try await server.addStaff("olga@shop.example", role: .owner)
             let staff = try await server.signIn("sasha@shop.example")
             let owner = try await server.signIn("olga@shop.example")
@@ -220,7 +220,7 @@ struct BackOfficeTests {
     @Test("The order list filters by status, day, tour and search, a page at a time", arguments: TestEngine.available)
     func orderListFilters(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
-            try await server.addStaff("sasha@shop.example", role: .staff)
+            try await server.addStaff("sasha@shop.example", role: .florist)
             let numbers = try await Self.placeOrders(server, count: 7)
             let staff = try await server.signIn("sasha@shop.example")
             func rows(_ query: String) async throws -> Int {

@@ -52,11 +52,11 @@ struct CatalogFreshnessTests {
             // A product changed (through the cache) while a read is under way: what that read saw is not kept,
             // so the next visitor reads the catalog again and sees the change.
             let id = try await server.firstAvailableProduct()
-            _ = try await catalog.update(storeID: store, id: id, change: ProductChange(price: 1))
+            _ = try await catalog.update(storeID: store, id: id, change: ProductChange(price: 1), by: .system)
             base.holdNextRead()
             async let slow = catalog.products(storeID: store)
             try await base.waitUntilHeld()
-            _ = try await catalog.update(storeID: store, id: id, change: ProductChange(price: 3))
+            _ = try await catalog.update(storeID: store, id: id, change: ProductChange(price: 3), by: .system)
             base.release()
             _ = try await slow
             let after = base.reads
@@ -120,10 +120,12 @@ private final class CountingCatalog: CatalogRepository, Sendable {
     func products(storeID: Int, ids: [Int]) async throws -> [Product] {
         try await self.base.products(storeID: storeID, ids: ids)
     }
-    func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
-        try await self.base.update(storeID: storeID, id: id, change: change)
+    func update(storeID: Int, id: Int, change: ProductChange, by actor: Actor) async throws -> Product? {
+        try await self.base.update(storeID: storeID, id: id, change: change, by: .system)
     }
-    func save(_ products: [Product], storeID: Int) async throws -> [Product] {
-        try await self.base.save(products, storeID: storeID)
+    func save(
+        _ products: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?
+    ) async throws -> [Product] {
+        try await self.base.save(products, storeID: storeID, by: actor, summary: summary)
     }
 }

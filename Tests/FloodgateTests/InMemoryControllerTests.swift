@@ -85,7 +85,7 @@ struct InMemoryControllerTests {
     func changes() async throws {
         let catalog = InMemoryCatalog(Self.products())
         try await Self.application(catalog: catalog).test(.live) { client in
-            _ = try await catalog.update(storeID: 7, id: 2, change: ProductChange(available: true))
+            _ = try await catalog.update(storeID: 7, id: 2, change: ProductChange(available: true), by: .system)
             try await client.execute(uri: "/s/meadow/products/2", method: .get, headers: Self.browser) { response in
                 #expect(response.status == .ok)
                 #expect(!String(buffer: response.body).contains("sold out"))

@@ -103,6 +103,8 @@ struct PasswordChecksTests {
         #expect(!throttle.isKnown("198.51.100.1"))
     }
 
+    static let hash: @Sendable ((Int, passwordHash: String)) -> String = { $0.passwordHash }
+
     @Test("With every place taken, a new client is refused at once and a known one still gets its check")
     func reservedPlaces() async throws {
         let checks = PasswordChecks(limit: 1, reserved: 1)
@@ -110,7 +112,7 @@ struct PasswordChecksTests {
         let started = AsyncStream<Void>.makeStream()
         // One check holds the only open place while its account is looked up.
         let holder = Task {
-            try await checks.check("guess") { () async throws -> (Int, passwordHash: String)? in
+            try await checks.check("guess", hash: Self.hash) { () async throws -> (Int, passwordHash: String)? in
                 started.continuation.yield()
                 for await _ in release.stream { break }
                 return nil
@@ -118,9 +120,10 @@ struct PasswordChecksTests {
         }
         for await _ in started.stream { break }
         await #expect(throws: PasswordCheckBusy.self) {
-            _ = try await checks.check("guess") { () async throws -> (Int, passwordHash: String)? in nil }
+            _ = try await checks.check("guess", hash: Self.hash) { () async throws -> (Int, passwordHash: String)? in nil }
         }
-        let known = try await checks.check("guess", known: true) { () async throws -> (Int, passwordHash: String)? in
+        let known = try await checks.check("guess", known: true, hash: Self.hash) {
+            () async throws -> (Int, passwordHash: String)? in
             nil
         }
         #expect(known.valid == false && known.account == nil)

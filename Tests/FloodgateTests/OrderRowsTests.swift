@@ -73,13 +73,13 @@ struct OrderRowsTests {
             try await server.database.execute("UPDATE products SET photos = '[]' WHERE id = \(products[3])")
             let tours = SQLTourRepository(database: server.database)
             let north = try await tours.saveZone(
-                Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
+                Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000), by: .system)
             let tour = try await tours.createTour(
                 DeliveryWindow(
                     id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: "Europe/Moscow"), from: "09:00",
                     to: "13:00", capacity: 5,
                     reserved: 0, zoneIDs: [north.id]
-                )
+                ), by: .system
             )
             var third =
                 try JSONSerialization.jsonObject(

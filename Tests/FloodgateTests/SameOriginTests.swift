@@ -91,7 +91,7 @@ struct SameOriginTests {
     @Test("A back-office notice is one of the shop's own; words in the link are not shown")
     func noticesComeFromAFixedList() async throws {
         try await TestServer.run(.sqlite) { server in
-            try await server.addStaff("sasha@shop.example", role: .staff)
+            try await server.addStaff("sasha@shop.example", role: .florist)
             let staff = try await server.signIn("sasha@shop.example")
             let forged = try await staff.get("/admin/petals/orders?done=Call+%2B7+999+000+to+confirm+your+password")
             #expect(

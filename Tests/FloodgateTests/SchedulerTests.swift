@@ -100,7 +100,7 @@ struct SchedulerTests {
             // The budget must be what stops it: a timeout far off, even on a machine busy with the rest of the suite.
             #expect(
                 try await store.configure(
-                    "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 300, enabled: nil))
+                    "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 300, enabled: nil, by: .system))
             // Until it is quarantined: a ceiling, not a wait (three runs of 301 queries take long on a loaded machine).
             try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [runaway], seconds: 90) {
                 try await store.task(named: "runaway")?.pausedAt != nil
@@ -122,7 +122,7 @@ struct SchedulerTests {
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 2)
             #expect(try await store.runs(task: "runaway", limit: 10).count == 3)
             // An operator resumes it: breaches are cleared and it runs again.
-            #expect(try await store.resume("runaway"))
+            #expect(try await store.resume("runaway", by: .system))
             #expect(try await store.task(named: "runaway")?.breaches == 0)
         }
     }
@@ -137,14 +137,14 @@ struct SchedulerTests {
                 })
             try await store.register([runaway.definition])
             _ = try await store.configure(
-                "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil)
+                "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil, by: .system)
             let paused = Mutex(false)
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 20) {
                 let run = try await store.runs(task: "runaway", limit: 1).first
                 if run?.outcome == "running", !paused.withLock({ $0 }) {
                     // Long enough to be busy even when the whole suite shares two cores with it.
                     try await Task.sleep(for: .milliseconds(1_500))
-                    _ = try await store.pause("runaway", reason: "test")
+                    _ = try await store.pause("runaway", reason: "test", by: .system)
                     paused.withLock { $0 = true }
                 }
                 return run?.finishedAt != nil
@@ -166,12 +166,12 @@ struct SchedulerTests {
         try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
             try await store.register([Slow().definition])
-            #expect(try await store.requestRun("slow"))
+            #expect(try await store.requestRun("slow", by: .system))
             let asked = Mutex(false)
             try await Self.runSchedulers(database, workers: ["w1", "w2"], tasks: [Slow()], seconds: 20) {
                 let runs = try await store.runs(task: "slow", limit: 5)
                 if runs.first?.outcome == "running", !asked.withLock({ $0 }) {
-                    _ = try await store.requestRun("slow")
+                    _ = try await store.requestRun("slow", by: .system)
                     asked.withLock { $0 = true }
                 }
                 return runs.count == 2 && runs.allSatisfy { $0.outcome == "ok" }
@@ -188,7 +188,7 @@ struct SchedulerTests {
         try await TestEngine.sqlite.withQueue { database, _ in
             let store = SQLTaskRepository(database: database)
             try await store.register([Stuck().definition])
-            #expect(try await store.requestRun("stuck"))
+            #expect(try await store.requestRun("stuck", by: .system))
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [Stuck()], seconds: 10) {
                 try await store.runs(task: "stuck", limit: 1).first?.finishedAt != nil
             }

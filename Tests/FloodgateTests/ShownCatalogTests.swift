@@ -149,7 +149,7 @@ struct ShownCatalogTests {
 
             let tours = SQLTourRepository(database: database)
             let north = try await tours.saveZone(
-                Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000))
+                Zone(id: 0, storeID: 1, name: "North", postcodes: ["101*"], fee: 30_000), by: .system)
             try await database.execute("INSERT INTO tour_zones (window_id, zone_id) VALUES (\(window), \(north.id))")
             let elsewhere = try await order("elsewhere", postcode: "8620")
             #expect(elsewhere.status == 422, "\(elsewhere.body)")

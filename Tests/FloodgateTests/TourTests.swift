@@ -74,12 +74,12 @@ struct TourTests {
             let closed = try await tours.createTour(
                 DeliveryWindow(
                     id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0,
-                    cutoff: "\(yesterday) 18:00")
+                    cutoff: "\(yesterday) 18:00"), by: .system
             )
             let open = try await tours.createTour(
                 DeliveryWindow(
                     id: 0, storeID: 1, date: tomorrow, from: "09:00", to: "13:00", capacity: 40, reserved: 0,
-                    cutoff: "\(tomorrow) 06:00")
+                    cutoff: "\(tomorrow) 06:00"), by: .system
             )
             let listed = try await server.get("/api/v1/stores/petals/delivery-windows").array
             #expect(!listed.contains { $0["id"] as? Int == closed.id })
@@ -104,12 +104,12 @@ struct TourTests {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
             let north = try await tours.saveZone(
-                Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000))
-            _ = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "South", postcodes: ["117*"], fee: 0))
+                Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000), by: .system)
+            _ = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "South", postcodes: ["117*"], fee: 0), by: .system)
             let tour = try await tours.createTour(
                 DeliveryWindow(
                     id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: Self.zone), from: "09:00", to: "13:00",
-                    capacity: 5, reserved: 0, zoneIDs: [north.id])
+                    capacity: 5, reserved: 0, zoneIDs: [north.id]), by: .system
             )
             func order(postcode: String?) async throws -> TestResponse {
                 var body =
@@ -157,17 +157,17 @@ struct TourTests {
     func templatesGenerateTours(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
-            let north = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "North", postcodes: ["8001"], fee: 0))
-            let centre = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "Centre", postcodes: ["8002"], fee: 0))
+            let north = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "North", postcodes: ["8001"], fee: 0), by: .system)
+            let centre = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "Centre", postcodes: ["8002"], fee: 0), by: .system)
             let template = try await tours.saveTemplate(
                 TourTemplate(
                     id: 0, storeID: 2, weekdays: [2, 5], from: "09:00", to: "13:00", capacity: 40,
-                    zoneIDs: [north.id, centre.id], cutoffDaysBefore: 1, cutoffTime: "18:00")
+                    zoneIDs: [north.id, centre.id], cutoffDaysBefore: 1, cutoffTime: "18:00"), by: .system
             )
             let store = try #require(try await SQLStoreRepository(database: server.database).find(slug: "greenbox"))
-            let added = try await tours.generateTours(store: store, days: 21)
+            let added = try await tours.generateTours(store: store, days: 21, by: .system)
             #expect((5...6).contains(added), "3 weeks of Tuesdays and Fridays, less one whose cut-off passed: \(added)")
-            #expect(try await tours.generateTours(store: store, days: 21) == 0)
+            #expect(try await tours.generateTours(store: store, days: 21, by: .system) == 0)
 
             let today = LocalTime.now(in: store.timeZone).date
             let generated = try await tours.tours(storeID: 2, from: today, to: "9999-12-31").filter {

@@ -11,7 +11,7 @@ struct WaitlistTests {
         let tour = try await SQLTourRepository(database: server.database).createTour(
             DeliveryWindow(
                 id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 3, in: "Europe/Moscow"), from: "10:00",
-                to: "14:00", capacity: capacity, reserved: 0)
+                to: "14:00", capacity: capacity, reserved: 0), by: .system
         )
         var orders: [Int] = []
         for _ in 0..<capacity {
@@ -70,7 +70,7 @@ struct WaitlistTests {
                 try await line.asyncMap { try await waitlists.position(of: $0) } == Array(1...10),
                 "in line in the order they joined")
             let admin = SQLOrderAdminRepository(database: server.database)
-            let staff = Actor(staffID: nil, name: "test")
+            let staff = Actor(kind: .system, name: "test")
             enum Outcome: Sendable {
                 case cancelled
                 case order(Int)
@@ -122,7 +122,7 @@ struct WaitlistTests {
             _ = try await SQLOrderAdminRepository(database: server.database)
                 .changeStatus(
                     storeID: 1, orderID: orders[0], to: .cancelled, reason: "wrong address",
-                    by: Actor(staffID: nil, name: "test"))
+                    by: Actor(kind: .system, name: "test"))
             let waitlists = SQLWaitlistRepository(database: server.database)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.offered, .waiting, .waiting])
 
@@ -165,7 +165,7 @@ struct WaitlistTests {
             _ = try await SQLOrderAdminRepository(database: server.database)
                 .changeStatus(
                     storeID: 1, orderID: orders[0], to: .cancelled, reason: "duplicate",
-                    by: Actor(staffID: nil, name: "test"))
+                    by: Actor(kind: .system, name: "test"))
             let leave = try await server.postForm("/s/petals/waitlist/\(tokens[0])/leave", [])
             #expect(leave.status == 303)
             let waitlists = SQLWaitlistRepository(database: server.database)
@@ -173,7 +173,7 @@ struct WaitlistTests {
 
             // Staff add two places: the next in line is offered one; the other is free for anyone.
             _ = try await SQLTourRepository(database: server.database).setCapacity(
-                storeID: 1, tourID: tour, capacity: 3)
+                storeID: 1, tourID: tour, capacity: 3, by: .system)
             #expect(try await waitlists.entries(windowID: tour).map(\.status) == [.left, .offered, .offered])
             #expect(
                 try await server.database.scalar(

@@ -12,7 +12,8 @@ extension AppSettings {
     ///
     /// Keys: `role`, `log.level`; the store's `data`, `database.url`, `demo`, `catalog.cache.ms`,
     /// `waitlist.hold.minutes`, `tours.days.ahead`; the web server's `host`, `port`, `public.url`, `admin.token` or
-    /// `admin.token.file`, `admission.…` and `http.…` (``AdmissionSettings``); the worker's `jobs.concurrency`,
+    /// `admin.token.file`, `staff.session.idle.minutes` and `staff.session.hours`, `admission.…` and `http.…`
+    /// (``AdmissionSettings``); the worker's `jobs.concurrency`,
     /// `jobs.lease.ms`, `jobs.retry.base.ms`, `jobs.breaker.threshold`, `jobs.breaker.cooldown.ms`, `faults`;
     /// mail's `smtp.url`; the cash register's `cashier.url` (+ `cashier.login`, `.password`, `.group`, `.inn`, `.vat`).
     public init(reader: ConfigReader) throws {
@@ -51,6 +52,10 @@ extension HTTPSettings {
             adminToken: try Self.adminToken(config)
         )
         self.admission = try AdmissionSettings(config: config)
+        self.staffSessions = SessionPolicy(
+            idle: Int64(try config.wholeNumber("staff.session.idle.minutes", default: 30, in: 1...1_440)) * 60_000,
+            lifetime: Int64(try config.wholeNumber("staff.session.hours", default: 12, in: 1...168)) * 3_600_000
+        )
     }
 
     /// The admin API's bearer token: `admin.token`, or what the file `admin.token.file` holds (without the line

@@ -14,7 +14,7 @@ struct GenerateToursTask: ScheduledTask {
     func run(_ context: TaskContext) async throws {
         var added = 0
         for store in try await self.stores.all() {
-            added += try await self.tours.generateTours(store: store, days: self.daysAhead)
+            added += try await self.tours.generateTours(store: store, days: self.daysAhead, by: .system)
         }
         context.logger.info("tours generated", metadata: ["tours": "\(added)"])
     }

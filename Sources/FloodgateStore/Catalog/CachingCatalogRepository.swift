@@ -28,14 +28,16 @@ public struct CachingCatalogRepository: CatalogRepository {
     }
 
     /// Writes through and forgets the store's cached catalog, so this process shows the change at once.
-    public func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
-        let product = try await self.base.update(storeID: storeID, id: id, change: change)
+    public func update(storeID: Int, id: Int, change: ProductChange, by actor: Actor) async throws -> Product? {
+        let product = try await self.base.update(storeID: storeID, id: id, change: change, by: actor)
         self.cache.remove(storeID)
         return product
     }
 
-    public func save(_ products: [Product], storeID: Int) async throws -> [Product] {
+    public func save(
+        _ products: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?
+    ) async throws -> [Product] {
         defer { self.cache.remove(storeID) }
-        return try await self.base.save(products, storeID: storeID)
+        return try await self.base.save(products, storeID: storeID, by: actor, summary: summary)
     }
 }

@@ -10,11 +10,13 @@ public protocol CatalogRepository: Sendable {
     /// The products among `ids` that belong to the store.
     func products(storeID: Int, ids: [Int]) async throws -> [Product]
     /// Applies `change` to one product; the product as it is now, or nil when the store has no such product.
-    func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product?
+    /// Recorded in the audit log (before → after) as done by `actor`.
+    func update(storeID: Int, id: Int, change: ProductChange, by actor: Actor) async throws -> Product?
     /// Saves whole products in one transaction — all of them or none: id 0 adds a product (at the end of the
     /// catalog), any other id replaces that product of the store. Returns them as stored; throws
-    /// ``CatalogError/unknownProduct(_:)`` for an id the store does not have.
-    func save(_ products: [Product], storeID: Int) async throws -> [Product]
+    /// ``CatalogError/unknownProduct(_:)`` for an id the store does not have. Each product's change is recorded in
+    /// the audit log as done by `actor`, after `summary` (e.g. an import's counts and file hash) when given.
+    func save(_ products: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?) async throws -> [Product]
 }
 
 /// Why a catalog change was refused.
@@ -49,19 +51,28 @@ public struct SQLCatalogRepository: CatalogRepository {
         return try await self.database.read { db in try await Self.products(storeID: storeID, ids: ids, on: db) }
     }
 
-    public func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
+    public func update(storeID: Int, id: Int, change: ProductChange, by actor: Actor) async throws -> Product? {
         try await self.database.transaction { db in
+            guard let before = try await Self.products(storeID: storeID, ids: [id], on: db).first else { return nil }
             var update = db.update("products").where("store_id", .equal, storeID).where("id", .equal, id)
             if let price = change.price { update = update.set("price", to: price) }
             if let available = change.available { update = update.set("available", to: available ? 1 : 0) }
             try await update.run()
-            return try await db.select().column("*").from("products")
-                .where("store_id", .equal, storeID).where("id", .equal, id).first().map(Product.init(row:))
+            let after = try await Self.products(storeID: storeID, ids: [id], on: db).first
+            if let after { try await Self.record(before: before, after: after, by: actor, on: db) }
+            return after
         }
     }
 
-    public func save(_ products: [Product], storeID: Int) async throws -> [Product] {
+    public func save(
+        _ products: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?
+    ) async throws -> [Product] {
         try await self.database.transaction { db in
+            if let summary { try await AuditChain.append(summary, by: actor, on: db) }
+            let ids = products.map(\.id).filter { $0 != 0 }
+            let before = Dictionary(
+                try await Self.products(storeID: storeID, ids: ids, on: db).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
             var position =
                 try await db.select().column(SQLFunction("MAX", args: SQLColumn("position")), as: "p").from("products")
                 .where("store_id", .equal, storeID).first().flatMap {
@@ -95,10 +106,22 @@ public struct SQLCatalogRepository: CatalogRepository {
                     guard row != nil else { throw CatalogError.unknownProduct(product.id) }
                 }
                 product.storeID = storeID
+                try await Self.record(before: before[product.id], after: product, by: actor, on: db)
                 saved.append(product)
             }
             return saved
         }
+    }
+
+    /// A product added (no `before`) or changed, field by field; nothing when nothing changed.
+    static func record(before: Product?, after: Product, by actor: Actor, on db: any SQLDatabase) async throws {
+        let changes = AuditEntry.changes(before: before?.auditFields ?? [:], after: after.auditFields)
+        guard !changes.isEmpty else { return }
+        try await AuditChain.append(
+            AuditEntry(
+                before == nil ? "catalog.add" : "catalog.update", object: "product", id: String(after.id),
+                storeID: after.storeID, details: changes),
+            by: actor, on: db)
     }
 
     /// Shared with the order transaction, which must read prices on its own connection.
@@ -109,6 +132,16 @@ public struct SQLCatalogRepository: CatalogRepository {
 }
 
 extension Product {
+    /// What the audit log compares: a price history reads from `price`.
+    var auditFields: [String: String] {
+        [
+            "name": self.name, "description": self.description,
+            "price": "\(self.price.minorUnits) \(self.price.currency)", "available": self.available ? "yes" : "no",
+            "photos": self.photos.joined(separator: " "),
+            "composition": self.composition.map { "\($0.item) \($0.colour) ×\($0.quantity)" }.joined(separator: "; "),
+        ]
+    }
+
     init(row: any SQLRow) throws {
         self.init(
             id: try row.decode(column: "id", as: Int.self),

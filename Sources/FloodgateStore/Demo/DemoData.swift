@@ -40,18 +40,18 @@ public struct DemoData: Sendable {
         let oberland = try await tours.saveZone(
             Zone(
                 id: 0, storeID: store.id, name: "Oberland",
-                postcodes: Zone.parse(postcodes: "8620*, 8630*, 8340*, 8335*"), fee: 500)
+                postcodes: Zone.parse(postcodes: "8620*, 8630*, 8340*, 8335*"), fee: 500), by: .system
         )
         let city = try await tours.saveZone(
-            Zone(id: 0, storeID: store.id, name: "Zurich city", postcodes: ["80*"], fee: 900))
+            Zone(id: 0, storeID: store.id, name: "Zurich city", postcodes: ["80*"], fee: 900), by: .system)
         _ = try await tours.saveTemplate(
             TourTemplate(
                 id: 0, storeID: store.id, weekdays: [2, 5], from: "19:00", to: "21:00", capacity: 12,
                 zoneIDs: [oberland.id, city.id],
                 cutoffDaysBefore: 1, cutoffTime: "18:00"
-            )
+            ), by: .system
         )
-        _ = try await tours.generateTours(store: store, days: 28)
+        _ = try await tours.generateTours(store: store, days: 28, by: .system)
     }
 
     private func drawPhotos(for shop: DemoCatalog.Shop) throws {

@@ -21,17 +21,6 @@ public protocol OrderAdminRepository: Sendable {
     func orders(storeID: Int, fromDate: String, toDate: String, afterID: Int, limit: Int) async throws -> [Order]
 }
 
-/// Who did something in the back-office, as the history records it.
-public struct Actor: Hashable, Sendable {
-    public var staffID: Int?
-    public var name: String
-
-    public init(staffID: Int?, name: String) {
-        self.staffID = staffID
-        self.name = name
-    }
-}
-
 /// Which orders a back-office list shows.
 public struct OrderFilter: Hashable, Sendable {
     public var storeID: Int

@@ -103,6 +103,13 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 \(bind: staff.name), \(bind: now))
                 """
             ).run()
+            var details = ["status": AuditChange(before: current.rawValue, after: target.rawValue)]
+            if !reason.isEmpty { details["reason"] = AuditChange(after: reason) }
+            try await AuditChain.append(
+                AuditEntry(
+                    target == .cancelled ? "order.cancel" : "order.status", object: "order", id: String(orderID),
+                    storeID: storeID, details: details),
+                by: staff, on: db, at: now)
             if target == .cancelled {
                 try await WaitlistLine.releasePlace(
                     windowID: try row.decode(column: "window_id", as: Int.self), hold: self.hold, on: db)

@@ -13,7 +13,7 @@ public protocol JobQueue: Sendable {
     /// Hands claimed jobs back, due again at `at` (milliseconds since 1970), without spending an attempt.
     func release(_ ids: [Int], worker: String, until at: Int64) async throws
     /// Gives a dead job a fresh set of attempts; false if there is no such dead job.
-    func retryDead(id: Int) async throws -> Bool
+    func retryDead(id: Int, by actor: Actor) async throws -> Bool
     /// Jobs per state, and how many are due now.
     func stats() async throws -> JobStats
     /// Dead jobs with their last error, newest first.

@@ -122,15 +122,23 @@ public struct SQLJobQueue: JobQueue {
 
     /// Gives a dead job a fresh set of attempts. Returns whether there was such a dead job.
     @discardableResult
-    public func retryDead(id: Int) async throws -> Bool {
+    public func retryDead(id: Int, by actor: Actor) async throws -> Bool {
         let now = WallClock.nowMillis
         return try await self.database.transaction { db in
-            try await db.raw(
-                """
-                UPDATE jobs SET state = \(bind: JobState.queued.rawValue), attempts = 0, run_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id = \(bind: id) AND state = \(bind: JobState.dead.rawValue) RETURNING id
-                """
-            ).first() != nil
+            guard
+                let row = try await db.raw(
+                    """
+                    UPDATE jobs SET state = \(bind: JobState.queued.rawValue), attempts = 0, run_at = \(bind: now), updated_at = \(bind: now)
+                    WHERE id = \(bind: id) AND state = \(bind: JobState.dead.rawValue) RETURNING kind
+                    """
+                ).first()
+            else { return false }
+            try await AuditChain.append(
+                AuditEntry(
+                    "job.retry", object: "job", id: String(id),
+                    details: ["kind": AuditChange(after: try row.decode(column: "kind", as: String.self))]),
+                by: actor, on: db, at: now)
+            return true
         }
     }
 

@@ -90,8 +90,8 @@ public struct SQLTaskRepository: TaskRepository {
     }
 
     /// Asks the workers to run a task once now, outside its schedule. Returns whether the task exists.
-    public func requestRun(_ name: String) async throws -> Bool {
-        try await self.updateTask(name) { $0.set("run_requested_at", to: WallClock.nowMillis) }
+    public func requestRun(_ name: String, by actor: Actor) async throws -> Bool {
+        try await self.updateTask(name, "task.run-now", by: actor) { $0.set("run_requested_at", to: WallClock.nowMillis) }
     }
 
     /// Takes a run request; only one worker gets it.
@@ -134,30 +134,33 @@ public struct SQLTaskRepository: TaskRepository {
             let reason = "Quarantined: \(breaches) runs in a row broke the budget (last: \(error ?? outcome.rawValue))"
             try await db.update("scheduled_tasks").set("paused_at", to: now).set("paused_reason", to: reason)
                 .where("name", .equal, task).run()
+            try await AuditChain.append(
+                AuditEntry("task.quarantine", object: "task", id: task, details: ["reason": AuditChange(after: reason)]),
+                by: .system, on: db, at: now)
             return (breaches, true)
         }
     }
 
     /// Stops a task from running until ``resume(_:)``.
-    public func pause(_ name: String, reason: String) async throws -> Bool {
-        try await self.updateTask(name) {
+    public func pause(_ name: String, reason: String, by actor: Actor) async throws -> Bool {
+        try await self.updateTask(name, "task.pause", by: actor) {
             $0.set("paused_at", to: WallClock.nowMillis).set("paused_reason", to: reason)
         }
     }
 
     /// Lets a paused task run again, with its breach count cleared.
-    public func resume(_ name: String) async throws -> Bool {
-        try await self.updateTask(name) {
+    public func resume(_ name: String, by actor: Actor) async throws -> Bool {
+        try await self.updateTask(name, "task.resume", by: actor) {
             $0.set("paused_at", to: SQLLiteral.null).set("paused_reason", to: SQLLiteral.null).set("breaches", to: 0)
         }
     }
 
     /// Changes a task's schedule, budget or enabled flag (nil keeps the value).
     public func configure(
-        _ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?
+        _ name: String, schedule: String?, timeoutMs: Int64?, maxQueries: Int64?, enabled: Bool?, by actor: Actor
     ) async throws -> Bool {
         if let schedule { _ = try CronSchedule(schedule) }
-        return try await self.updateTask(name) { update in
+        return try await self.updateTask(name, "task.configure", by: actor) { update in
             if let schedule { update.set("schedule", to: schedule) }
             if let timeoutMs { update.set("timeout_ms", to: timeoutMs) }
             if let maxQueries { update.set("max_queries", to: maxQueries) }
@@ -178,20 +181,36 @@ public struct SQLTaskRepository: TaskRepository {
         }
     }
 
+    /// Changes a task and records `action` with what changed (a contractor's new schedule shows beside its runs).
     private func updateTask(
-        _ name: String, _ change: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
+        _ name: String, _ action: String, by actor: Actor,
+        _ change: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder
     ) async throws -> Bool {
         try await self.database.transaction { db in
-            guard
-                try await db.select().column("name").from("scheduled_tasks").where("name", .equal, name).first() != nil
-            else { return false }
+            let read = { try await db.select().column("*").from("scheduled_tasks").where("name", .equal, name).first() }
+            guard let before = try await read().map(TaskRecord.init(row:)) else { return false }
             try await change(db.update("scheduled_tasks")).where("name", .equal, name).run()
+            let after = try await read().map(TaskRecord.init(row:)) ?? before
+            try await AuditChain.append(
+                AuditEntry(
+                    action, object: "task", id: name,
+                    details: AuditEntry.changes(before: before.auditFields, after: after.auditFields)),
+                by: actor, on: db)
             return true
         }
     }
 }
 
 extension TaskRecord {
+    /// What the audit log compares (a run request shows as the time it was asked for).
+    var auditFields: [String: String] {
+        [
+            "schedule": self.schedule, "timeout_ms": String(self.timeoutMs), "max_queries": String(self.maxQueries),
+            "status": self.status, "paused_reason": self.pausedReason ?? "",
+            "run_requested": self.runRequestedAt.map(String.init) ?? "",
+        ]
+    }
+
     init(row: any SQLRow) throws {
         self.init(
             name: try row.decode(column: "name", as: String.self),

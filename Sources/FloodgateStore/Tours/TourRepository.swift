@@ -1,23 +1,24 @@
 import FloodgateCore
 import SQLKit
 
-/// What the back-office changes about delivery: zones, weekly templates, tours and their capacities.
+/// What the back-office changes about delivery: zones, weekly templates, tours and their capacities. Every change
+/// is recorded in the audit log, in its transaction, as done by the ``Actor`` given.
 public protocol TourRepository: Sendable {
     func zones(storeID: Int) async throws -> [Zone]
     /// Inserts a zone (id 0) or updates it; returns it as stored.
-    func saveZone(_ zone: Zone) async throws -> Zone
+    func saveZone(_ zone: Zone, by actor: Actor) async throws -> Zone
     func templates(storeID: Int) async throws -> [TourTemplate]
     /// Inserts a template (id 0) or updates it; returns it as stored. Tours already generated keep their settings.
-    func saveTemplate(_ template: TourTemplate) async throws -> TourTemplate
+    func saveTemplate(_ template: TourTemplate, by actor: Actor) async throws -> TourTemplate
     /// Adds the tours the store's active templates give for the `days` days from today (each at most once,
     /// however often this runs; none whose cut-off has passed). Returns how many were added.
-    func generateTours(store: Store, days: Int) async throws -> Int
+    func generateTours(store: Store, days: Int, by actor: Actor) async throws -> Int
     /// Tours between two local dates (inclusive).
     func tours(storeID: Int, from: String, to: String) async throws -> [DeliveryWindow]
     /// Adds a tour by hand; returns it as stored.
-    func createTour(_ tour: DeliveryWindow) async throws -> DeliveryWindow
+    func createTour(_ tour: DeliveryWindow, by actor: Actor) async throws -> DeliveryWindow
     /// Sets a tour's capacity; places it frees go to the waiting list first. Nil if there is no such tour.
-    func setCapacity(storeID: Int, tourID: Int, capacity: Int) async throws -> DeliveryWindow?
+    func setCapacity(storeID: Int, tourID: Int, capacity: Int, by actor: Actor) async throws -> DeliveryWindow?
 }
 
 /// ``TourRepository`` on the shop's database.
@@ -47,9 +48,17 @@ public struct SQLTourRepository: TourRepository {
         }
     }
 
-    public func saveZone(_ zone: Zone) async throws -> Zone {
+    public func saveZone(_ zone: Zone, by actor: Actor) async throws -> Zone {
         let codes = zone.postcodes.joined(separator: " ")
         return try await self.database.transaction { db in
+            let before = try await db.select().columns("name", "postcodes", "fee").from("zones")
+                .where("id", .equal, zone.id).where("store_id", .equal, zone.storeID).first().map { row in
+                    [
+                        "name": try row.decode(column: "name", as: String.self),
+                        "postcodes": try row.decode(column: "postcodes", as: String.self),
+                        "fee": String(try row.decode(column: "fee", as: Int.self)),
+                    ]
+                }
             var saved = zone
             if zone.id == 0 {
                 let row = try await db.raw(
@@ -65,6 +74,13 @@ public struct SQLTourRepository: TourRepository {
                 )
                 .where("id", .equal, zone.id).where("store_id", .equal, zone.storeID).run()
             }
+            try await AuditChain.append(
+                AuditEntry(
+                    before == nil ? "delivery.zone-add" : "delivery.zone-update", object: "zone", id: String(saved.id),
+                    storeID: zone.storeID,
+                    details: AuditEntry.changes(
+                        before: before ?? [:], after: ["name": zone.name, "postcodes": codes, "fee": String(zone.fee)])),
+                by: actor, on: db)
             return saved
         }
     }
@@ -90,9 +106,10 @@ public struct SQLTourRepository: TourRepository {
             }
     }
 
-    public func saveTemplate(_ template: TourTemplate) async throws -> TourTemplate {
+    public func saveTemplate(_ template: TourTemplate, by actor: Actor) async throws -> TourTemplate {
         let (weekdays, zones) = (Self.list(template.weekdays), Self.list(template.zoneIDs))
         return try await self.database.transaction { db in
+            let old = try await Self.templates(storeID: template.storeID, on: db)
             var saved = template
             if template.id == 0 {
                 let row = try await db.raw(
@@ -111,11 +128,18 @@ public struct SQLTourRepository: TourRepository {
                     .set("active", to: template.active ? 1 : 0)
                     .where("id", .equal, template.id).where("store_id", .equal, template.storeID).run()
             }
+            let before = template.id == 0 ? nil : old.first { $0.id == template.id }
+            try await AuditChain.append(
+                AuditEntry(
+                    before == nil ? "delivery.template-add" : "delivery.template-update", object: "template",
+                    id: String(saved.id), storeID: template.storeID,
+                    details: AuditEntry.changes(before: before?.auditFields ?? [:], after: saved.auditFields)),
+                by: actor, on: db)
             return saved
         }
     }
 
-    public func generateTours(store: Store, days: Int) async throws -> Int {
+    public func generateTours(store: Store, days: Int, by actor: Actor) async throws -> Int {
         let local = LocalTime.now(in: store.timeZone)
         guard let today = CivilDate(local.date) else { return 0 }
         return try await self.database.transaction { db in
@@ -125,6 +149,14 @@ public struct SQLTourRepository: TourRepository {
                 where tour.isOpen(atLocalDate: local.date, time: local.time) {
                     if try await Self.insert(tour, on: db) != nil { added += 1 }
                 }
+            }
+            // Only when it did something: the nightly task that finds every tour there adds no line.
+            if added > 0 {
+                try await AuditChain.append(
+                    AuditEntry(
+                        "delivery.tours-generate", object: "store", id: store.slug, storeID: store.id,
+                        details: ["added": AuditChange(after: String(added)), "days": AuditChange(after: String(days))]),
+                    by: actor, on: db)
             }
             return added
         }
@@ -136,20 +168,37 @@ public struct SQLTourRepository: TourRepository {
         }
     }
 
-    public func createTour(_ tour: DeliveryWindow) async throws -> DeliveryWindow {
+    public func createTour(_ tour: DeliveryWindow, by actor: Actor) async throws -> DeliveryWindow {
         try await self.database.transaction { db in
             var saved = tour
             saved.id = try await Self.insert(tour, on: db) ?? 0
+            try await AuditChain.append(
+                AuditEntry(
+                    "delivery.tour-add", object: "tour", id: String(saved.id), storeID: tour.storeID,
+                    details: [
+                        "date": AuditChange(after: tour.date), "time": AuditChange(after: "\(tour.from)–\(tour.to)"),
+                        "capacity": AuditChange(after: String(tour.capacity)),
+                        "zones": AuditChange(after: Self.list(tour.zoneIDs)),
+                    ]),
+                by: actor, on: db)
             return saved
         }
     }
 
-    public func setCapacity(storeID: Int, tourID: Int, capacity: Int) async throws -> DeliveryWindow? {
+    public func setCapacity(
+        storeID: Int, tourID: Int, capacity: Int, by actor: Actor
+    ) async throws -> DeliveryWindow? {
         try await self.database.transaction { db in
+            let before = try await SQLDeliveryWindowRepository.window(storeID: storeID, id: tourID, on: db)
             let updated = try await db.raw(
                 "UPDATE delivery_windows SET capacity = \(bind: capacity) WHERE id = \(bind: tourID) AND store_id = \(bind: storeID) RETURNING id"
             ).first()
-            guard updated != nil else { return nil }
+            guard updated != nil, let before else { return nil }
+            try await AuditChain.append(
+                AuditEntry(
+                    "delivery.capacity", object: "tour", id: String(tourID), storeID: storeID,
+                    details: ["capacity": AuditChange(before: String(before.capacity), after: String(capacity))]),
+                by: actor, on: db)
             try await WaitlistLine.offerFreePlaces(windowID: tourID, hold: self.hold, on: db)
             return try await SQLDeliveryWindowRepository.window(storeID: storeID, id: tourID, on: db)
         }
@@ -173,4 +222,15 @@ public struct SQLTourRepository: TourRepository {
 
     static func ids(_ text: String) -> [Int] { text.split(separator: ",").compactMap { Int($0) } }
     static func list(_ ids: [Int]) -> String { ids.map(String.init).joined(separator: ",") }
+}
+
+extension TourTemplate {
+    /// What the audit log compares.
+    var auditFields: [String: String] {
+        [
+            "weekdays": SQLTourRepository.list(self.weekdays), "time": "\(self.from)–\(self.to)",
+            "capacity": String(self.capacity), "zones": SQLTourRepository.list(self.zoneIDs),
+            "cutoff": "\(self.cutoffDaysBefore)d \(self.cutoffTime)", "active": self.active ? "yes" : "no",
+        ]
+    }
 }

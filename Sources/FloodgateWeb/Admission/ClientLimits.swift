@@ -54,5 +54,15 @@ final class ClientLimits: Sendable {
         return peer.map { ClientKey.key(for: $0) } ?? "unknown"
     }
 
+    /// The client's own address, for the audit log: as ``address(_:peer:)`` finds it, but whole (not by /64).
+    func fullAddress(_ headers: HTTPFields, peer: SocketAddress?) -> String {
+        if self.settings.trusts(peer), let forwarded = headers[Self.forwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
+            return String(last.prefix(64))
+        }
+        return peer?.ipAddress ?? "unknown"
+    }
+
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -11,6 +11,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, St
     public let remoteAddress: SocketAddress?
     /// The signed-in member of staff on back-office pages (set by ``StaffSessionMiddleware``).
     public var staff: StaffSession?
+    /// Where a back-office request came from (set with ``staff``).
+    var staffOrigin: StaffOrigin?
     /// The store the path names, on a store's route group (set by ``StoreMiddleware``).
     public var store: Store?
 
@@ -27,5 +29,29 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, St
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
+    }
+}
+
+extension AppRequestContext {
+    /// The deployment's admin token, as the audit log names whoever used it (``AdminOrigin`` has set where from).
+    var adminTokenActor: Actor {
+        Actor(
+            kind: .adminToken, name: "admin token",
+            address: self.staffOrigin?.address ?? self.remoteAddress?.ipAddress ?? "unknown",
+            userAgent: self.staffOrigin?.userAgent ?? "")
+    }
+}
+
+/// Stands on the admin API's group: notes where each call came from, for the audit log.
+struct AdminOrigin: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: StaffSessions
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.staffOrigin = self.sessions.origin(request, context: context)
+        return try await next(request, context)
     }
 }

@@ -80,7 +80,8 @@ func buildRouter(
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
     let adminToken = AdminAuthMiddleware(token: http.adminToken)
-    router.add(middleware: BackOfficeGate(staff: repos.staff, adminToken: adminToken))
+    let sessions = StaffSessions(staff: repos.staff, policy: http.staffSessions, clients: clients)
+    router.add(middleware: BackOfficeGate(sessions: sessions, adminToken: adminToken))
     router.add(
         middleware: FileMiddleware(
             views.staticDirectory, urlBasePath: "/static",
@@ -96,7 +97,7 @@ func buildRouter(
     let apiStore = api.group("stores/:store").add(middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
     CatalogAPIController(repos).addRoutes(to: api, store: apiStore)
     OrdersAPIController(orders: repos.orders, writer: repos.orderWriter).addRoutes(to: apiStore)
-    let admin = api.group("admin").add(middleware: adminToken)
+    let admin = api.group("admin").add(middleware: adminToken).add(middleware: AdminOrigin(sessions: sessions))
     AdminAPIController(jobs: repos.jobs, tasks: repos.tasks, receipts: repos.receipts).addRoutes(to: admin)
     let adminStore = admin.group("stores/:store").add(
         middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
@@ -117,7 +118,7 @@ func buildRouter(
     WaitlistController(repos, checkout: checkout, views: views).addRoutes(to: storefront)
 
     BackOfficeRoutes(
-        shell: BackOfficeShell(stores: repos.stores, views: views), repositories: repos, clients: clients,
+        shell: BackOfficeShell(stores: repos.stores, views: views), repositories: repos, sessions: sessions,
         secureCookies: http.publicURL.hasPrefix("https://"), photosDirectory: store.photosDirectory,
         tourDaysAhead: store.tourDaysAhead
     ).addRoutes(to: router)

@@ -1,3 +1,5 @@
+import FloodgateStore
+
 /// How the web server listens and whom it trusts, as configured (`floodgate.host`, `floodgate.port`,
 /// `floodgate.public.url`, `floodgate.admin.token`, `floodgate.admission.…`, `floodgate.http.…`).
 public struct HTTPSettings: Sendable {
@@ -9,6 +11,8 @@ public struct HTTPSettings: Sendable {
     public var adminToken: String?
     /// Admission control, deadlines, per-client limits and connection limits.
     public var admission = AdmissionSettings()
+    /// When back-office sessions end: idle, and however busy.
+    public var staffSessions = SessionPolicy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, adminToken: String? = nil) {
         self.host = host

@@ -18,13 +18,4 @@ enum BackOfficeForm {
             )
         }
     }
-
-    /// Only the shop's owners: the catalog, tours and zones, exports.
-    static func requireOwner(_ context: StaffRequestContext) throws -> StaffSession {
-        guard context.session.staff.role == .owner else {
-            throw Problem(
-                "forbidden", status: .forbidden, title: "For owners only", detail: "Ask the shop's owner to do this.")
-        }
-        return context.session
-    }
 }

@@ -9,7 +9,7 @@ import Hummingbird
 /// anything but "sign in" to a stranger — not a page, not a "not found" that tells which paths exist.
 struct BackOfficeGate: RouterMiddleware {
     typealias Context = AppRequestContext
-    let staff: any StaffRepository
+    let sessions: StaffSessions
     let adminToken: AdminAuthMiddleware
 
     func handle(
@@ -23,7 +23,7 @@ struct BackOfficeGate: RouterMiddleware {
             return try await next(request, context)
         case .backOffice:
             var context = context
-            context.staff = try await StaffSessionMiddleware.session(for: request, in: self.staff)
+            try await self.sessions.find(for: request, into: &context)
             guard context.staff != nil else {
                 var response = try SignInRequired.refuse(request)
                 StaffSessionMiddleware.protect(&response)

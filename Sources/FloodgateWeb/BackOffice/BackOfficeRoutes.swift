@@ -9,7 +9,7 @@ import Hummingbird
 struct BackOfficeRoutes {
     let shell: BackOfficeShell
     let repositories: Repositories
-    let clients: ClientLimits
+    let sessions: StaffSessions
     /// `Secure` cookies: the shop is served over HTTPS.
     let secureCookies: Bool
     /// Where uploaded photos are written.
@@ -19,12 +19,15 @@ struct BackOfficeRoutes {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let repos = self.repositories
-        let backOffice = router.group("admin").add(middleware: StaffSessionMiddleware(staff: repos.staff))
+        let backOffice = router.group("admin").add(middleware: StaffSessionMiddleware(sessions: self.sessions))
         let signedIn = backOffice.group().add(middleware: SignInRequired()).group(context: StaffRequestContext.self)
-        LoginController(shell: self.shell, staff: repos.staff, clients: self.clients, secureCookies: self.secureCookies)
+        LoginController(shell: self.shell, sessions: self.sessions, secureCookies: self.secureCookies)
             .addRoutes(login: backOffice, signedIn: signedIn)
-        // A store's pages, `/admin/{store}/…`: the store is found once, before any handler.
-        let store = signedIn.group(":store").add(middleware: StoreMiddleware<StaffRequestContext>(stores: repos.stores))
+        // A store's pages, `/admin/{store}/…`: the store is found once, and the person's access to it, before any
+        // handler; each route then hangs on the group of the permission it needs.
+        let store = StoreGroups(
+            store: signedIn.group(":store").add(middleware: StoreMiddleware<StaffRequestContext>(stores: repos.stores))
+                .add(middleware: StoreAccess()))
         OrdersBackOfficeController(
             shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, tours: repos.tours,
             waitlists: repos.waitlists

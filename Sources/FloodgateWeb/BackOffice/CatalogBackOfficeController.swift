@@ -14,15 +14,15 @@ struct CatalogBackOfficeController: Sendable {
 
     static let maxPhotoBytes = 5 * 1024 * 1024
 
-    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get("products", use: self.list)
-        group.get("products/:id", use: self.edit)
-        group.post("products/:id", use: self.save)
-        group.post("products/:id/photo", use: self.uploadPhoto)
+    func addRoutes(to store: StoreGroups) {
+        let catalog = store.requiring(.editCatalog)
+        catalog.get("products", use: self.list)
+        catalog.get("products/:id", use: self.edit)
+        catalog.post("products/:id", use: self.save)
+        catalog.post("products/:id/photo", use: self.uploadPhoto)
     }
 
     @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let page = ProductListPage(
             chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store,
@@ -32,7 +32,6 @@ struct CatalogBackOfficeController: Sendable {
     }
 
     @Sendable func edit(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let product = try await self.product(store: store, context: context)
         let page = ProductEditPage(
@@ -44,7 +43,6 @@ struct CatalogBackOfficeController: Sendable {
     }
 
     @Sendable func save(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let existing = try await self.product(store: store, context: context)
         let form = try await BackOfficeForm.read(request, context: context)
@@ -58,7 +56,7 @@ struct CatalogBackOfficeController: Sendable {
             var product = try ProductForm.validated(values, currency: store.currency)
             product.id = existing?.id ?? 0
             product.photos = existing?.photos ?? []
-            let saved = try await self.catalog.save([product], storeID: store.id)
+            let saved = try await self.catalog.save([product], storeID: store.id, by: context.actor, summary: nil)
             self.shell.views.invalidate(store: store)
             return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(saved[0].id)", done: .productSaved)
         } catch CheckoutError.validation(let errors) {
@@ -70,7 +68,6 @@ struct CatalogBackOfficeController: Sendable {
     }
 
     @Sendable func uploadPhoto(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         guard var product = try await self.product(store: store, context: context) else {
             throw Problem.notFound("There is no such product.")
@@ -98,7 +95,7 @@ struct CatalogBackOfficeController: Sendable {
         let name = "\(product.id)-\(RandomToken.hex(words: 1)).\(ext)"
         try Data(file.bytes).write(to: folder.appendingPathComponent(name), options: .atomic)
         product.photos.insert("/photos/\(store.slug)/\(name)", at: 0)
-        _ = try await self.catalog.save([product], storeID: store.id)
+        _ = try await self.catalog.save([product], storeID: store.id, by: context.actor, summary: nil)
         self.shell.views.invalidate(store: store)
         return BackOfficeShell.redirect("/admin/\(store.slug)/products/\(product.id)", done: .photoAdded)
     }

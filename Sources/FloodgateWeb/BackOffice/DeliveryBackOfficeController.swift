@@ -11,15 +11,17 @@ struct DeliveryBackOfficeController: Sendable {
     let waitlists: any WaitlistRepository
     let daysAhead: Int
 
-    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get("tours", use: self.list)
-        group.post("tours", use: self.create)
-        group.post("tours/generate", use: self.generate)
-        group.post("tours/:tour/capacity", use: self.capacity)
-        group.get("tours/:tour/waitlist", use: self.waitlist)
-        group.get("delivery", use: self.delivery)
-        group.post("zones", use: self.saveZone)
-        group.post("templates", use: self.saveTemplate)
+    func addRoutes(to store: StoreGroups) {
+        store.requiring(.seeDay).get("tours", use: self.list)
+        // Who waits: customers' emails.
+        store.requiring(.viewOrders).get("tours/:tour/waitlist", use: self.waitlist)
+        let delivery = store.requiring(.editDelivery)
+        delivery.post("tours", use: self.create)
+        delivery.post("tours/generate", use: self.generate)
+        delivery.post("tours/:tour/capacity", use: self.capacity)
+        delivery.get("delivery", use: self.delivery)
+        delivery.post("zones", use: self.saveZone)
+        delivery.post("templates", use: self.saveTemplate)
     }
 
     @Sendable func list(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -28,7 +30,6 @@ struct DeliveryBackOfficeController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let draft = ToursPage.Draft(
@@ -58,13 +59,12 @@ struct DeliveryBackOfficeController: Sendable {
         _ = try await self.tours.createTour(
             DeliveryWindow(
                 id: 0, storeID: store.id, date: draft.date, from: draft.from, to: draft.to, capacity: capacity,
-                reserved: 0, cutoff: cutoff, zoneIDs: zones)
+                reserved: 0, cutoff: cutoff, zoneIDs: zones), by: context.actor
         )
         return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: .tourAdded)
     }
 
     @Sendable func capacity(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let id = try context.id("tour", "tour")
@@ -73,17 +73,16 @@ struct DeliveryBackOfficeController: Sendable {
                 store: store, context: context, errors: ["The capacity is a number of orders, 0 to 10000."],
                 status: .unprocessableContent)
         }
-        guard try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity) != nil else {
+        guard try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity, by: context.actor) != nil else {
             throw Problem.notFound("There is no tour \(id).")
         }
         return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: .capacityChanged)
     }
 
     @Sendable func generate(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         _ = try await BackOfficeForm.read(request, context: context)
-        _ = try await self.tours.generateTours(store: store, days: self.daysAhead)
+        _ = try await self.tours.generateTours(store: store, days: self.daysAhead, by: context.actor)
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .toursGenerated)
     }
 
@@ -102,13 +101,11 @@ struct DeliveryBackOfficeController: Sendable {
     }
 
     @Sendable func delivery(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         return try await self.deliveryPage(store: store, context: context, request: request)
     }
 
     @Sendable func saveZone(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let name = (form["name"] ?? "").trimmingSpaces
@@ -126,12 +123,11 @@ struct DeliveryBackOfficeController: Sendable {
         if id != 0, !(try await self.tours.zones(storeID: store.id).contains { $0.id == id }) {
             throw Problem.notFound("There is no zone \(id).")
         }
-        _ = try await self.tours.saveZone(Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0))
+        _ = try await self.tours.saveZone(Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0), by: context.actor)
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .zoneSaved)
     }
 
     @Sendable func saveTemplate(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        _ = try BackOfficeForm.requireOwner(context)
         let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let days = (1...7).filter { form["day\($0)"] == "on" }
@@ -155,9 +151,9 @@ struct DeliveryBackOfficeController: Sendable {
         _ = try await self.tours.saveTemplate(
             TourTemplate(
                 id: 0, storeID: store.id, weekdays: days, from: from, to: to, capacity: capacity, zoneIDs: zones,
-                cutoffDaysBefore: cutoffDays, cutoffTime: cutoffTime)
+                cutoffDaysBefore: cutoffDays, cutoffTime: cutoffTime), by: context.actor
         )
-        _ = try await self.tours.generateTours(store: store, days: self.daysAhead)
+        _ = try await self.tours.generateTours(store: store, days: self.daysAhead, by: context.actor)
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .templateSaved)
     }
 

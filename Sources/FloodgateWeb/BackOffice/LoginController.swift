@@ -10,15 +10,13 @@ import Hummingbird
 /// run apart from the shop's threads, a few at a time (``PasswordChecks``).
 struct LoginController: Sendable {
     let shell: BackOfficeShell
-    let staff: any StaffRepository
-    let clients: ClientLimits
+    let sessions: StaffSessions
     /// `Secure` cookies: the shop is served over HTTPS.
     let secureCookies: Bool
     var throttle = LoginThrottle()
     var passwords = PasswordChecks()
 
     static let loginCookie = "fg_login"
-    static let sessionLifetime: Int64 = 12 * 3_600_000
 
     /// `login` on the `/admin` group, open to all; `signedIn`, the back-office's signed-in group.
     func addRoutes(login: RouterGroup<AppRequestContext>, signedIn: RouterGroup<StaffRequestContext>) {
@@ -28,9 +26,11 @@ struct LoginController: Sendable {
         signedIn.post("logout", use: self.logout)
     }
 
+    /// To the first store they work in.
     @Sendable func home(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        guard let store = try await self.shell.stores.all().first else {
-            throw Problem.notFound("This shop has no stores yet.")
+        let granted = Set(context.session.grants.map(\.storeID))
+        guard let store = try await self.shell.stores.all().first(where: { granted.contains($0.id) }) else {
+            throw Problem.notFound("None of your stores exists any more.")
         }
         return .redirect(to: "/admin/\(store.slug)/", type: .normal)
     }
@@ -56,30 +56,45 @@ struct LoginController: Sendable {
         guard email.utf8.count <= 254 else {
             return try await self.page(next: next, email: "", error: "Wrong email or password.", status: .unauthorized)
         }
-        let address = self.clients.address(request.headers, peer: context.remoteAddress)
+        let address = self.sessions.clients.address(request.headers, peer: context.remoteAddress)
+        let origin = self.sessions.origin(request, context: context)
+        let visitor = Actor(kind: .visitor, name: email, address: origin.address, userAgent: origin.userAgent)
         if case .wait(let seconds) = self.throttle.attempt(email: email, address: address) {
             return try await self.wait(seconds, next: next, email: email)
         }
-        let account: (StaffMember, passwordHash: String)?
+        let account: SignInAccount?
         let valid: Bool
         do {
             // The account is looked up only once the check has its place: a refused flood costs no query.
             (account, valid) = try await self.passwords.check(
-                form["password"] ?? "", known: self.throttle.isKnown(address)
+                form["password"] ?? "", known: self.throttle.isKnown(address), hash: \.passwordHash
             ) {
-                try await self.staff.account(email: email)
+                try await self.sessions.staff.signInAccount(email: email)
             }
         } catch is PasswordCheckBusy {
             // Not the client's failure: the attempt is not held against it.
             self.throttle.took(back: email, address: address)
             return try await self.wait(1, next: next, email: email)
         }
-        guard valid, let member = account?.0 else {
+        guard valid, let account else {
+            try await self.sessions.staff.recordFailedSignIn(email: email, reason: "wrong password", by: visitor)
             return try await self.page(
                 next: next, email: email, error: "Wrong email or password.", status: .unauthorized)
         }
+        // The password was right: whoever typed it may know that their access has ended.
+        guard !account.grants.isEmpty else {
+            try await self.sessions.staff.recordFailedSignIn(email: email, reason: "no live access", by: visitor)
+            return try await self.page(
+                next: next, email: email, error: "Your access to the back-office has ended. Ask the shop's owner.",
+                status: .forbidden)
+        }
         self.throttle.succeeded(email: email, address: address)
-        let (secret, session) = try await self.staff.startSession(for: member, lifetime: Self.sessionLifetime)
+        let member = account.member
+        let (secret, session) = try await self.sessions.staff.startSession(
+            for: account, policy: self.sessions.policy,
+            by: Actor(
+                kind: .session, staffID: member.id, name: member.name, address: origin.address,
+                userAgent: origin.userAgent))
         var response = Response.redirect(to: next, type: .normal)
         response.setCookie(
             StaffSessionMiddleware.sessionCookie(secret, expires: session.expiresAt, secure: self.secureCookies))
@@ -88,7 +103,9 @@ struct LoginController: Sendable {
 
     @Sendable func logout(_ request: Request, context: StaffRequestContext) async throws -> Response {
         _ = try await BackOfficeForm.read(request, context: context)
-        if let secret = StaffSessionMiddleware.secret(in: request) { try await self.staff.endSession(secret: secret) }
+        if let secret = StaffSessionMiddleware.secret(in: request) {
+            try await self.sessions.staff.endSession(secret: secret, by: context.actor)
+        }
         var response = Response.redirect(to: StaffSessionMiddleware.loginPath, type: .normal)
         response.setCookie(
             Cookie(

@@ -10,11 +10,14 @@ struct OrdersBackOfficeController: Sendable {
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
 
-    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get("", use: self.dashboard)
-        group.get("orders", use: self.list)
-        group.get("orders/:number", use: self.detail)
-        group.post("orders/:number/status", use: self.changeStatus)
+    func addRoutes(to store: StoreGroups) {
+        store.requiring(.seeDay).get("", use: self.dashboard)
+        let orders = store.requiring(.viewOrders)
+        orders.get("orders", use: self.list)
+        orders.get("orders/:number", use: self.detail)
+        // Each moves orders within their own steps (``OrderStatus/allows(_:with:)``).
+        store.requiringAny([.assembleOrders, .deliverOrders, .manageOrders])
+            .post("orders/:number/status", use: self.changeStatus)
     }
 
     @Sendable func dashboard(_ request: Request, context: StaffRequestContext) async throws -> Response {
@@ -79,27 +82,32 @@ struct OrdersBackOfficeController: Sendable {
     }
 
     @Sendable func changeStatus(_ request: Request, context: StaffRequestContext) async throws -> Response {
-        let session = context.session
         let store = try context.requireStore()
         let form = try await BackOfficeForm.read(request, context: context)
         let order = try await self.order(store: store, context: context)
         guard let target = form["status"].flatMap(OrderStatus.init(rawValue:)) else {
-            return try await self.detailPage(
-                store: store, order: order, context: context, alerts: ["Choose a status."],
-                status: .unprocessableContent)
+            return try await self.refused(
+                store: store, order: order, context: context, alert: "Choose a status.", status: .unprocessableContent)
         }
         // The form says which status it was drawn for: a change someone else made meanwhile is not overwritten.
         if let drawn = form["from"].flatMap(OrderStatus.init(rawValue:)), drawn != order.status {
             let alert = "Someone changed this order to “\(order.status.label)” meanwhile. Check it and try again."
-            return try await self.detailPage(
-                store: store, order: order, context: context, alerts: [alert], status: .conflict)
+            return try await self.refused(store: store, order: order, context: context, alert: alert, status: .conflict)
+        }
+        guard order.status.allows(target, with: context.permissions) || !order.status.allows(target) else {
+            throw Problem(
+                "forbidden", status: .forbidden, title: "Not for your role",
+                detail: "Your role may not move an order from “\(order.status.label)” to “\(target.label)”.")
         }
         let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
+        // A courier works from the tour's manifest and goes back to it; everyone else to the order.
+        let back =
+            form["back"] == "manifest"
+            ? "/admin/\(store.slug)/tours/\(order.deliveryWindow.id)/manifest"
+            : "/admin/\(store.slug)/orders/\(order.number)"
         do {
             _ = try await self.admin.changeStatus(
-                storeID: store.id, orderID: id, to: target, reason: form["reason"] ?? "",
-                by: Actor(staffID: session.staff.id, name: session.staff.name)
-            )
+                storeID: store.id, orderID: id, to: target, reason: form["reason"] ?? "", by: context.actor)
         } catch let error as StatusChangeError {
             let alert: String
             switch error {
@@ -108,10 +116,19 @@ struct OrdersBackOfficeController: Sendable {
             case .notAllowed(let from, let to): alert = "An order that is “\(from.label)” cannot become “\(to.label)”."
             }
             let current = try await self.order(store: store, context: context)
-            return try await self.detailPage(
-                store: store, order: current, context: context, alerts: [alert], status: .conflict)
+            return try await self.refused(store: store, order: current, context: context, alert: alert, status: .conflict)
         }
-        return BackOfficeShell.redirect("/admin/\(store.slug)/orders/\(order.number)", done: .statusChanged)
+        return BackOfficeShell.redirect(back, done: .statusChanged)
+    }
+
+    /// A change not made: the order's page with why, or for those who may not see orders (couriers), only why.
+    private func refused(
+        store: Store, order: Order, context: StaffRequestContext, alert: String, status: HTTPResponse.Status
+    ) async throws -> Response {
+        guard context.permissions.contains(.viewOrders) else {
+            throw Problem("not-changed", status: status, title: "The order was not changed", detail: alert)
+        }
+        return try await self.detailPage(store: store, order: order, context: context, alerts: [alert], status: status)
     }
 
     private func order(store: Store, context: StaffRequestContext) async throws -> Order {

@@ -1,3 +1,4 @@
+import FloodgateCore
 import FloodgateStore
 import HummingbirdBcrypt
 import Synchronization
@@ -9,7 +10,7 @@ import Synchronization
 /// threads when they have work (nice 19: the least share of a busy core the kernel gives).
 public enum PasswordHasher {
     /// Shortest password accepted for a staff account.
-    public static let minimumLength = 10
+    public static let minimumLength = PasswordPolicy.minimumLength
 
     /// Lowering a thread's priority needs no privilege, so this holds wherever the shop runs.
     static let thread = ThreadExecutor(threads: 1, nice: 19)
@@ -36,8 +37,8 @@ final class PasswordChecks: Sendable {
     /// its place. With no account (an unknown email) a decoy hash is checked, so both answers take as long and
     /// the timing does not tell which emails exist.
     func check<Account: Sendable>(
-        _ password: String, known: Bool = false, find: () async throws -> (Account, passwordHash: String)?
-    ) async throws -> (account: (Account, passwordHash: String)?, valid: Bool) {
+        _ password: String, known: Bool = false, hash: (Account) -> String, find: () async throws -> Account?
+    ) async throws -> (account: Account?, valid: Bool) {
         let admitted = self.running.withLock { running in
             guard running < self.limit + (known ? self.reserved : 0) else { return false }
             running += 1
@@ -46,9 +47,9 @@ final class PasswordChecks: Sendable {
         guard admitted else { throw PasswordCheckBusy() }
         defer { self.running.withLock { $0 -= 1 } }
         let account = try await find()
-        let hash = account?.passwordHash
+        let stored = account.map(hash)
         let valid = await withTaskExecutorPreference(PasswordHasher.thread) {
-            Bcrypt.verify(password, hash: hash ?? Self.decoy)
+            Bcrypt.verify(password, hash: stored ?? Self.decoy)
         }
         return (account, valid)
     }

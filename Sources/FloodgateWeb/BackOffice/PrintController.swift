@@ -10,11 +10,12 @@ struct PrintController: Sendable {
     let windows: any DeliveryWindowRepository
     let tours: any TourRepository
 
-    func addRoutes(to group: RouterGroup<StaffRequestContext>) {
-        group.get("orders/:number/sheet", use: self.orderSheet)
-        group.get("tours/:tour/sheets", use: self.tourSheets)
-        group.get("days/:date/sheets", use: self.daySheets)
-        group.get("tours/:tour/manifest", use: self.manifest)
+    func addRoutes(to store: StoreGroups) {
+        let sheets = store.requiring(.viewOrders)
+        sheets.get("orders/:number/sheet", use: self.orderSheet)
+        sheets.get("tours/:tour/sheets", use: self.tourSheets)
+        sheets.get("days/:date/sheets", use: self.daySheets)
+        store.requiring(.deliverOrders).get("tours/:tour/manifest", use: self.manifest)
     }
 
     @Sendable func orderSheet(_ request: Request, context: StaffRequestContext) async throws -> Response {

@@ -13,7 +13,7 @@ import Hummingbird
 /// served over HTTPS. Every form post is then checked for the session's CSRF token (``BackOfficeForm``).
 struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let staff: any StaffRepository
+    let sessions: StaffSessions
 
     static let cookie = "fg_staff"
     static let loginPath = "/admin/login"
@@ -28,16 +28,10 @@ struct StaffSessionMiddleware: RouterMiddleware {
         }
         var context = context
         // ``BackOfficeGate`` has looked already when the path was plainly a back-office one.
-        if context.staff == nil { context.staff = try await Self.session(for: request, in: self.staff) }
+        if context.staff == nil { try await self.sessions.find(for: request, into: &context) }
         var response = try await next(request, context)
         Self.protect(&response)
         return response
-    }
-
-    /// The live session behind the request's cookie, if any.
-    static func session(for request: Request, in staff: any StaffRepository) async throws -> StaffSession? {
-        guard let secret = Self.secret(in: request), !secret.isEmpty else { return nil }
-        return try await staff.session(secret: secret)
     }
 
     /// Back-office answers hold customers' details: never cached. (Never framed, and no referrer leaves with them:
@@ -62,4 +56,25 @@ struct StaffSessionMiddleware: RouterMiddleware {
 
 extension HTTPField.Name {
     static let secFetchSite = Self("Sec-Fetch-Site")!
+}
+
+/// Finds the live session behind a request's cookie: the repository, the session policy, and how the client's
+/// address is read (for the audit log).
+struct StaffSessions: Sendable {
+    let staff: any StaffRepository
+    let policy: SessionPolicy
+    let clients: ClientLimits
+
+    /// Puts the session (if any) and where the request came from into the context.
+    func find(for request: Request, into context: inout AppRequestContext) async throws {
+        context.staffOrigin = self.origin(request, context: context)
+        guard let secret = StaffSessionMiddleware.secret(in: request), !secret.isEmpty else { return }
+        context.staff = try await self.staff.session(secret: secret, policy: self.policy)
+    }
+
+    func origin(_ request: Request, context: AppRequestContext) -> StaffOrigin {
+        StaffOrigin(
+            address: self.clients.fullAddress(request.headers, peer: context.remoteAddress),
+            userAgent: request.headers[.userAgent] ?? "")
+    }
 }

@@ -30,7 +30,7 @@ final class InMemoryCatalog: CatalogRepository {
         self.products.withLock { $0.filter { $0.storeID == storeID && ids.contains($0.id) } }
     }
 
-    func update(storeID: Int, id: Int, change: ProductChange) async throws -> Product? {
+    func update(storeID: Int, id: Int, change: ProductChange, by actor: Actor) async throws -> Product? {
         self.products.withLock { products in
             guard let index = products.firstIndex(where: { $0.storeID == storeID && $0.id == id }) else { return nil }
             if let price = change.price {
@@ -41,7 +41,9 @@ final class InMemoryCatalog: CatalogRepository {
         }
     }
 
-    func save(_ saved: [Product], storeID: Int) async throws -> [Product] {
+    func save(
+        _ saved: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?
+    ) async throws -> [Product] {
         self.products.withLock { products in
             for product in saved {
                 products.removeAll { $0.storeID == storeID && $0.id == product.id }

@@ -56,11 +56,20 @@ struct StaffBrowser: Sendable {
 }
 
 extension TestServer {
-    /// Adds an account (bcrypt at a low cost: tests sign in often).
-    func addStaff(_ email: String, role: StaffRole, password: String = "correct horse battery") async throws {
+    /// Adds an account with a role in one store (bcrypt at a low cost: tests sign in often); returns its id.
+    @discardableResult
+    func addStaff(
+        _ email: String, role: StaffRole, store: String = "petals", areas: Set<ContractorArea> = [],
+        until: Int64? = nil, password: String = "correct horse battery"
+    ) async throws -> Int {
         let hash = try await PasswordHasher.hash(password, cost: 4)
-        _ = try await SQLStaffRepository(database: self.database).add(
-            email: email, name: "\(role.rawValue.capitalized) \(email.prefix(3))", role: role, passwordHash: hash)
+        guard let found = try await SQLStoreRepository(database: self.database).find(slug: store) else {
+            throw TestSetupError("no store \(store)")
+        }
+        return try await SQLStaffRepository(database: self.database).add(
+            email: email, name: "\(role.rawValue.capitalized) \(email.prefix(3))", passwordHash: hash,
+            grant: StaffGrant(storeID: found.id, role: role, areas: areas, until: until), by: .system
+        ).id
     }
 
     /// Signs in through the login form, as a browser does.

@@ -16,11 +16,32 @@ struct AdminChrome {
     var base: String
     var staffName: String
     var role: String
-    var isOwner: Bool
+    /// What their role in this store lets them see: the links and forms a page shows (the routes check again).
+    var can: Can
     var csrf: String
     var stores: [StoreLink]
     /// nil: no message (Mustache treats an empty string as true).
     var flash: String?
+
+    struct Can {
+        var viewOrders = false
+        var deliverOrders = false
+        var editCatalog = false
+        var editDelivery = false
+        var exports = false
+        var manageStaff = false
+        var readAudit = false
+
+        init(_ permissions: Set<Permission>) {
+            self.viewOrders = permissions.contains(.viewOrders)
+            self.deliverOrders = permissions.contains(.deliverOrders)
+            self.editCatalog = permissions.contains(.editCatalog)
+            self.editDelivery = permissions.contains(.editDelivery)
+            self.exports = permissions.contains(.exportOrders) || permissions.contains(.editCatalog)
+            self.manageStaff = permissions.contains(.manageStaff)
+            self.readAudit = permissions.contains(.readAudit)
+        }
+    }
 
     init(title: String, session: StaffSession?, store: Store? = nil, stores: [Store] = [], flash: String? = nil) {
         self.title = title + " — Floodgate back-office"
@@ -28,11 +49,14 @@ struct AdminChrome {
         self.storeName = store?.name ?? "Floodgate"
         self.base = "/admin/\(store?.slug ?? "")"
         self.staffName = session?.staff.name ?? ""
-        self.role = session?.staff.role.rawValue ?? ""
-        self.isOwner = session?.staff.role == .owner
+        let grant = store.flatMap { session?.grant(storeID: $0.id) }
+        self.role = grant?.label ?? ""
+        self.can = Can(grant?.permissions ?? [])
         self.csrf = session?.csrf ?? ""
+        // Only the stores they work in.
+        let mine = stores.filter { session?.grant(storeID: $0.id) != nil }
         self.stores =
-            stores.count > 1 ? stores.map { StoreLink(slug: $0.slug, name: $0.name, current: $0.id == store?.id) } : []
+            mine.count > 1 ? mine.map { StoreLink(slug: $0.slug, name: $0.name, current: $0.id == store?.id) } : []
         self.flash = flash?.nonEmpty
     }
 }

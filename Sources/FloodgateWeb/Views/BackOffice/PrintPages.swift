@@ -55,6 +55,15 @@ struct ManifestPage: PageModel {
         var recipient: String
         var phone: String
         var notes: String
+        /// The courier's next step for this order, offered as a button beside it (nil: none from here).
+        var step: Step?
+    }
+
+    struct Step {
+        var action: String
+        var from: String
+        var to: String
+        var label: String
     }
 
     var chrome: AdminChrome
@@ -75,7 +84,13 @@ struct ManifestPage: PageModel {
                 window: "\(order.deliveryWindow.from)–\(order.deliveryWindow.to)",
                 address: order.recipient.address, postcode: order.recipient.postcode.nonEmpty,
                 recipient: order.recipient.name,
-                phone: order.recipient.phone, notes: "\(items) item\(items == 1 ? "" : "s") · \(order.status.label)"
+                phone: order.recipient.phone, notes: "\(items) item\(items == 1 ? "" : "s") · \(order.status.label)",
+                step: order.status.next.flatMap { next in
+                    guard chrome.can.deliverOrders, next == .outForDelivery || next == .delivered else { return nil }
+                    return Step(
+                        action: "\(chrome.base)/orders/\(order.number)/status", from: order.status.rawValue,
+                        to: next.rawValue, label: next == .delivered ? "Delivered" : "Out for delivery")
+                }
             )
         }
     }
