@@ -8,7 +8,7 @@ struct Floodgate: AsyncParsableCommand {
         abstract: "A shop server that holds on its busiest day.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, JobsCommand.self, TasksCommand.self,
-            CashierSimCommand.self, BenchDrainCommand.self, StaffCommand.self,
+            CashierSimCommand.self, BenchDrainCommand.self, StaffCommand.self, AuditCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

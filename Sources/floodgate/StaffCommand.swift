@@ -20,7 +20,8 @@ struct StaffCommand: AsyncParsableCommand {
     /// `floodgate staff add --email E --name N --store S --role R [--areas a,b] [--until DATE] [--password-stdin]`
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add an account with a role in one store (the password is asked for, or read from standard input)."
+            abstract:
+                "Add an account with a role in one store (the password is asked for, or read from standard input)."
         )
         @OptionGroup var dataOptions: DataOptions
         @Option(help: "Sign-in email.") var email: String
@@ -51,7 +52,9 @@ struct StaffCommand: AsyncParsableCommand {
                     let member = try await staff.add(
                         email: self.email, name: self.name.trimmingSpaces, passwordHash: hash, grant: grant,
                         by: .operatorOnThisMachine)
-                    print("Added \(member.name) <\(member.email)>, \(grant.label) of \(self.access.store); sign in at /admin/login.")
+                    print(
+                        "Added \(member.name) <\(member.email)>, \(grant.label) of \(self.access.store); sign in at /admin/login."
+                    )
                 } catch StaffError.emailTaken(let email) {
                     throw ValidationError("There is already an account for \(email); use `floodgate staff grant`.")
                 }
@@ -258,12 +261,14 @@ struct AccessOptions: ParsableArguments {
     @Option(help: "The store's short name (as in /admin/STORE/).") var store: String
     @Option(help: "owner, manager, florist, courier or contractor.") var role: String
     @Option(help: "A contractor's areas, comma-separated: catalog, delivery, tasks, orders.") var areas: String?
-    @Option(help: "When the access ends by itself: a date (the end of that day in the store's time) or YYYY-MM-DDTHH:MM.")
+    @Option(
+        help: "When the access ends by itself: a date (the end of that day in the store's time) or YYYY-MM-DDTHH:MM.")
     var until: String?
 
     func validate() throws {
         guard let role = StaffRole(rawValue: self.role) else {
-            throw ValidationError("--role must be one of: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw ValidationError(
+                "--role must be one of: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if let areas = self.areas {
             guard role == .contractor else { throw ValidationError("--areas is only for contractors.") }

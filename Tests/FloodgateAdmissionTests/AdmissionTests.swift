@@ -197,7 +197,7 @@ extension AdmissionTests {
         }
         // Shed at its 100 ms deadline (no place frees here, so anything else would wait for ever); the bound is loose
         // for a machine busy with the whole suite.
-        #expect(ContinuousClock.now - started < .seconds(10), "refused at its deadline")
+        #expect(ContinuousClock.now - started < .seconds(30), "refused at its deadline")
         var people: [AdmissionGate.Ticket] = []
         for _ in 0..<8 { people.append(try #require(Self.ticket(await gate.enter(.browse)))) }
         #expect(gate.stats().inFlight == 10)

@@ -93,7 +93,7 @@ struct BackOfficeTests {
             #expect(changed.status == 303)
             #expect(try await server.database.scalar("SELECT COUNT(*) FROM orders WHERE status = 'confirmed'") == 1)
             let detail = try await staff.get("/admin/petals/orders/\(number)")
-            #expect(detail.body.contains("new → <strong>confirmed</strong> by Staff sas"))
+            #expect(detail.body.contains("new → <strong>confirmed</strong> by Florist sas"))
 
             // Signed out: the old cookie opens nothing.
             #expect(try await staff.post("/admin/logout", []).status == 303)

@@ -185,7 +185,7 @@ struct FieldLengthTests {
         arguments: TestEngine.available)
     func cancellationReasonIsBounded(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
-            try await server.addStaff("sasha@shop.example", role: .florist)
+            try await server.addStaff("sasha@shop.example", role: .manager)
             let numbers = try await BackOfficeTests.placeOrders(server, count: 1)
             let staff = try await server.signIn("sasha@shop.example")
             let path = "/admin/petals/orders/\(numbers[0])/status"

@@ -120,7 +120,9 @@ struct PasswordChecksTests {
         }
         for await _ in started.stream { break }
         await #expect(throws: PasswordCheckBusy.self) {
-            _ = try await checks.check("guess", hash: Self.hash) { () async throws -> (Int, passwordHash: String)? in nil }
+            _ = try await checks.check("guess", hash: Self.hash) { () async throws -> (Int, passwordHash: String)? in
+                nil
+            }
         }
         let known = try await checks.check("guess", known: true, hash: Self.hash) {
             () async throws -> (Int, passwordHash: String)? in

@@ -137,7 +137,8 @@ struct SchedulerTests {
                 })
             try await store.register([runaway.definition])
             _ = try await store.configure(
-                "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil, by: .system)
+                "runaway", schedule: "* * * * * *", timeoutMs: 60_000, maxQueries: 1_000_000_000, enabled: nil,
+                by: .system)
             let paused = Mutex(false)
             try await Self.runSchedulers(database, workers: ["w1"], tasks: [runaway], seconds: 20) {
                 let run = try await store.runs(task: "runaway", limit: 1).first

@@ -103,7 +103,7 @@ struct StartupTests {
         let zones = try await database.scalar("SELECT COUNT(*) FROM zones")
         await database.close()
         #expect(stores == 2)
-        #expect(migrations == 4)
+        #expect(migrations == 5)
         #expect(windows == 14 * 4 + 14 * 2)
         #expect(templates == 1)
         #expect(zones == 2)

@@ -35,7 +35,7 @@ struct TourTests {
                     '+7 900 000-00-01', 'Somewhere 1', '', 0)
                     """
                 )
-                #expect(try await Migrator(database: db).migrate(logger: logger) == [4])
+                #expect(try await Migrator(database: db).migrate(logger: logger) == [4, 5])
 
                 #expect(try await db.scalar("SELECT reserved FROM delivery_windows WHERE id = 5") == 1)
                 #expect(try await db.scalar("SELECT held FROM delivery_windows WHERE id = 5") == 0)
@@ -104,8 +104,10 @@ struct TourTests {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
             let north = try await tours.saveZone(
-                Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000), by: .system)
-            _ = try await tours.saveZone(Zone(id: 0, storeID: 1, name: "South", postcodes: ["117*"], fee: 0), by: .system)
+                Zone(id: 0, storeID: 1, name: "North", postcodes: Zone.parse(postcodes: "101*, 125 000"), fee: 30_000),
+                by: .system)
+            _ = try await tours.saveZone(
+                Zone(id: 0, storeID: 1, name: "South", postcodes: ["117*"], fee: 0), by: .system)
             let tour = try await tours.createTour(
                 DeliveryWindow(
                     id: 0, storeID: 1, date: LocalTime.date(daysFromNow: 2, in: Self.zone), from: "09:00", to: "13:00",
@@ -157,8 +159,10 @@ struct TourTests {
     func templatesGenerateTours(engine: TestEngine) async throws {
         try await TestServer.run(engine) { server in
             let tours = SQLTourRepository(database: server.database)
-            let north = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "North", postcodes: ["8001"], fee: 0), by: .system)
-            let centre = try await tours.saveZone(Zone(id: 0, storeID: 2, name: "Centre", postcodes: ["8002"], fee: 0), by: .system)
+            let north = try await tours.saveZone(
+                Zone(id: 0, storeID: 2, name: "North", postcodes: ["8001"], fee: 0), by: .system)
+            let centre = try await tours.saveZone(
+                Zone(id: 0, storeID: 2, name: "Centre", postcodes: ["8002"], fee: 0), by: .system)
             let template = try await tours.saveTemplate(
                 TourTemplate(
                     id: 0, storeID: 2, weekdays: [2, 5], from: "09:00", to: "13:00", capacity: 40,

@@ -19,8 +19,9 @@ public enum AccessEnd {
             zone = TimeZone(identifier: "UTC") ?? timeZone
         } else if let sign = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
             let offset = clock[clock.index(after: sign)...].split(separator: ":").compactMap { Int($0) }
-            guard offset.count == 2, let given = TimeZone(
-                secondsFromGMT: (clock[sign] == "-" ? -1 : 1) * (offset[0] * 3_600 + offset[1] * 60))
+            guard offset.count == 2,
+                let given = TimeZone(
+                    secondsFromGMT: (clock[sign] == "-" ? -1 : 1) * (offset[0] * 3_600 + offset[1] * 60))
             else { return nil }
             zone = given
             clock = String(clock[..<sign])

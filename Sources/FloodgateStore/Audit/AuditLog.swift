@@ -38,8 +38,9 @@ public struct AuditFilter: Hashable, Sendable {
 public protocol AuditLog: Sendable {
     /// Entries matching the filter, newest first.
     func entries(_ filter: AuditFilter) async throws -> [AuditRecord]
-    /// Walks the whole chain from the last checkpoint.
-    func verify() async throws -> AuditVerification
+    /// Walks the whole chain from the last checkpoint; with `expecting`, a head seen before (in the log output, a
+    /// backup) must still be in it: a rewrite of the whole table, hashes and head included, fails there.
+    func verify(expecting: (seq: Int64, hash: String)?) async throws -> AuditVerification
     /// The last entry's number and hash (0 and ``AuditChain/genesis`` before the first).
     func head() async throws -> (seq: Int64, hash: String)
 }
@@ -82,14 +83,15 @@ public struct SQLAuditLog: AuditLog {
 
     public func head() async throws -> (seq: Int64, hash: String) {
         try await self.database.read { db in
-            guard let row = try await db.select().columns("seq", "hash").from("audit_head").where("id", .equal, 1)
-                .first()
+            guard
+                let row = try await db.select().columns("seq", "hash").from("audit_head").where("id", .equal, 1)
+                    .first()
             else { throw AuditError.noHead }
             return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
         }
     }
 
-    public func verify() async throws -> AuditVerification {
+    public func verify(expecting: (seq: Int64, hash: String)? = nil) async throws -> AuditVerification {
         try await self.database.read { db in
             // Entries up to the newest checkpoint may have been pruned: the chain goes on from its hash.
             var expected: Int64 = 1
@@ -113,6 +115,9 @@ public struct SQLAuditLog: AuditLog {
                 guard !rows.isEmpty else { break }
                 for row in rows {
                     let record = try Self.record(row)
+                    if let expecting, record.id == expecting.seq, record.hash != expecting.hash {
+                        return .broken(at: record.id, reason: "it is not the entry whose hash was recorded")
+                    }
                     if record.id != expected {
                         return .broken(
                             at: expected, reason: "entry \(expected) is missing (the next one is \(record.id))")
@@ -135,6 +140,10 @@ public struct SQLAuditLog: AuditLog {
             }
             if headHash != previous {
                 return .broken(at: head, reason: "the head's hash is not the last entry's")
+            }
+            // Entries between the checkpoint and the head were each visited above; one past the head is gone.
+            if let expecting, expecting.seq > head {
+                return .broken(at: expecting.seq, reason: "the recorded entry \(expecting.seq) is no longer in the log")
             }
             return .intact(entries: count, head: head, hash: headHash)
         }

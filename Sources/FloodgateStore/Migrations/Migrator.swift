@@ -22,7 +22,8 @@ public struct Migrator: Sendable {
             version: 4, name: "tours, zones, waiting lists, order history, staff", apply: Schema4.apply,
             rebuildsTables: true
         ),
-        Migration(version: 5, name: "per-store access, session ends, second factors, the audit log", apply: Schema5.apply),
+        Migration(
+            version: 5, name: "per-store access, session ends, second factors, the audit log", apply: Schema5.apply),
     ]
 
     /// Applies what is missing (up to `through`, to test an upgrade from an older schema) and returns the

@@ -91,7 +91,9 @@ public struct SQLTaskRepository: TaskRepository {
 
     /// Asks the workers to run a task once now, outside its schedule. Returns whether the task exists.
     public func requestRun(_ name: String, by actor: Actor) async throws -> Bool {
-        try await self.updateTask(name, "task.run-now", by: actor) { $0.set("run_requested_at", to: WallClock.nowMillis) }
+        try await self.updateTask(name, "task.run-now", by: actor) {
+            $0.set("run_requested_at", to: WallClock.nowMillis)
+        }
     }
 
     /// Takes a run request; only one worker gets it.
@@ -135,7 +137,8 @@ public struct SQLTaskRepository: TaskRepository {
             try await db.update("scheduled_tasks").set("paused_at", to: now).set("paused_reason", to: reason)
                 .where("name", .equal, task).run()
             try await AuditChain.append(
-                AuditEntry("task.quarantine", object: "task", id: task, details: ["reason": AuditChange(after: reason)]),
+                AuditEntry(
+                    "task.quarantine", object: "task", id: task, details: ["reason": AuditChange(after: reason)]),
                 by: .system, on: db, at: now)
             return (breaches, true)
         }

@@ -111,8 +111,10 @@ extension SQLStaffRepository {
     public func endSession(secret: String, by actor: Actor) async throws {
         let digest = Self.digest(secret)
         try await self.database.transaction { db in
-            let ended = try await db.raw("DELETE FROM staff_sessions WHERE token_hash = \(bind: digest) RETURNING staff_id")
-                .first()
+            let ended = try await db.raw(
+                "DELETE FROM staff_sessions WHERE token_hash = \(bind: digest) RETURNING staff_id"
+            )
+            .first()
             guard let staffID = try ended?.decode(column: "staff_id", as: Int.self) else { return }
             try await AuditChain.append(
                 AuditEntry(
@@ -134,10 +136,14 @@ extension SQLStaffRepository {
                 .column(SQLColumn("user_agent", table: "staff_sessions"))
                 .from("staff_sessions")
                 .join(
-                    "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff"))
+                    "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff")
+                )
                 .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(now))
             if let staffID { query.where(SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLBind(staffID)) }
-            return try await query.orderBy(SQLOrderBy(expression: SQLColumn("last_seen_at", table: "staff_sessions"), direction: SQLDirection.descending)).all()
+            return try await query.orderBy(
+                SQLOrderBy(
+                    expression: SQLColumn("last_seen_at", table: "staff_sessions"), direction: SQLDirection.descending)
+            ).all()
                 .map { row in
                     SessionInfo(
                         handle: String(try row.decode(column: "token_hash", as: String.self).prefix(Self.handleLength)),
@@ -172,8 +178,10 @@ extension SQLStaffRepository {
 
     /// Ends every session of an account, recorded with why.
     static func endSessions(staffID: Int, reason: String, on db: any SQLDatabase, by actor: Actor) async throws {
-        let ended = try await db.raw("DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID) RETURNING token_hash")
-            .all()
+        let ended = try await db.raw(
+            "DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID) RETURNING token_hash"
+        )
+        .all()
         guard !ended.isEmpty else { return }
         try await AuditChain.append(
             AuditEntry(

@@ -112,8 +112,9 @@ public struct SQLStaffRepository: StaffRepository {
     // MARK: - Rows
 
     /// Inserts or replaces a grant, recording the role before and after.
-    static func put(_ grant: StaffGrant, staffID: Int, on db: any SQLDatabase, by actor: Actor, at now: Int64) async throws
-    {
+    static func put(
+        _ grant: StaffGrant, staffID: Int, on db: any SQLDatabase, by actor: Actor, at now: Int64
+    ) async throws {
         let old = try await Self.grants(staffID: staffID, on: db).first { $0.storeID == grant.storeID }
         try await db.raw(
             """

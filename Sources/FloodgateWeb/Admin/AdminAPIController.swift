@@ -36,7 +36,9 @@ struct AdminAPIController: Sendable {
         _ request: Request, context: AppRequestContext
     ) async throws -> AdminDocument<ActionDocument> {
         let id = try context.id("id", "job")
-        guard try await self.jobs.retryDead(id: id, by: context.adminTokenActor) else { throw Problem.notFound("There is no dead job \(id).") }
+        guard try await self.jobs.retryDead(id: id, by: context.adminTokenActor) else {
+            throw Problem.notFound("There is no dead job \(id).")
+        }
         return AdminDocument(ActionDocument(done: "Job \(id) is queued again."))
     }
 

@@ -21,7 +21,8 @@ struct AdminCatalogController: Sendable {
         let change = try OrderBodyDecoder.decode(Body.self, Data(buffer: body)).change
         let problems = change.problems()
         guard problems.isEmpty else { throw Problem.validation(problems) }
-        guard let product = try await self.catalog.update(
+        guard
+            let product = try await self.catalog.update(
                 storeID: store.id, id: id, change: change, by: context.adminTokenActor)
         else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")

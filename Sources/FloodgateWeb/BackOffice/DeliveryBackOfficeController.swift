@@ -73,7 +73,10 @@ struct DeliveryBackOfficeController: Sendable {
                 store: store, context: context, errors: ["The capacity is a number of orders, 0 to 10000."],
                 status: .unprocessableContent)
         }
-        guard try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity, by: context.actor) != nil else {
+        guard
+            try await self.tours.setCapacity(storeID: store.id, tourID: id, capacity: capacity, by: context.actor)
+                != nil
+        else {
             throw Problem.notFound("There is no tour \(id).")
         }
         return BackOfficeShell.redirect("/admin/\(store.slug)/tours", done: .capacityChanged)
@@ -123,7 +126,8 @@ struct DeliveryBackOfficeController: Sendable {
         if id != 0, !(try await self.tours.zones(storeID: store.id).contains { $0.id == id }) {
             throw Problem.notFound("There is no zone \(id).")
         }
-        _ = try await self.tours.saveZone(Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0), by: context.actor)
+        _ = try await self.tours.saveZone(
+            Zone(id: id, storeID: store.id, name: name, postcodes: codes, fee: fee ?? 0), by: context.actor)
         return BackOfficeShell.redirect("/admin/\(store.slug)/delivery", done: .zoneSaved)
     }
 

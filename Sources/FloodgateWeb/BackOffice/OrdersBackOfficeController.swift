@@ -116,7 +116,8 @@ struct OrdersBackOfficeController: Sendable {
             case .notAllowed(let from, let to): alert = "An order that is “\(from.label)” cannot become “\(to.label)”."
             }
             let current = try await self.order(store: store, context: context)
-            return try await self.refused(store: store, order: current, context: context, alert: alert, status: .conflict)
+            return try await self.refused(
+                store: store, order: current, context: context, alert: alert, status: .conflict)
         }
         return BackOfficeShell.redirect(back, done: .statusChanged)
     }
