@@ -178,7 +178,8 @@ struct StaffCommand: AsyncParsableCommand {
                     return
                 }
                 let id = try await self.email.asyncMap { try await StaffCommand.account($0, in: staff).id }
-                for session in try await staff.sessions(staffID: id) {
+                let policy = try AppSettings(reader: try await self.dataOptions.reader()).http.staffSessions
+                for session in try await staff.sessions(staffID: id, policy: policy) {
                     let seen = (WallClock.nowMillis - session.lastSeenAt) / 60_000
                     print(
                         "\(session.handle)\t\(session.staff.email)\t\(session.address)\tseen \(seen) min ago\t\(session.userAgent)"

@@ -97,8 +97,9 @@ extension SQLStaffRepository {
             return (session, try row.decode(column: "last_seen_at", as: Int64.self))
         }
         guard let found else { return nil }
-        // Kept alive at most once a minute: a busy florist's clicks are not each a write.
-        if now - found.lastSeen > 60_000 {
+        // Kept alive at most once a minute (or a tenth of the idle time, if shorter): a busy florist's clicks are not
+        // each a write.
+        if now - found.lastSeen > min(60_000, policy.idle / 10) {
             try await self.database.transaction { db in
                 try await db.raw(
                     "UPDATE staff_sessions SET last_seen_at = \(bind: now) WHERE token_hash = \(bind: digest)"
@@ -124,7 +125,7 @@ extension SQLStaffRepository {
         }
     }
 
-    public func sessions(staffID: Int?) async throws -> [SessionInfo] {
+    public func sessions(staffID: Int?, policy: SessionPolicy) async throws -> [SessionInfo] {
         let now = WallClock.nowMillis
         return try await self.database.read { db in
             let query = db.select().columns(SQLColumn("*", table: "staff"))
@@ -139,6 +140,7 @@ extension SQLStaffRepository {
                     "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff")
                 )
                 .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(now))
+                .where(SQLColumn("last_seen_at", table: "staff_sessions"), .greaterThan, SQLBind(now - policy.idle))
             if let staffID { query.where(SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLBind(staffID)) }
             return try await query.orderBy(
                 SQLOrderBy(

@@ -96,8 +96,8 @@ public protocol StaffRepository: Sendable {
     func session(secret: String, policy: SessionPolicy) async throws -> StaffSession?
     /// Signs out (the session behind this secret ends).
     func endSession(secret: String, by actor: Actor) async throws
-    /// Live sessions (of one account, or all).
-    func sessions(staffID: Int?) async throws -> [SessionInfo]
+    /// Live sessions (of one account, or all): neither idle nor past their end under `policy`.
+    func sessions(staffID: Int?, policy: SessionPolicy) async throws -> [SessionInfo]
     /// Ends one session by its handle; false if there was none.
     func endSession(handle: String, by actor: Actor) async throws -> Bool
 }
