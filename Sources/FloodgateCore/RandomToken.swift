@@ -5,4 +5,10 @@ public enum RandomToken {
         var generator = SystemRandomNumberGenerator()
         return (0..<words).map { _ in HexDigits.encode(generator.next() as UInt64) }.joined()
     }
+
+    /// `count` bytes from the system's secure generator.
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
 }

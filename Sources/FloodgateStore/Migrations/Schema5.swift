@@ -34,7 +34,34 @@ enum Schema5 {
         try await db.alter(table: "staff_sessions").column("last_seen_at", type: .bigint, .notNull, .default(0)).run()
         try await db.alter(table: "staff_sessions").column("address", type: .text, .notNull, .default("")).run()
         try await db.alter(table: "staff_sessions").column("user_agent", type: .text, .notNull, .default("")).run()
+        // A session between password and second factor (`second-factor`, `enrol`) opens nothing but that step.
+        try await db.alter(table: "staff_sessions").column("stage", type: .text, .notNull, .default("full")).run()
+        // The secret being enrolled, until its first code proves the authenticator app has it.
+        try await db.alter(table: "staff_sessions").column("pending_secret", type: .text).run()
         try await db.create(index: "staff_sessions_staff").on("staff_sessions").column("staff_id").run()
+        try await db.create(table: "staff_recovery_codes")
+            .column("staff_id", type: .bigint, .notNull, .references("staff", "id"))
+            // SHA-256 of the code: a copy of the table holds no usable code.
+            .column("code_hash", type: .text, .notNull)
+            .column("used_at", type: .bigint)
+            .primaryKey("staff_id", "code_hash")
+            .run()
+        // Whether owners and managers must sign in with a second factor (on by default).
+        try await db.alter(table: "stores").column("require_second_factor", type: .int, .notNull, .default(1)).run()
+
+        try await db.create(table: "api_tokens")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("token_hash", type: .text, .notNull, .unique)
+            .column("staff_id", type: .bigint, .notNull, .references("staff", "id"))
+            .column("store_id", type: .bigint, .notNull, .references("stores", "id"))
+            .column("role", type: .text, .notNull)
+            .column("areas", type: .text, .notNull, .default(""))
+            .column("name", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("expires_at", type: .bigint)
+            .column("revoked_at", type: .bigint)
+            .column("last_used_at", type: .bigint)
+            .run()
 
         try await Self.createAuditLog(db)
     }

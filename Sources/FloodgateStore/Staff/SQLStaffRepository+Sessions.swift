@@ -14,10 +14,15 @@ extension SQLStaffRepository {
                     .where("disabled_at", .is, SQLLiteral.null).first()
             else { return nil }
             let now = WallClock.nowMillis
+            let grants = try await Self.grants(staffID: try row.decode(column: "id", as: Int.self), on: db)
+                .filter { $0.isLive(at: now) }
+            let strict = Set(
+                try await db.select().column("id").from("stores").where("require_second_factor", .notEqual, 0).all()
+                    .map { try $0.decode(column: "id", as: Int.self) })
             return SignInAccount(
                 member: try Self.member(row), passwordHash: try row.decode(column: "password_hash", as: String.self),
-                grants: try await Self.grants(staffID: try row.decode(column: "id", as: Int.self), on: db)
-                    .filter { $0.isLive(at: now) }
+                grants: grants, totpSecret: try row.decode(column: "totp_secret", as: String?.self),
+                mustUseSecondFactor: grants.contains { $0.role.needsSecondFactor && strict.contains($0.storeID) }
             )
         }
     }
@@ -50,19 +55,21 @@ extension SQLStaffRepository {
             try await db.raw(
                 """
                 INSERT INTO staff_sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at, address, \
-                user_agent) VALUES (\(bind: digest), \(bind: account.member.id), \(bind: csrf), \(bind: now), \
-                \(bind: now + policy.lifetime), \(bind: now), \(bind: actor.address), \(bind: actor.userAgent))
+                user_agent, stage) VALUES (\(bind: digest), \(bind: account.member.id), \(bind: csrf), \(bind: now), \
+                \(bind: now + policy.lifetime), \(bind: now), \(bind: actor.address), \(bind: actor.userAgent), \
+                \(bind: account.firstStage.rawValue))
                 """
             ).run()
             try await AuditChain.append(
                 AuditEntry(
-                    "session.sign-in", object: "staff", id: String(account.member.id),
+                    account.firstStage == .full ? "session.sign-in" : "session.password-accepted", object: "staff",
+                    id: String(account.member.id),
                     details: ["session": AuditChange(after: String(digest.prefix(Self.handleLength)))]),
                 by: actor, on: db, at: now)
         }
         let session = StaffSession(
             staff: account.member, grants: account.grants, csrf: csrf, expiresAt: now + policy.lifetime,
-            handle: String(digest.prefix(Self.handleLength)))
+            handle: String(digest.prefix(Self.handleLength)), stage: account.firstStage)
         return (secret, session)
     }
 
@@ -76,6 +83,8 @@ extension SQLStaffRepository {
                     .column(SQLColumn("csrf", table: "staff_sessions"))
                     .column(SQLColumn("expires_at", table: "staff_sessions"))
                     .column(SQLColumn("last_seen_at", table: "staff_sessions"))
+                    .column(SQLColumn("stage", table: "staff_sessions"))
+                    .column(SQLColumn("pending_secret", table: "staff_sessions"))
                     .from("staff_sessions")
                     .join(
                         "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal,
@@ -93,7 +102,10 @@ extension SQLStaffRepository {
             let session = StaffSession(
                 staff: member, grants: grants, csrf: try row.decode(column: "csrf", as: String.self),
                 expiresAt: try row.decode(column: "expires_at", as: Int64.self),
-                handle: String(digest.prefix(Self.handleLength)))
+                handle: String(digest.prefix(Self.handleLength)),
+                // An unknown stage (a newer version's) opens nothing.
+                stage: SessionStage(rawValue: try row.decode(column: "stage", as: String.self)) ?? .secondFactor,
+                pendingSecret: try row.decode(column: "pending_secret", as: String?.self))
             return (session, try row.decode(column: "last_seen_at", as: Int64.self))
         }
         guard let found else { return nil }

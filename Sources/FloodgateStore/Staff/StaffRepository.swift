@@ -11,9 +11,23 @@ public struct StaffSession: Hashable, Sendable {
     public var expiresAt: Int64
     /// A short public name of the session (the start of its stored hash), to list and end it.
     public var handle: String
+    /// How far sign-in has come: only a `full` session opens the back-office.
+    public var stage: SessionStage = .full
+    /// The second factor being enrolled (Base32), while `stage` is `enrol` and a secret was offered.
+    public var pendingSecret: String?
 
     /// Their access to one store, if any.
     public func grant(storeID: Int) -> StaffGrant? { self.grants.first { $0.storeID == storeID } }
+}
+
+/// How far a sign-in has come.
+public enum SessionStage: String, Hashable, Sendable {
+    /// Signed in: the back-office is open, as far as the grants allow.
+    case full
+    /// The password was right; a code from the authenticator app (or a recovery code) is still to come.
+    case secondFactor = "second-factor"
+    /// The password was right; the account must enrol an authenticator app before anything else.
+    case enrol
 }
 
 /// A live session as an owner sees it in the list.
@@ -41,6 +55,15 @@ public struct SignInAccount: Hashable, Sendable {
     public var passwordHash: String
     /// Its live grants: none, and sign-in is refused.
     public var grants: [StaffGrant]
+    /// Its authenticator app's secret (Base32), once enrolled.
+    public var totpSecret: String?
+    /// Whether a grant makes a second factor compulsory (an owner or manager of a store that requires it).
+    public var mustUseSecondFactor: Bool
+
+    /// The stage a new session of this account starts in.
+    public var firstStage: SessionStage {
+        self.totpSecret != nil ? .secondFactor : (self.mustUseSecondFactor ? .enrol : .full)
+    }
 }
 
 /// Why a change to staff was refused.
@@ -87,7 +110,8 @@ public protocol StaffRepository: Sendable {
     func signInAccount(email: String) async throws -> SignInAccount?
     /// Records a failed sign-in (wrong password, or access ended).
     func recordFailedSignIn(email: String, reason: String, by actor: Actor) async throws
-    /// Starts a session (recorded as a sign-in); returns the secret for the cookie and the session.
+    /// Starts a session in the account's first stage (recorded as a sign-in, or as a password accepted when a
+    /// second factor is to come); returns the secret for the cookie and the session.
     func startSession(
         for account: SignInAccount, policy: SessionPolicy, by actor: Actor
     ) async throws -> (secret: String, session: StaffSession)
@@ -100,4 +124,27 @@ public protocol StaffRepository: Sendable {
     func sessions(staffID: Int?, policy: SessionPolicy) async throws -> [SessionInfo]
     /// Ends one session by its handle; false if there was none.
     func endSession(handle: String, by actor: Actor) async throws -> Bool
+
+    /// The account's second-factor secret (Base32) and the last time step used, for a session at that stage.
+    func secondFactor(staffID: Int) async throws -> (secret: String, lastStep: Int64)?
+    /// Keeps the secret offered for enrolment with the session, so the code typed is checked against it.
+    func offer(enrolment secret: String, toSession sessionSecret: String) async throws
+    /// Completes sign-in with a TOTP code of time step `step`: false if that step (or a later one) was already
+    /// used — a code is never taken twice, even on another instance.
+    func completeSecondFactor(
+        sessionSecret: String, staffID: Int, step: Int64, by actor: Actor
+    ) async throws -> Bool
+    /// Completes sign-in with a recovery code (used up by it); false if it is not an unused code of the account.
+    func completeWithRecoveryCode(
+        sessionSecret: String, staffID: Int, code: String, by actor: Actor
+    ) async throws -> Bool
+    /// Enrols the authenticator app (its secret, the step of the code that proved it, new recovery codes) and
+    /// completes sign-in.
+    func enrol(
+        sessionSecret: String, staffID: Int, totpSecret: String, step: Int64, recoveryCodes: [String], by actor: Actor
+    ) async throws
+    /// Records a wrong second-factor code.
+    func recordFailedSecondFactor(staffID: Int, by actor: Actor) async throws
+    /// Forgets an account's authenticator app and recovery codes (it enrols again) and ends its sessions.
+    func resetSecondFactor(staffID: Int, by actor: Actor) async throws
 }

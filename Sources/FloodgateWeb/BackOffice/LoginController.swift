@@ -13,7 +13,7 @@ struct LoginController: Sendable {
     let sessions: StaffSessions
     /// `Secure` cookies: the shop is served over HTTPS.
     let secureCookies: Bool
-    var throttle = LoginThrottle()
+    let throttle: LoginThrottle
     var passwords = PasswordChecks()
 
     static let loginCookie = "fg_login"
@@ -36,8 +36,8 @@ struct LoginController: Sendable {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if context.staff != nil {
-            return .redirect(to: Self.safeNext(request.uri.queryParameters.get("next")), type: .normal)
+        if let session = context.staff {
+            return Self.onward(session, next: Self.safeNext(request.uri.queryParameters.get("next")))
         }
         return try await self.page(next: request.uri.queryParameters.get("next") ?? "/admin", email: "", error: "")
     }
@@ -95,7 +95,7 @@ struct LoginController: Sendable {
             by: Actor(
                 kind: .session, staffID: member.id, name: member.name, address: origin.address,
                 userAgent: origin.userAgent))
-        var response = Response.redirect(to: next, type: .normal)
+        var response = Self.onward(session, next: next)
         response.setCookie(
             StaffSessionMiddleware.sessionCookie(secret, expires: session.expiresAt, secure: self.secureCookies))
         return response
@@ -141,9 +141,17 @@ struct LoginController: Sendable {
         return response
     }
 
+    /// Where a signed-in browser goes: on to `next`, or first to its second factor.
+    static func onward(_ session: StaffSession, next: String) -> Response {
+        guard session.stage != .full else { return .redirect(to: next, type: .normal) }
+        let encoded = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return .redirect(to: "/admin/second-factor?next=\(encoded)", type: .normal)
+    }
+
     /// Only back-office paths: a login link cannot send anyone elsewhere.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("/admin/login"), !next.contains("//"),
+        guard let next, next.hasPrefix("/admin"), !next.hasPrefix("/admin/login"),
+            !next.hasPrefix("/admin/second-factor"), !next.contains("//"),
             !next.contains("\\")
         else { return "/admin" }
         return next

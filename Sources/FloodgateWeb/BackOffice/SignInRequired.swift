@@ -13,7 +13,12 @@ struct SignInRequired: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard context.staff != nil else { return try Self.refuse(request) }
+        guard let session = context.staff else { return try Self.refuse(request) }
+        // A password without its second factor opens nothing but that step.
+        guard session.stage == .full else {
+            guard request.method == .get || request.method == .head else { throw Self.signedOut }
+            return LoginController.onward(session, next: LoginController.safeNext(request.uri.path))
+        }
         return try await next(request, context)
     }
 

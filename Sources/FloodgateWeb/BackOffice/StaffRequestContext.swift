@@ -27,7 +27,7 @@ struct StaffRequestContext: ChildRequestContext, StoreRequestContext {
     var grant: StaffGrant?
 
     init(context: AppRequestContext) throws {
-        guard let session = context.staff else { throw SignInRequired.signedOut }
+        guard let session = context.staff, session.stage == .full else { throw SignInRequired.signedOut }
         self.coreContext = context.coreContext
         self.remoteAddress = context.remoteAddress
         self.session = session

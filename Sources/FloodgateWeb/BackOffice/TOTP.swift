@@ -34,10 +34,7 @@ public struct TOTP: Sendable {
     }
 
     /// A new random secret of 20 bytes (160 bits, as RFC 4226 recommends).
-    public static func newSecret() -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<20).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
+    public static func newSecret() -> [UInt8] { RandomToken.bytes(20) }
 
     /// The step a moment (seconds since 1970) falls in.
     public func step(at unixTime: Int64) -> Int64 {

@@ -1,8 +1,10 @@
 import FloodgateCore
 import FloodgateStore
 import FloodgateTestSupport
-import FloodgateWeb
 import Foundation
+import Synchronization
+
+@testable import FloodgateWeb
 
 /// A signed-in back-office browser, as far as HTTP goes: its session cookie and the CSRF token of its forms.
 struct StaffBrowser: Sendable {
@@ -85,8 +87,44 @@ extension TestServer {
             throw TestSetupError("sign-in as \(email) failed: \(answer.status)")
         }
         let cookie = "fg_staff=\(session)"
+        if answer.header("location")?.hasPrefix("/admin/second-factor") == true {
+            try await self.passSecondFactor(email, cookie: cookie)
+        }
         let page = try await self.get("/admin/petals/", headers: [("Cookie", cookie)])
         return StaffBrowser(server: self, cookie: cookie, csrf: Self.csrf(in: page.body))
+    }
+
+    /// Owners and managers give a code after the password: on their first sign-in they enrol (the test reads the
+    /// key off the page, as a person's app reads the QR code, and keeps the recovery codes), later they use one of
+    /// those recovery codes (a TOTP code would be refused within the same 30 s step: codes are never taken twice).
+    func passSecondFactor(_ email: String, cookie: String) async throws {
+        let page = try await self.get("/admin/second-factor", headers: [("Cookie", cookie)])
+        let code: String
+        if let secret = Self.testID("enrol-secret", in: page.body) {
+            code = TOTP(secret: Base32.decode(secret) ?? []).code(at: Int64(Date().timeIntervalSince1970))
+        } else {
+            guard let spare = Self.recoveryCodes.withLock({ $0["\(self.baseURL) \(email)"]?.popLast() }) else {
+                throw TestSetupError("no recovery code left for \(email)")
+            }
+            code = spare
+        }
+        let answer = try await self.postForm(
+            "/admin/second-factor", [("csrf", Self.csrf(in: page.body)), ("code", code), ("next", "/admin/petals/")],
+            cookie: cookie)
+        if answer.status == 200 {
+            let codes = answer.body.components(separatedBy: "<li><code>").dropFirst().map { $0.prefix { $0 != "<" } }
+            Self.recoveryCodes.withLock { $0["\(self.baseURL) \(email)"] = codes.map(String.init) }
+        } else if answer.status != 303 {
+            throw TestSetupError("second factor of \(email) refused: \(answer.status)")
+        }
+    }
+
+    private static let recoveryCodes = Mutex<[String: [String]]>([:])
+
+    /// The text of the element with `data-testid="id"`.
+    static func testID(_ id: String, in html: String) -> String? {
+        guard let start = html.range(of: "data-testid=\"\(id)\">") else { return nil }
+        return String(html[start.upperBound...].prefix { $0 != "<" })
     }
 
     static func csrf(in html: String) -> String {
