@@ -23,8 +23,10 @@ struct BackOfficeRoutes {
         let signedIn = backOffice.group().add(middleware: SignInRequired()).group(context: StaffRequestContext.self)
         // One throttle for passwords and second-factor codes: by account and address, whichever is guessed.
         let throttle = LoginThrottle()
-        LoginController(shell: self.shell, sessions: self.sessions, secureCookies: self.secureCookies, throttle: throttle)
-            .addRoutes(login: backOffice, signedIn: signedIn)
+        LoginController(
+            shell: self.shell, sessions: self.sessions, secureCookies: self.secureCookies, throttle: throttle
+        )
+        .addRoutes(login: backOffice, signedIn: signedIn)
         SecondFactorController(shell: self.shell, sessions: self.sessions, throttle: throttle).addRoutes(to: backOffice)
         // A store's pages, `/admin/{store}/…`: the store is found once, and the person's access to it, before any
         // handler; each route then hangs on the group of the permission it needs.

@@ -60,11 +60,13 @@ final class LoginThrottle: Sendable {
     }
 
     /// Decides whether a sign-in for `email` from `address` may be tried now; if so, counts it as failed until
-    /// ``succeeded(email:address:)`` takes it back.
-    func attempt(email: String, address: String, now: Double? = nil) -> Verdict {
+    /// ``succeeded(email:address:)`` takes it back. `posts`: the post counts against the address's rate (a
+    /// password); a second-factor code comes from a session that has passed its password, and is bounded by the
+    /// failure delays alone.
+    func attempt(email: String, address: String, now: Double? = nil, posts: Bool = true) -> Verdict {
         let now = now ?? self.now
         return self.state.withLock { state in
-            if case .refused(let retryAfter) = state.posts.take(address, now: now) {
+            if posts, case .refused(let retryAfter) = state.posts.take(address, now: now) {
                 return .wait(max(1, Int(retryAfter.rounded(.up))))
             }
             let client = self.live(state.addresses[address], now: now)

@@ -42,7 +42,7 @@ struct SecondFactorController: Sendable {
             kind: .session, staffID: session.staff.id, name: session.staff.name, address: origin.address,
             userAgent: origin.userAgent)
         let address = self.sessions.clients.address(request.headers, peer: context.remoteAddress)
-        if case .wait(let seconds) = self.throttle.attempt(email: session.staff.email, address: address) {
+        if case .wait(let seconds) = self.throttle.attempt(email: session.staff.email, address: address, posts: false) {
             var response = try await self.page(
                 request, session: session, next: next, error: "Too many attempts. Wait \(seconds) seconds.",
                 status: .tooManyRequests)
