@@ -21,13 +21,15 @@ public struct Repositories: Sendable {
     public var jobs: any JobQueue
     public var tasks: any TaskRepository
     public var receipts: any ReceiptRepository
+    /// Who changed what: read by owners' pages and objects' histories (entries are written by the repositories).
+    public var audit: any AuditLog
 
     public init(
         stores: any StoreRepository, catalog: any CatalogRepository, windows: any DeliveryWindowRepository,
         cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, orderWriter: any OrderWriter,
         tours: any TourRepository,
         waitlists: any WaitlistRepository, staff: any StaffRepository, orderAdmin: any OrderAdminRepository,
-        jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository
+        jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository, audit: any AuditLog
     ) {
         self.stores = stores
         self.catalog = catalog
@@ -42,6 +44,7 @@ public struct Repositories: Sendable {
         self.jobs = jobs
         self.tasks = tasks
         self.receipts = receipts
+        self.audit = audit
     }
 
     /// The shop's repositories on `database`, with the catalog, stores and the pages' delivery windows cached for
@@ -68,7 +71,7 @@ public struct Repositories: Sendable {
             staff: SQLStaffRepository(database: database),
             orderAdmin: SQLOrderAdminRepository(database: database, holdMinutes: hold),
             jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database),
-            receipts: SQLReceiptRepository(database: database)
+            receipts: SQLReceiptRepository(database: database), audit: SQLAuditLog(database: database)
         )
     }
 }

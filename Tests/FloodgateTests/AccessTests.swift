@@ -65,6 +65,16 @@ struct AccessTests {
         "POST /admin/{store}/exports/catalog": catalogEditors,
         "GET /admin/{store}/exports": catalogEditors,
         "GET /admin/{store}/exports/orders.csv": [.owner, .manager],
+        "GET /admin/{store}/staff": [.owner],
+        "POST /admin/{store}/staff": [.owner],
+        "POST /admin/{store}/staff/{person}/grant": [.owner],
+        "POST /admin/{store}/staff/{person}/revoke": [.owner],
+        "POST /admin/{store}/staff/{person}/disable": [.owner],
+        "POST /admin/{store}/staff/{person}/enable": [.owner],
+        "POST /admin/{store}/staff/{person}/password": [.owner],
+        "POST /admin/{store}/staff/{person}/second-factor/reset": [.owner],
+        "POST /admin/{store}/sessions/{handle}/end": [.owner],
+        "GET /admin/{store}/audit": [.owner],
     ]
 
     @Test(

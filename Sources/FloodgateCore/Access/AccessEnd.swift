@@ -31,7 +31,8 @@ public enum AccessEnd {
         return Self.millis(date, hour: hm[0], minute: hm[1], in: zone)
     }
 
-    static func millis(_ date: CivilDate, hour: Int, minute: Int, in zone: TimeZone) -> Int64? {
+    /// That local time of `date` in `zone`, in milliseconds since 1970.
+    public static func millis(_ date: CivilDate, hour: Int, minute: Int, in zone: TimeZone) -> Int64? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let (year, month, day) = date.components
@@ -42,12 +43,28 @@ public enum AccessEnd {
         return Int64((moment.timeIntervalSince1970 * 1_000).rounded())
     }
 
-    /// How an end reads in lists: `2026-02-20 23:59 UTC`-style, in `zone`.
+    /// How an end reads in lists, in `zone`: `2026-02-20 18:00 MSK`, or `2026-02-20 (to the end of the day)`
+    /// for the midnight that ends the day a date names.
     public static func text(_ millis: Int64, in zone: TimeZone) -> String {
+        if let day = Self.dayEnded(by: millis, in: zone) { return "\(day) (to the end of the day)" }
+        return Self.format(millis, "yyyy-MM-dd HH:mm zzz", in: zone)
+    }
+
+    /// The date whose end `millis` is (local midnight), for a date field; otherwise the date it falls on.
+    public static func dateValue(_ millis: Int64, in zone: TimeZone) -> String {
+        Self.dayEnded(by: millis, in: zone) ?? Self.format(millis, "yyyy-MM-dd", in: zone)
+    }
+
+    static func dayEnded(by millis: Int64, in zone: TimeZone) -> String? {
+        guard Self.format(millis, "HH:mm", in: zone) == "00:00" else { return nil }
+        return Self.format(millis - 1, "yyyy-MM-dd", in: zone)
+    }
+
+    static func format(_ millis: Int64, _ pattern: String, in zone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        formatter.dateFormat = pattern
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1_000))
     }
 }

@@ -4,7 +4,10 @@ import SQLKit
 
 /// Which entries of the audit log to show.
 public struct AuditFilter: Hashable, Sendable {
+    /// One store's entries; with ``staffIDs``, also the entries of no store (sign-ins, staff accounts) done by or to
+    /// those people.
     public var storeID: Int?
+    public var staffIDs: [Int]?
     public var actorID: Int?
     /// An action's exact name, or its family: `catalog` matches `catalog.price`.
     public var action: String?
@@ -19,10 +22,12 @@ public struct AuditFilter: Hashable, Sendable {
     public var limit: Int
 
     public init(
-        storeID: Int? = nil, actorID: Int? = nil, action: String? = nil, objectType: String? = nil,
+        storeID: Int? = nil, staffIDs: [Int]? = nil, actorID: Int? = nil, action: String? = nil,
+        objectType: String? = nil,
         objectID: String? = nil, from: Int64? = nil, to: Int64? = nil, before: Int64? = nil, limit: Int = 100
     ) {
         self.storeID = storeID
+        self.staffIDs = staffIDs
         self.actorID = actorID
         self.action = action
         self.objectType = objectType
@@ -64,7 +69,25 @@ public struct SQLAuditLog: AuditLog {
     public func entries(_ filter: AuditFilter) async throws -> [AuditRecord] {
         try await self.database.read { db in
             let query = db.select().column("*").from("audit_log")
-            if let store = filter.storeID { query.where("store_id", .equal, store) }
+            if let store = filter.storeID {
+                let people = (filter.staffIDs ?? []).map { SQLBind($0) }
+                let names = (filter.staffIDs ?? []).map { SQLBind(String($0)) }
+                query.where { group in
+                    group.where("store_id", .equal, store)
+                    if !people.isEmpty {
+                        group.orWhere { storeless in
+                            storeless.where("store_id", .is, SQLLiteral.null).where { who in
+                                who.where("actor_id", .in, SQLGroupExpression(SQLList(people)))
+                                    .orWhere { staff in
+                                        staff.where("object_type", .equal, "staff")
+                                            .where("object_id", .in, SQLGroupExpression(SQLList(names)))
+                                    }
+                            }
+                        }
+                    }
+                    return group
+                }
+            }
             if let actor = filter.actorID { query.where("actor_id", .equal, actor) }
             if let action = filter.action?.nonBlank {
                 query.where { group in

@@ -12,6 +12,14 @@ enum BackOfficeNotice: String, CaseIterable, Sendable {
     case catalogImported = "catalog-imported"
     case productSaved = "product-saved"
     case photoAdded = "photo-added"
+    case staffAdded = "staff-added"
+    case accessChanged = "access-changed"
+    case accessRevoked = "access-revoked"
+    case accountDisabled = "account-disabled"
+    case accountEnabled = "account-enabled"
+    case passwordSet = "password-set"
+    case secondFactorReset = "second-factor-reset"
+    case sessionEnded = "session-ended"
 
     var text: String {
         switch self {
@@ -24,6 +32,14 @@ enum BackOfficeNotice: String, CaseIterable, Sendable {
         case .catalogImported: "The catalog is imported."
         case .productSaved: "The product is saved."
         case .photoAdded: "The photo is added."
+        case .staffAdded: "The person is added; give them their password by a way other than this email."
+        case .accessChanged: "Their access is changed."
+        case .accessRevoked: "Their access to this store is taken away, and their sessions have ended."
+        case .accountDisabled: "The account is disabled, and its sessions have ended."
+        case .accountEnabled: "The account may sign in again."
+        case .passwordSet: "The new password is set, and their sessions have ended."
+        case .secondFactorReset: "Their authenticator app is forgotten: they set it up again at their next sign-in."
+        case .sessionEnded: "The session has ended."
         }
     }
 

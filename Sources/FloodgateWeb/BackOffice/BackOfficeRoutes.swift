@@ -35,7 +35,7 @@ struct BackOfficeRoutes {
                 .add(middleware: StoreAccess()))
         OrdersBackOfficeController(
             shell: self.shell, orders: repos.orders, admin: repos.orderAdmin, tours: repos.tours,
-            waitlists: repos.waitlists
+            waitlists: repos.waitlists, audit: repos.audit
         )
         .addRoutes(to: store)
         PrintController(
@@ -46,8 +46,13 @@ struct BackOfficeRoutes {
             shell: self.shell, tours: repos.tours, windows: repos.windows, waitlists: repos.waitlists,
             daysAhead: self.tourDaysAhead
         ).addRoutes(to: store)
-        CatalogBackOfficeController(shell: self.shell, catalog: repos.catalog, photosDirectory: self.photosDirectory)
-            .addRoutes(to: store)
+        CatalogBackOfficeController(
+            shell: self.shell, catalog: repos.catalog, audit: repos.audit, photosDirectory: self.photosDirectory
+        )
+        .addRoutes(to: store)
         ExportsController(shell: self.shell, catalog: repos.catalog, admin: repos.orderAdmin).addRoutes(to: store)
+        StaffBackOfficeController(shell: self.shell, staff: repos.staff, policy: self.sessions.policy)
+            .addRoutes(to: store)
+        AuditBackOfficeController(shell: self.shell, audit: repos.audit, staff: repos.staff).addRoutes(to: store)
     }
 }

@@ -9,6 +9,7 @@ import Hummingbird
 struct CatalogBackOfficeController: Sendable {
     let shell: BackOfficeShell
     let catalog: any CatalogRepository
+    let audit: any AuditLog
     /// Where uploaded photos are written; served under `/photos` with long cache headers.
     let photosDirectory: String
 
@@ -34,11 +35,17 @@ struct CatalogBackOfficeController: Sendable {
     @Sendable func edit(_ request: Request, context: StaffRequestContext) async throws -> Response {
         let store = try context.requireStore()
         let product = try await self.product(store: store, context: context)
-        let page = ProductEditPage(
+        var page = ProductEditPage(
             chrome: try await self.shell.chrome("Catalog", context, store: store, request: request), store: store,
             product: product,
             values: product.map(ProductEditPage.Values.init) ?? .init()
         )
+        if let product {
+            page.rows = AuditRow.rows(
+                try await self.audit.entries(
+                    AuditFilter(storeID: store.id, objectType: "product", objectID: String(product.id), limit: 50)),
+                store: store)
+        }
         return self.shell.render(page)
     }
 

@@ -9,6 +9,7 @@ struct OrdersBackOfficeController: Sendable {
     let admin: any OrderAdminRepository
     let tours: any TourRepository
     let waitlists: any WaitlistRepository
+    let audit: any AuditLog
 
     func addRoutes(to store: StoreGroups) {
         store.requiring(.seeDay).get("", use: self.dashboard)
@@ -145,11 +146,15 @@ struct OrdersBackOfficeController: Sendable {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let id = OrderNumber.id(in: order.number, prefix: store.orderPrefix) ?? 0
-        let page = OrderDetailPage(
+        var page = OrderDetailPage(
             chrome: try await self.shell.chrome("Order \(order.number)", context, store: store, request: request),
             store: store, order: order,
-            events: try await self.admin.events(orderID: id), alerts: alerts
+            events: try await self.admin.events(orderID: id), alerts: alerts, permissions: context.permissions
         )
+        page.rows = AuditRow.rows(
+            try await self.audit.entries(
+                AuditFilter(storeID: store.id, objectType: "order", objectID: String(id), limit: 100)),
+            store: store)
         return self.shell.render(page, status: status)
     }
 }

@@ -31,6 +31,8 @@ struct ProductListPage: PageModel {
 /// `/admin/{store}/products/{id}` (or `new`): the product form, re-shown with messages.
 struct ProductEditPage: PageModel {
     static let template = "admin-product"
+    /// The product's history from the audit log (its price history among it), newest first.
+    var rows: [AuditRow] = []
 
     /// What the owner typed, kept when the form is shown again.
     struct Values {

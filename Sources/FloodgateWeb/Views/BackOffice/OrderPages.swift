@@ -89,6 +89,8 @@ struct OrderListPage: PageModel {
 /// `/admin/{store}/orders/{number}`: everything about one order, its history, and the next step.
 struct OrderDetailPage: PageModel {
     static let template = "admin-order"
+    /// The order's story from the audit log: every change, by whom, in which role, from where.
+    var rows: [AuditRow] = []
 
     struct Line {
         var name: String
@@ -132,7 +134,11 @@ struct OrderDetailPage: PageModel {
     var events: [Event]
     var alerts: [String]
 
-    init(chrome: AdminChrome, store: Store, order: Order, events: [OrderEvent], alerts: [String] = []) {
+    /// `permissions`: what the viewer may do here; only the steps their role takes are offered.
+    init(
+        chrome: AdminChrome, store: Store, order: Order, events: [OrderEvent], alerts: [String] = [],
+        permissions: Set<Permission> = Set(Permission.allCases)
+    ) {
         self.chrome = chrome
         let base = "/admin/\(store.slug)"
         let currency = order.total.currency
@@ -156,9 +162,10 @@ struct OrderDetailPage: PageModel {
         self.customer = order.customer.name
         self.customerPhone = order.customer.phone
         self.customerEmail = order.customer.email
-        self.nextStatus = order.status.next?.rawValue ?? ""
-        self.nextLabel = order.status.next?.label ?? ""
-        self.canCancel = !order.status.isFinal
+        let next = order.status.next.flatMap { order.status.allows($0, with: permissions) ? $0 : nil }
+        self.nextStatus = next?.rawValue ?? ""
+        self.nextLabel = next?.label ?? ""
+        self.canCancel = order.status.allows(.cancelled, with: permissions)
         self.statusAction = "\(base)/orders/\(order.number)/status"
         self.sheetURL = "\(base)/orders/\(order.number)/sheet"
         self.ordersURL = "\(base)/orders"
