@@ -43,7 +43,8 @@ public func buildApplication(
                     database: database, settings: settings, visitors: visitors, logger: logger)
             }
             // Services stop in reverse order: the HTTP server first, then the worker, then the databases.
-            return [DatabaseService(database: database)] + worker
+            let head = AuditHeadReporter(database: database, settings: settings, logger: logger)
+            return [DatabaseService(database: database), head] + worker
         }
     } catch {
         // The worker's own connections too, when the web side could not be built after it.
