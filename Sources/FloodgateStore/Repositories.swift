@@ -16,6 +16,8 @@ public struct Repositories: Sendable {
     public var tours: any TourRepository
     public var waitlists: any WaitlistRepository
     public var staff: any StaffRepository
+    /// People's API tokens.
+    public var tokens: any APITokenRepository
     /// The back-office's reading and changing of orders.
     public var orderAdmin: any OrderAdminRepository
     public var jobs: any JobQueue
@@ -28,7 +30,8 @@ public struct Repositories: Sendable {
         stores: any StoreRepository, catalog: any CatalogRepository, windows: any DeliveryWindowRepository,
         cachedWindows: any DeliveryWindowRepository, orders: any OrderRepository, orderWriter: any OrderWriter,
         tours: any TourRepository,
-        waitlists: any WaitlistRepository, staff: any StaffRepository, orderAdmin: any OrderAdminRepository,
+        waitlists: any WaitlistRepository, staff: any StaffRepository, tokens: any APITokenRepository,
+        orderAdmin: any OrderAdminRepository,
         jobs: any JobQueue, tasks: any TaskRepository, receipts: any ReceiptRepository, audit: any AuditLog
     ) {
         self.stores = stores
@@ -40,6 +43,7 @@ public struct Repositories: Sendable {
         self.tours = tours
         self.waitlists = waitlists
         self.staff = staff
+        self.tokens = tokens
         self.orderAdmin = orderAdmin
         self.jobs = jobs
         self.tasks = tasks
@@ -68,7 +72,7 @@ public struct Repositories: Sendable {
             orders: SQLOrderRepository(database: database), orderWriter: writer,
             tours: SQLTourRepository(database: database, holdMinutes: hold),
             waitlists: SQLWaitlistRepository(database: database, holdMinutes: hold),
-            staff: SQLStaffRepository(database: database),
+            staff: SQLStaffRepository(database: database), tokens: SQLAPITokenRepository(database: database),
             orderAdmin: SQLOrderAdminRepository(database: database, holdMinutes: hold),
             jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database),
             receipts: SQLReceiptRepository(database: database), audit: SQLAuditLog(database: database)

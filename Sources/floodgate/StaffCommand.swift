@@ -14,6 +14,7 @@ struct StaffCommand: AsyncParsableCommand {
         abstract: "Back-office accounts and who may do what in which store.",
         subcommands: [
             Add.self, Grant.self, Revoke.self, Disable.self, Enable.self, List.self, Sessions.self, Passwd.self,
+            StaffTokenCommand.self,
         ]
     )
 
@@ -216,12 +217,18 @@ struct StaffCommand: AsyncParsableCommand {
     static func withStaff(
         _ options: DataOptions, _ body: (any StaffRepository, any StoreRepository) async throws -> Void
     ) async throws {
+        try await Self.withStaff(options) { staff, stores, _ in try await body(staff, stores) }
+    }
+
+    static func withStaff(
+        _ options: DataOptions, _ body: (any StaffRepository, any StoreRepository, Database) async throws -> Void
+    ) async throws {
         let config = try AppSettings(reader: try await options.reader())
         var logger = Logger(label: "floodgate.staff")
         logger.logLevel = .warning
         try await Database.withOpened(config.store.database, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
-            try await body(SQLStaffRepository(database: database), SQLStoreRepository(database: database))
+            try await body(SQLStaffRepository(database: database), SQLStoreRepository(database: database), database)
         }
     }
 

@@ -36,7 +36,7 @@ struct AdminAPIController: Sendable {
         _ request: Request, context: AppRequestContext
     ) async throws -> AdminDocument<ActionDocument> {
         let id = try context.id("id", "job")
-        guard try await self.jobs.retryDead(id: id, by: context.adminTokenActor) else {
+        guard try await self.jobs.retryDead(id: id, by: context.adminActor) else {
             throw Problem.notFound("There is no dead job \(id).")
         }
         return AdminDocument(ActionDocument(done: "Job \(id) is queued again."))
@@ -56,7 +56,7 @@ struct AdminAPIController: Sendable {
         _ request: Request, context: AppRequestContext
     ) async throws -> AdminDocument<ActionDocument> {
         let name = try await self.existingTask(context)
-        _ = try await self.tasks.pause(name, reason: "Paused through the admin API.", by: context.adminTokenActor)
+        _ = try await self.tasks.pause(name, reason: "Paused through the admin API.", by: context.adminActor)
         return AdminDocument(ActionDocument(done: "Task \(name) is paused."))
     }
 
@@ -64,14 +64,14 @@ struct AdminAPIController: Sendable {
         _ request: Request, context: AppRequestContext
     ) async throws -> AdminDocument<ActionDocument> {
         let name = try await self.existingTask(context)
-        _ = try await self.tasks.resume(name, by: context.adminTokenActor)
+        _ = try await self.tasks.resume(name, by: context.adminActor)
         return AdminDocument(ActionDocument(done: "Task \(name) runs on its schedule again."))
     }
 
     @Sendable func runTask(_ request: Request, context: AppRequestContext) async throws -> AdminDocument<ActionDocument>
     {
         let name = try await self.existingTask(context)
-        _ = try await self.tasks.requestRun(name, by: context.adminTokenActor)
+        _ = try await self.tasks.requestRun(name, by: context.adminActor)
         return AdminDocument(ActionDocument(done: "Task \(name) will run within a second on a worker."))
     }
 

@@ -23,7 +23,7 @@ struct AdminCatalogController: Sendable {
         guard problems.isEmpty else { throw Problem.validation(problems) }
         guard
             let product = try await self.catalog.update(
-                storeID: store.id, id: id, change: change, by: context.adminTokenActor)
+                storeID: store.id, id: id, change: change, by: context.adminActor)
         else {
             throw Problem.notFound("There is no product \(id) in \(store.name).")
         }

@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, St
     public var staff: StaffSession?
     /// Where a back-office request came from (set with ``staff``).
     var staffOrigin: StaffOrigin?
+    /// Who called the admin API (set by ``AdminAuthMiddleware``).
+    var adminCaller: AdminCaller?
     /// The store the path names, on a store's route group (set by ``StoreMiddleware``).
     public var store: Store?
 
@@ -33,12 +35,19 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, St
 }
 
 extension AppRequestContext {
-    /// The deployment's admin token, as the audit log names whoever used it (``AdminOrigin`` has set where from).
-    var adminTokenActor: Actor {
-        Actor(
-            kind: .adminToken, name: "admin token",
-            address: self.staffOrigin?.address ?? self.remoteAddress?.ipAddress ?? "unknown",
-            userAgent: self.staffOrigin?.userAgent ?? "")
+    /// Who called the admin API, as the audit log names them: the deployment's admin token, or a person by their
+    /// token (``AdminOrigin`` has set where from).
+    var adminActor: Actor {
+        let address = self.staffOrigin?.address ?? self.remoteAddress?.ipAddress ?? "unknown"
+        let agent = self.staffOrigin?.userAgent ?? ""
+        guard case .person(let access) = self.adminCaller else {
+            return Actor(kind: .adminToken, name: "admin token", address: address, userAgent: agent)
+        }
+        return Actor(
+            kind: .apiToken, staffID: access.token.staff.id,
+            name: "\(access.token.staff.name) (token \(access.token.id) \(access.token.name))",
+            role: access.token.label,
+            address: address, userAgent: agent)
     }
 }
 

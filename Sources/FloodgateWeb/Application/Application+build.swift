@@ -79,7 +79,7 @@ func buildRouter(
             gates: gates, clients: clients, settings: http.admission, waitingRoom: waitingRoom))
     router.add(middleware: VisitorScopeMiddleware(load: load))
     router.add(middleware: ErrorMiddleware(views: views, waitingRoom: waitingRoom))
-    let adminToken = AdminAuthMiddleware(token: http.adminToken)
+    let adminToken = AdminAuthMiddleware(token: http.adminToken, tokens: repos.tokens)
     let sessions = StaffSessions(staff: repos.staff, policy: http.staffSessions, clients: clients)
     router.add(middleware: BackOfficeGate(sessions: sessions, adminToken: adminToken))
     router.add(
@@ -98,11 +98,15 @@ func buildRouter(
     CatalogAPIController(repos).addRoutes(to: api, store: apiStore)
     OrdersAPIController(orders: repos.orders, writer: repos.orderWriter).addRoutes(to: apiStore)
     let admin = api.group("admin").add(middleware: adminToken).add(middleware: AdminOrigin(sessions: sessions))
-    AdminAPIController(jobs: repos.jobs, tasks: repos.tasks, receipts: repos.receipts).addRoutes(to: admin)
+    // Each group says what a person's token needs there (the deployment's admin token passes everywhere).
+    let operations = admin.group().add(middleware: AdminRequires(.runTasks))
+    AdminAPIController(jobs: repos.jobs, tasks: repos.tasks, receipts: repos.receipts).addRoutes(to: operations)
+    AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times)
+        .addRoutes(to: operations)
     let adminStore = admin.group("stores/:store").add(
         middleware: StoreMiddleware<AppRequestContext>(stores: repos.stores))
-    AdminCatalogController(catalog: repos.catalog, views: views).addRoutes(to: adminStore)
-    AdminAdmissionController(gates: gates, clients: clients, pages: views.pages, times: times).addRoutes(to: admin)
+    AdminCatalogController(catalog: repos.catalog, views: views)
+        .addRoutes(to: adminStore.group().add(middleware: AdminRequires(.editCatalog)))
 
     // A store's pages; its forms are taken only from the shop's own pages.
     // A cross-site post is refused before the store is looked up.

@@ -19,7 +19,8 @@ struct BackOfficeGate: RouterMiddleware {
         case .open, .signIn:
             return try await next(request, context)
         case .adminAPI:
-            try self.adminToken.check(request)
+            var context = context
+            context.adminCaller = try await self.adminToken.authenticate(request)
             return try await next(request, context)
         case .backOffice:
             var context = context
