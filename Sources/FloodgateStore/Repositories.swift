@@ -75,7 +75,8 @@ public struct Repositories: Sendable {
             staff: SQLStaffRepository(database: database), tokens: SQLAPITokenRepository(database: database),
             orderAdmin: SQLOrderAdminRepository(database: database, holdMinutes: hold),
             jobs: SQLJobQueue(database: database), tasks: SQLTaskRepository(database: database),
-            receipts: SQLReceiptRepository(database: database), audit: SQLAuditLog(database: database)
+            receipts: SQLReceiptRepository(database: database),
+            audit: SQLAuditLog(database: database, keyPath: settings.auditKeyPath)
         )
     }
 }

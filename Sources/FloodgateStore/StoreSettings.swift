@@ -14,6 +14,9 @@ public struct StoreSettings: Sendable {
     public var waitlistHoldMinutes: Int
     /// How many days ahead tours are generated from weekly templates (`floodgate.tours.days.ahead`).
     public var tourDaysAhead = 28
+    /// The key that signs the audit log's checkpoints when old entries are pruned (`floodgate.audit.key.file`;
+    /// by default `audit.key` in the data folder, made on first use). Several instances share one file.
+    public var auditKeyFile: String?
 
     public init(
         dataDirectory: String = "var", database: DatabaseURL? = nil, loadDemo: Bool = true,
@@ -31,6 +34,11 @@ public struct StoreSettings: Sendable {
     /// Where uploaded and demo photos live.
     public var photosDirectory: String {
         URL(fileURLWithPath: self.dataDirectory).appendingPathComponent("photos").path
+    }
+
+    /// The audit key's file, as configured or in the data folder.
+    public var auditKeyPath: String {
+        self.auditKeyFile ?? URL(fileURLWithPath: self.dataDirectory).appendingPathComponent("audit.key").path
     }
 
     /// Where emails go when no SMTP relay is configured.

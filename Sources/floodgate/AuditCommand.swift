@@ -9,7 +9,7 @@ import Logging
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "The audit log: verify its chain, or print it.",
-        subcommands: [Verify.self, Log.self]
+        subcommands: [Verify.self, Log.self, Prune.self]
     )
 
     /// `floodgate audit verify [--expect SEQ:HASH]`: exit 0 when intact, 1 naming the first broken entry.
@@ -90,6 +90,26 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    /// `floodgate audit prune --before DATE`: old entries go, a checkpoint signed with the audit key stays.
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Remove entries older than a date, keeping a checkpoint signed with the audit key (env FLOODGATE_AUDIT_KEY_FILE)."
+        )
+        @OptionGroup var dataOptions: DataOptions
+        @Option(help: "Entries before this day (UTC) go, e.g. 2025-01-01.") var before: String
+
+        func run() async throws {
+            guard let day = CivilDate(self.before),
+                let millis = AccessEnd.millis(day, hour: 0, minute: 0, in: .gmt)
+            else { throw ValidationError("--before takes a date like 2025-01-01.") }
+            let gone = try await AuditCommand.withLog(self.dataOptions) { log in
+                try await log.prune(before: millis, by: .operatorOnThisMachine)
+            }
+            print("\(gone) entries before \(self.before) removed; a signed checkpoint keeps the chain verifiable.")
+        }
+    }
+
     static func withLog<T: Sendable>(
         _ options: DataOptions, _ body: (any AuditLog, any StoreRepository) async throws -> T
     ) async throws -> T {
@@ -98,7 +118,9 @@ struct AuditCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         return try await Database.withOpened(config.store.database, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
-            return try await body(SQLAuditLog(database: database), SQLStoreRepository(database: database))
+            return try await body(
+                SQLAuditLog(database: database, keyPath: config.store.auditKeyPath),
+                SQLStoreRepository(database: database))
         }
     }
 

@@ -65,6 +65,27 @@ struct TasksCommand: AsyncParsableCommand {
                     ]
                 }
             )
+            // Beside a task's runs, who changed the task and when: a schedule a contractor moved shows here.
+            guard let task = self.task else { return }
+            let changes = try await JobsCommand.withQueue(self.dataOptions) { _, database in
+                try await SQLAuditLog(database: database).entries(
+                    AuditFilter(objectType: "task", objectID: task, limit: self.limit))
+            }
+            guard !changes.isEmpty else { return }
+            print("\nChanges to \(task), newest first:")
+            TasksCommand.table(
+                ["entry", "when", "who", "action", "what"],
+                changes.map { record in
+                    [
+                        "\(record.id)", TasksCommand.time(record.at),
+                        record.actor.name + (record.actor.role.isEmpty ? "" : " (\(record.actor.role))"),
+                        record.entry.action,
+                        record.entry.details.sorted { $0.key < $1.key }.map { key, change in
+                            "\(key): \(change.before ?? "") → \(change.after ?? "")"
+                        }.joined(separator: "; "),
+                    ]
+                }
+            )
         }
     }
 

@@ -155,3 +155,53 @@ struct AuditChainTests {
         }
     }
 }
+
+extension AuditChainTests {
+    @Test(
+        "Pruning leaves a checkpoint signed with the audit key: the rest verifies from it; a forged one, or none, does not",
+        arguments: TestEngine.available)
+    func pruning(engine: TestEngine) async throws {
+        try await engine.withScratch { directory, url in
+            try await Database.withOpened(url, logger: .init(label: "test")) { database in
+                try await Migrator(database: database).migrate(logger: .init(label: "test"))
+                for index in 1...5 {
+                    try await database.transaction { db in
+                        try await AuditChain.append(
+                            AuditEntry("task.pause", object: "task", id: "t\(index)"), by: Self.owner, on: db,
+                            at: index <= 3 ? 1_000 : WallClock.nowMillis)
+                    }
+                }
+                // Without a checkpoint, no entry can be deleted (the triggers).
+                await #expect(throws: (any Error).self) {
+                    try await database.execute("DELETE FROM audit_log WHERE id <= 3")
+                }
+                let keyPath = directory.appendingPathComponent("audit.key").path
+                let log = SQLAuditLog(database: database, keyPath: keyPath)
+                #expect(try await log.prune(before: 10_000, by: .commandLine(user: "root")) == 3)
+                let mode = try FileManager.default.attributesOfItem(atPath: keyPath)[.posixPermissions] as? Int
+                #expect(mode == 0o600, "the key is the owner's alone")
+                #expect(try await database.scalar("SELECT MIN(id) FROM audit_log") == 4)
+                guard case .intact(let entries, let head, _) = try await log.verify() else {
+                    Issue.record("the pruned chain does not verify from its checkpoint")
+                    return
+                }
+                #expect(entries == 3 && head == 6, "two left and the pruning's own entry")
+                // Without the key the checkpoint cannot be trusted, so the log is not called intact.
+                guard case .broken(at: 3, _) = try await SQLAuditLog(database: database).verify() else {
+                    Issue.record("a checkpoint was trusted without its key")
+                    return
+                }
+                // A checkpoint someone wrote without the key, to make a deletion look like a pruning.
+                try await database.execute(
+                    "INSERT INTO audit_checkpoints (through_id, hash, at, signature) VALUES (4, (SELECT hash FROM audit_log WHERE id = 4), 0, 'forged')"
+                )
+                try await database.execute("DELETE FROM audit_log WHERE id = 4")
+                guard case .broken(at: 4, let reason) = try await log.verify() else {
+                    Issue.record("a forged checkpoint hid a deletion")
+                    return
+                }
+                #expect(reason.contains("signature"))
+            }
+        }
+    }
+}

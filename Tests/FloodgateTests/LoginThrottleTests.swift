@@ -1,3 +1,4 @@
+import FloodgateCore
 import Testing
 
 @testable import FloodgateWeb

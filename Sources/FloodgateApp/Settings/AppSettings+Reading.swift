@@ -40,6 +40,7 @@ extension StoreSettings {
             waitlistHoldMinutes: try config.wholeNumber("waitlist.hold.minutes", default: 30, in: 1...10_080)
         )
         self.tourDaysAhead = try config.wholeNumber("tours.days.ahead", default: 28, in: 1...366)
+        self.auditKeyFile = config.string(forKey: "audit.key.file")
     }
 }
 

@@ -48,6 +48,9 @@ public protocol AuditLog: Sendable {
     func verify(expecting: (seq: Int64, hash: String)?) async throws -> AuditVerification
     /// The last entry's number and hash (0 and ``AuditChain/genesis`` before the first).
     func head() async throws -> (seq: Int64, hash: String)
+    /// Removes the entries older than `before` (milliseconds since 1970), leaving a checkpoint signed with the
+    /// audit key in their place so the chain still verifies from it; returns how many went.
+    func prune(before: Int64, by actor: Actor) async throws -> Int
 }
 
 /// What walking the chain found.
@@ -61,9 +64,12 @@ public enum AuditVerification: Hashable, Sendable {
 /// ``AuditLog`` on the shop's database.
 public struct SQLAuditLog: AuditLog {
     let database: Database
+    /// The audit key's file (``AuditKey``): signs checkpoints on pruning, checks them on verifying.
+    let keyPath: String?
 
-    public init(database: Database) {
+    public init(database: Database, keyPath: String? = nil) {
         self.database = database
+        self.keyPath = keyPath
     }
 
     public func entries(_ filter: AuditFilter) async throws -> [AuditRecord] {
@@ -119,11 +125,22 @@ public struct SQLAuditLog: AuditLog {
             // Entries up to the newest checkpoint may have been pruned: the chain goes on from its hash.
             var expected: Int64 = 1
             var previous = AuditChain.genesis
-            if let checkpoint = try await db.select().columns("through_id", "hash").from("audit_checkpoints")
+            if let row = try await db.select().column("*").from("audit_checkpoints")
                 .orderBy("through_id", .descending).limit(1).first()
             {
-                expected = try checkpoint.decode(column: "through_id", as: Int64.self) + 1
-                previous = try checkpoint.decode(column: "hash", as: String.self)
+                let checkpoint = try AuditCheckpoint(row: row)
+                // Only the key's holder can have written it: a forged checkpoint cannot hide a deletion.
+                guard let key = self.keyPath.flatMap({ try? AuditKey.read($0) }) else {
+                    return .broken(
+                        at: checkpoint.throughID, reason: "the checkpoint's signature needs the audit key to be checked"
+                    )
+                }
+                guard checkpoint.isSigned(with: key) else {
+                    return .broken(
+                        at: checkpoint.throughID, reason: "the checkpoint's signature is not the audit key's")
+                }
+                expected = checkpoint.throughID + 1
+                previous = checkpoint.hash
             }
             guard let headRow = try await db.select().columns("seq", "hash").from("audit_head").first() else {
                 return .broken(at: expected, reason: "the log's head is missing")
@@ -169,6 +186,38 @@ public struct SQLAuditLog: AuditLog {
                 return .broken(at: expecting.seq, reason: "the recorded entry \(expecting.seq) is no longer in the log")
             }
             return .intact(entries: count, head: head, hash: headHash)
+        }
+    }
+
+    public func prune(before: Int64, by actor: Actor) async throws -> Int {
+        let key = try AuditKey.load(self.keyPath ?? "audit.key")
+        return try await self.database.transaction { db in
+            guard
+                let last = try await db.select().columns("id", "hash").from("audit_log").where("at", .lessThan, before)
+                    .orderBy("id", .descending).limit(1).first()
+            else { return 0 }
+            let checkpoint = AuditCheckpoint(
+                throughID: try last.decode(column: "id", as: Int64.self),
+                hash: try last.decode(column: "hash", as: String.self), at: WallClock.nowMillis, key: key)
+            try await db.raw(
+                """
+                INSERT INTO audit_checkpoints (through_id, hash, at, signature) VALUES (\(bind: checkpoint.throughID), \
+                \(bind: checkpoint.hash), \(bind: checkpoint.at), \(bind: checkpoint.signature))
+                """
+            ).run()
+            // The tables' triggers let only entries a checkpoint covers go.
+            let gone = try await db.raw(
+                "DELETE FROM audit_log WHERE id <= \(bind: checkpoint.throughID) RETURNING id"
+            ).all().count
+            try await AuditChain.append(
+                AuditEntry(
+                    "audit.prune", object: "audit", id: String(checkpoint.throughID),
+                    details: [
+                        "entries": AuditChange(after: String(gone)),
+                        "through": AuditChange(after: "\(checkpoint.throughID):\(checkpoint.hash)"),
+                    ]),
+                by: actor, on: db)
+            return gone
         }
     }
 
