@@ -14,7 +14,7 @@ struct StaffCommand: AsyncParsableCommand {
         abstract: "Back-office accounts and who may do what in which store.",
         subcommands: [
             Add.self, Grant.self, Revoke.self, Disable.self, Enable.self, List.self, Sessions.self, Passwd.self,
-            StaffTokenCommand.self,
+            StaffTokenCommand.self, SecondFactor.self,
         ]
     )
 
@@ -209,6 +209,31 @@ struct StaffCommand: AsyncParsableCommand {
                 let member = try await StaffCommand.account(self.email, in: staff)
                 try await staff.setPassword(staffID: member.id, passwordHash: hash, by: .operatorOnThisMachine)
                 print("The password of \(member.email) is changed; their sessions have ended.")
+            }
+        }
+    }
+
+    /// `floodgate staff second-factor --store S --required yes|no`
+    struct SecondFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "second-factor",
+            abstract: "Whether a store's owners and managers must sign in with an authenticator app (yes by default).")
+        @OptionGroup var dataOptions: DataOptions
+        @Option(help: "The store's short name.") var store: String
+        @Option(help: "yes or no.") var required: String
+
+        func validate() throws {
+            guard ["yes", "no"].contains(self.required) else { throw ValidationError("--required takes yes or no.") }
+        }
+
+        func run() async throws {
+            try await StaffCommand.withStaff(self.dataOptions) { staff, stores in
+                let store = try await StaffCommand.store(self.store, in: stores)
+                try await staff.requireSecondFactor(
+                    storeID: store.id, self.required == "yes", by: .operatorOnThisMachine)
+                print(
+                    "\(store.slug): a second factor is \(self.required == "yes" ? "required" : "optional") for owners and managers."
+                )
             }
         }
     }

@@ -108,7 +108,12 @@ struct TwoFactorTests {
             // A florist signs in with the password alone; so does a manager where the store does not ask for more.
             try await server.addStaff("sasha@shop.example", role: .florist)
             #expect(try await Self.password(server, "sasha@shop.example").location == "/admin")
-            try await server.database.execute("UPDATE stores SET require_second_factor = 0 WHERE slug = 'petals'")
+            try await SQLStaffRepository(database: server.database).requireSecondFactor(
+                storeID: 1, false, by: .commandLine(user: "root"))
+            #expect(
+                try await server.database.strings("SELECT details FROM audit_log WHERE action = 'store.settings'") == [
+                    #"{"second factor for owners and managers":{"after":"optional","before":"required"}}"#
+                ])
             try await server.addStaff("mila@shop.example", role: .manager)
             #expect(try await Self.password(server, "mila@shop.example").location == "/admin")
         }

@@ -90,6 +90,28 @@ extension SQLStaffRepository {
         }
     }
 
+    public func requireSecondFactor(storeID: Int, _ required: Bool, by actor: Actor) async throws {
+        try await self.database.transaction { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT require_second_factor FROM stores WHERE id = \(bind: storeID)"
+                ).first()
+            else { throw StaffError.noSuchGrant }
+            let before = try row.decode(column: "require_second_factor", as: Int.self) != 0
+            try await db.raw(
+                "UPDATE stores SET require_second_factor = \(bind: required ? 1 : 0) WHERE id = \(bind: storeID)"
+            ).run()
+            try await AuditChain.append(
+                AuditEntry(
+                    "store.settings", object: "store", id: String(storeID), storeID: storeID,
+                    details: [
+                        "second factor for owners and managers": AuditChange(
+                            before: before ? "required" : "optional", after: required ? "required" : "optional")
+                    ]),
+                by: actor, on: db)
+        }
+    }
+
     static func replaceRecoveryCodes(_ codes: [String], staffID: Int, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM staff_recovery_codes WHERE staff_id = \(bind: staffID)").run()
         for code in codes {

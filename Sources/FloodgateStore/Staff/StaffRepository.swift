@@ -147,4 +147,6 @@ public protocol StaffRepository: Sendable {
     func recordFailedSecondFactor(staffID: Int, by actor: Actor) async throws
     /// Forgets an account's authenticator app and recovery codes (it enrols again) and ends its sessions.
     func resetSecondFactor(staffID: Int, by actor: Actor) async throws
+    /// Whether the store's owners and managers must sign in with a second factor (on by default).
+    func requireSecondFactor(storeID: Int, _ required: Bool, by actor: Actor) async throws
 }
