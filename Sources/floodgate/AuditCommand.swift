@@ -82,9 +82,13 @@ struct AuditCommand: AsyncParsableCommand {
                         change.before == nil
                             ? "\(key)=\(change.after ?? "")" : "\(key): \(change.before ?? "") → \(change.after ?? "")"
                     }
+                    // Whatever a client typed is printed with its control characters escaped: no one fakes a line
+                    // or moves an operator's cursor through their name.
                     print(
-                        "\(record.id)\t\(AuditLine.time(record.at))\t\(record.actor.name)\t\(record.entry.action)\t"
-                            + "\(record.entry.objectType):\(record.entry.objectID)\t\(changes.joined(separator: "; "))")
+                        AuditLine.printable(
+                            "\(record.id)\t\(AuditLine.time(record.at))\t\(record.actor.name)\t\(record.entry.action)\t"
+                                + "\(record.entry.objectType):\(record.entry.objectID)\t\(changes.joined(separator: "; "))"
+                        ))
                 }
             }
         }
@@ -155,6 +159,15 @@ struct AuditLine: Encodable {
         self.object = "\(record.entry.objectType):\(record.entry.objectID)"
         self.details = record.entry.details
         self.hash = record.hash
+    }
+
+    /// The text with control characters (but the tabs between columns) as `\u{…}`.
+    static func printable(_ text: String) -> String {
+        String(
+            text.unicodeScalars.flatMap { scalar -> [Character] in
+                scalar.properties.generalCategory == .control && scalar != "\t"
+                    ? Array(scalar.escaped(asASCII: true)) : [Character(scalar)]
+            })
     }
 
     static func time(_ millis: Int64) -> String {

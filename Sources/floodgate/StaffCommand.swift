@@ -112,11 +112,8 @@ struct StaffCommand: AsyncParsableCommand {
         @Option(help: "The account's email.") var email: String
 
         func run() async throws {
-            try await StaffCommand.withStaff(self.dataOptions) { staff, _ in
-                let member = try await StaffCommand.account(self.email, in: staff)
-                try await staff.setDisabled(staffID: member.id, true, by: .operatorOnThisMachine)
-                print("\(member.email) is disabled; their sessions have ended.")
-            }
+            try await StaffCommand.setDisabled(
+                true, self.email, self.dataOptions, done: "is disabled; their sessions have ended")
         }
     }
 
@@ -127,11 +124,7 @@ struct StaffCommand: AsyncParsableCommand {
         @Option(help: "The account's email.") var email: String
 
         func run() async throws {
-            try await StaffCommand.withStaff(self.dataOptions) { staff, _ in
-                let member = try await StaffCommand.account(self.email, in: staff)
-                try await staff.setDisabled(staffID: member.id, false, by: .operatorOnThisMachine)
-                print("\(member.email) may sign in again.")
-            }
+            try await StaffCommand.setDisabled(false, self.email, self.dataOptions, done: "may sign in again")
         }
     }
 
@@ -254,6 +247,14 @@ struct StaffCommand: AsyncParsableCommand {
         try await Database.withOpened(config.store.database, logger: logger) { database in
             try await Migrator(database: database).migrate(logger: logger)
             try await body(SQLStaffRepository(database: database), SQLStoreRepository(database: database), database)
+        }
+    }
+
+    static func setDisabled(_ disabled: Bool, _ email: String, _ options: DataOptions, done: String) async throws {
+        try await Self.withStaff(options) { staff, _ in
+            let member = try await Self.account(email, in: staff)
+            try await staff.setDisabled(staffID: member.id, disabled, by: .operatorOnThisMachine)
+            print("\(member.email) \(done).")
         }
     }
 

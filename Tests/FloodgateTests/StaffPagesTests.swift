@@ -88,6 +88,17 @@ struct StaffPagesTests {
             #expect(try await owner.post("/admin/petals/staff/\(other)/disable", []).status == 404)
             let page = try await owner.get("/admin/petals/staff")
             #expect(!page.body.contains("ivan@shop.example"))
+            // Nor can an owner attach an account of another store by "adding" its email (whose password they would
+            // not know, but whose sessions and sign-ins they would then see): the operator grants that.
+            let attach = try await owner.post(
+                "/admin/petals/staff",
+                [
+                    ("email", "ivan@shop.example"), ("name", "Ivan"), ("role", "florist"),
+                    ("password", "mine-and-only-mine-7"),
+                ])
+            #expect(attach.status == 422 && attach.body.contains("There is already an account for ivan@shop.example"))
+            #expect(
+                try await server.database.scalar("SELECT COUNT(*) FROM staff_grants WHERE staff_id = \(other)") == 1)
             let handle = try #require(
                 try await SQLStaffRepository(database: server.database).sessions(
                     staffID: other, policy: SessionPolicy()

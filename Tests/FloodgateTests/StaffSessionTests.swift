@@ -13,7 +13,7 @@ struct StaffSessionTests {
         answer.status == 303 && (answer.headers["location"].first ?? "").hasPrefix("/admin/login")
     }
 
-    static let policy = SessionPolicy(idle: 5_000, lifetime: 15_000)
+    static let policy = SessionPolicy(idle: 5_000, lifetime: 25_000)
 
     @Test(
         "A session ends after its idle time, while a busy one lives on to its absolute end",

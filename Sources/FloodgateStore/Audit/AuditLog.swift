@@ -146,12 +146,14 @@ public struct SQLAuditLog: AuditLog {
                 return .broken(at: expected, reason: "the log's head is missing")
             }
             let head = try headRow.decode(column: "seq", as: Int64.self)
+            let firstID = expected
             let headHash = try headRow.decode(column: "hash", as: String.self)
             var count = 0
             var after = expected - 1
             while true {
+                // Up to the head read above: entries appended meanwhile are the next walk's.
                 let rows = try await db.select().column("*").from("audit_log").where("id", .greaterThan, after)
-                    .orderBy("id").limit(1_000).all()
+                    .where("id", .lessThanOrEqual, head).orderBy("id").limit(1_000).all()
                 guard !rows.isEmpty else { break }
                 for row in rows {
                     let record = try Self.record(row)
@@ -181,9 +183,15 @@ public struct SQLAuditLog: AuditLog {
             if headHash != previous {
                 return .broken(at: head, reason: "the head's hash is not the last entry's")
             }
-            // Entries between the checkpoint and the head were each visited above; one past the head is gone.
+            // Entries between the checkpoint and the head were each visited above; one past the head is gone, and one
+            // a checkpoint covers cannot be confirmed.
             if let expecting, expecting.seq > head {
                 return .broken(at: expecting.seq, reason: "the recorded entry \(expecting.seq) is no longer in the log")
+            }
+            if let expecting, expecting.seq > 0, expecting.seq <= firstID - 1 {
+                return .broken(
+                    at: expecting.seq,
+                    reason: "the recorded entry \(expecting.seq) was pruned; compare a head recorded after the pruning")
             }
             return .intact(entries: count, head: head, hash: headHash)
         }

@@ -68,7 +68,6 @@ public struct SQLCatalogRepository: CatalogRepository {
         _ products: [Product], storeID: Int, by actor: Actor, summary: AuditEntry?
     ) async throws -> [Product] {
         try await self.database.transaction { db in
-            if let summary { try await AuditChain.append(summary, by: actor, on: db) }
             let ids = products.map(\.id).filter { $0 != 0 }
             let before = Dictionary(
                 try await Self.products(storeID: storeID, ids: ids, on: db).map { ($0.id, $0) },
@@ -106,8 +105,12 @@ public struct SQLCatalogRepository: CatalogRepository {
                     guard row != nil else { throw CatalogError.unknownProduct(product.id) }
                 }
                 product.storeID = storeID
-                try await Self.record(before: before[product.id], after: product, by: actor, on: db)
                 saved.append(product)
+            }
+            // The audit entries last: the chain's head is the last lock a transaction takes.
+            if let summary { try await AuditChain.append(summary, by: actor, on: db) }
+            for product in saved {
+                try await Self.record(before: before[product.id], after: product, by: actor, on: db)
             }
             return saved
         }

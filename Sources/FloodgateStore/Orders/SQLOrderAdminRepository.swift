@@ -103,6 +103,11 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                 \(bind: staff.name), \(bind: now))
                 """
             ).run()
+            if target == .cancelled {
+                try await WaitlistLine.releasePlace(
+                    windowID: try row.decode(column: "window_id", as: Int.self), hold: self.hold, on: db)
+            }
+            // Last: the audit chain's head is the last lock a transaction takes (no two wait on each other).
             var details = ["status": AuditChange(before: current.rawValue, after: target.rawValue)]
             if !reason.isEmpty { details["reason"] = AuditChange(after: reason) }
             try await AuditChain.append(
@@ -110,10 +115,6 @@ public struct SQLOrderAdminRepository: OrderAdminRepository {
                     target == .cancelled ? "order.cancel" : "order.status", object: "order", id: String(orderID),
                     storeID: storeID, details: details),
                 by: staff, on: db, at: now)
-            if target == .cancelled {
-                try await WaitlistLine.releasePlace(
-                    windowID: try row.decode(column: "window_id", as: Int.self), hold: self.hold, on: db)
-            }
             return target
         }
     }

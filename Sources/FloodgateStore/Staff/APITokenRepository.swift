@@ -24,6 +24,9 @@ public struct APIToken: Hashable, Sendable {
 public struct TokenAccess: Hashable, Sendable {
     public var token: APIToken
     public var permissions: Set<Permission>
+    /// What it may do to the whole shop (its scheduled tasks and jobs, shared by every store): only what the token's
+    /// role allows and the person holds in every store.
+    public var shopWide: Set<Permission>
 }
 
 /// Personal API tokens: made for one person in one store with a role, stored as their SHA-256, revocable,
@@ -126,13 +129,20 @@ public struct SQLAPITokenRepository: APITokenRepository {
                     .where(SQLColumn("revoked_at", table: "api_tokens"), .is, SQLLiteral.null)
                     .where(SQLColumn("disabled_at", table: "staff"), .is, SQLLiteral.null)
             }
-            guard let token = live.first,
-                token.expiresAt.map({ now < $0 }) ?? true,
-                let grant = try await SQLStaffRepository.grants(staffID: token.staff.id, on: db)
-                    .first(where: { $0.storeID == token.storeID && $0.isLive(at: now) })
-            else { return nil }
-            return TokenAccess(
-                token: token, permissions: token.role.permissions(areas: token.areas).intersection(grant.permissions))
+            guard let token = live.first, token.expiresAt.map({ now < $0 }) ?? true else { return nil }
+            let grants = try await SQLStaffRepository.grants(staffID: token.staff.id, on: db).filter {
+                $0.isLive(at: now)
+            }
+            guard let grant = grants.first(where: { $0.storeID == token.storeID }) else { return nil }
+            let own = token.role.permissions(areas: token.areas)
+            let stores = try await db.select().column("id").from("stores").all().map {
+                try $0.decode(column: "id", as: Int.self)
+            }
+            var shopWide = own
+            for store in stores {
+                shopWide.formIntersection(grants.first { $0.storeID == store }?.permissions ?? [])
+            }
+            return TokenAccess(token: token, permissions: own.intersection(grant.permissions), shopWide: shopWide)
         }
         // Kept at most once a minute: a script's calls are not each a write.
         if let found, now - (found.token.lastUsedAt ?? 0) > 60_000 {

@@ -63,17 +63,20 @@ extension SQLStaffRepository {
                 "UPDATE staff SET totp_secret = \(bind: totpSecret), totp_step = \(bind: step) WHERE id = \(bind: staffID)"
             ).run()
             try await Self.replaceRecoveryCodes(recoveryCodes, staffID: staffID, on: db)
+            let promoted = try await Self.promote(sessionSecret, staffID: staffID, on: db)
             try await AuditChain.append(
                 AuditEntry(
                     "staff.second-factor-enrol", object: "staff", id: String(staffID),
                     details: ["recovery codes": AuditChange(after: String(recoveryCodes.count))]),
                 by: actor, on: db)
-            _ = try await Self.upgrade(sessionSecret, staffID: staffID, how: "enrolment", on: db, by: actor)
+            if promoted {
+                try await Self.recordSignIn(sessionSecret, staffID: staffID, how: "enrolment", on: db, by: actor)
+            }
         }
     }
 
     public func recordFailedSecondFactor(staffID: Int, by actor: Actor) async throws {
-        try await self.database.transaction { db in
+        _ = try await self.database.transaction { db in
             try await AuditChain.append(
                 AuditEntry("session.second-factor-failed", object: "staff", id: String(staffID)), by: actor, on: db)
         }
@@ -84,9 +87,11 @@ extension SQLStaffRepository {
             try await Self.requireAccount(staffID, on: db)
             try await db.raw("UPDATE staff SET totp_secret = NULL, totp_step = 0 WHERE id = \(bind: staffID)").run()
             try await db.raw("DELETE FROM staff_recovery_codes WHERE staff_id = \(bind: staffID)").run()
+            let ended = try await Self.endSessions(staffID: staffID, on: db)
             try await AuditChain.append(
                 AuditEntry("staff.second-factor-reset", object: "staff", id: String(staffID)), by: actor, on: db)
-            try await Self.endSessions(staffID: staffID, reason: "second factor reset", on: db, by: actor)
+            try await Self.recordEndedSessions(
+                ended, staffID: staffID, reason: "second factor reset", on: db, by: actor)
         }
     }
 
@@ -101,6 +106,18 @@ extension SQLStaffRepository {
             try await db.raw(
                 "UPDATE stores SET require_second_factor = \(bind: required ? 1 : 0) WHERE id = \(bind: storeID)"
             ).run()
+            // Owners and managers signed in without a second factor, where one is now required, sign in again.
+            var ended: [(Int, Int)] = []
+            if required, !before {
+                let people = try await db.raw(
+                    """
+                    SELECT DISTINCT staff.id FROM staff JOIN staff_grants ON staff_grants.staff_id = staff.id \
+                    WHERE staff_grants.store_id = \(bind: storeID) AND staff_grants.role IN ('owner', 'manager') \
+                    AND staff.totp_secret IS NULL
+                    """
+                ).all().map { try $0.decode(column: "id", as: Int.self) }
+                for person in people { ended.append((person, try await Self.endSessions(staffID: person, on: db))) }
+            }
             try await AuditChain.append(
                 AuditEntry(
                     "store.settings", object: "store", id: String(storeID), storeID: storeID,
@@ -109,6 +126,10 @@ extension SQLStaffRepository {
                             before: before ? "required" : "optional", after: required ? "required" : "optional")
                     ]),
                 by: actor, on: db)
+            for (person, count) in ended {
+                try await Self.recordEndedSessions(
+                    count, staffID: person, reason: "a second factor is now required", on: db, by: actor)
+            }
         }
     }
 
@@ -128,23 +149,31 @@ extension SQLStaffRepository {
     private static func upgrade(
         _ sessionSecret: String, staffID: Int, how: String, on db: any SQLDatabase, by actor: Actor
     ) async throws -> Bool {
-        let digest = Self.digest(sessionSecret)
-        let upgraded = try await db.raw(
+        guard try await Self.promote(sessionSecret, staffID: staffID, on: db) else { return false }
+        try await Self.recordSignIn(sessionSecret, staffID: staffID, how: how, on: db, by: actor)
+        return true
+    }
+
+    private static func promote(_ sessionSecret: String, staffID: Int, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw(
             """
             UPDATE staff_sessions SET stage = \(bind: SessionStage.full.rawValue), pending_secret = NULL \
-            WHERE token_hash = \(bind: digest) AND staff_id = \(bind: staffID) RETURNING staff_id
+            WHERE token_hash = \(bind: Self.digest(sessionSecret)) AND staff_id = \(bind: staffID) RETURNING staff_id
             """
-        ).first()
-        guard upgraded != nil else { return false }
+        ).first() != nil
+    }
+
+    private static func recordSignIn(
+        _ sessionSecret: String, staffID: Int, how: String, on db: any SQLDatabase, by actor: Actor
+    ) async throws {
         try await AuditChain.append(
             AuditEntry(
                 "session.sign-in", object: "staff", id: String(staffID),
                 details: [
-                    "session": AuditChange(after: String(digest.prefix(Self.handleLength))),
+                    "session": AuditChange(after: String(Self.digest(sessionSecret).prefix(Self.handleLength))),
                     "second factor": AuditChange(after: how),
                 ]),
             by: actor, on: db)
-        return true
     }
 }
 

@@ -190,17 +190,24 @@ extension SQLStaffRepository {
         }
     }
 
-    /// Ends every session of an account, recorded with why.
-    static func endSessions(staffID: Int, reason: String, on db: any SQLDatabase, by actor: Actor) async throws {
-        let ended = try await db.raw(
-            "DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID) RETURNING token_hash"
-        )
-        .all()
-        guard !ended.isEmpty else { return }
+    /// Ends every session of an account; returns how many, for ``recordEndedSessions(_:staffID:reason:on:by:)``.
+    ///
+    /// Every change in a transaction comes before its audit entries: the chain's head is the last lock taken, so
+    /// two transactions never hold rows the other waits for while one holds the head.
+    static func endSessions(staffID: Int, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID) RETURNING token_hash").all()
+            .count
+    }
+
+    /// Records sessions ended by ``endSessions(staffID:on:)`` (nothing when there were none).
+    static func recordEndedSessions(
+        _ count: Int, staffID: Int, reason: String, on db: any SQLDatabase, by actor: Actor
+    ) async throws {
+        guard count > 0 else { return }
         try await AuditChain.append(
             AuditEntry(
                 "session.end", object: "staff", id: String(staffID),
-                details: ["sessions": AuditChange(after: String(ended.count)), "reason": AuditChange(after: reason)]),
+                details: ["sessions": AuditChange(after: String(count)), "reason": AuditChange(after: reason)]),
             by: actor, on: db)
     }
 }

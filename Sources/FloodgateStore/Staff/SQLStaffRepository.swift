@@ -71,12 +71,20 @@ public struct SQLStaffRepository: StaffRepository {
             try await db.raw(
                 "DELETE FROM staff_grants WHERE staff_id = \(bind: staffID) AND store_id = \(bind: storeID)"
             ).run()
+            // Their tokens for this store go with the access: a grant given again later does not revive them.
+            try await db.raw(
+                """
+                UPDATE api_tokens SET revoked_at = \(bind: WallClock.nowMillis) WHERE staff_id = \(bind: staffID) \
+                AND store_id = \(bind: storeID) AND revoked_at IS NULL
+                """
+            ).run()
+            let ended = try await Self.endSessions(staffID: staffID, on: db)
             try await AuditChain.append(
                 AuditEntry(
                     "staff.revoke", object: "staff", id: String(staffID), storeID: storeID,
                     details: ["role": AuditChange(before: old.label, after: nil)]),
                 by: actor, on: db)
-            try await Self.endSessions(staffID: staffID, reason: "access revoked", on: db, by: actor)
+            try await Self.recordEndedSessions(ended, staffID: staffID, reason: "access revoked", on: db, by: actor)
         }
     }
 
@@ -86,10 +94,11 @@ public struct SQLStaffRepository: StaffRepository {
             let now = WallClock.nowMillis
             let value: Int64? = disabled ? now : nil
             try await db.raw("UPDATE staff SET disabled_at = \(bind: value) WHERE id = \(bind: staffID)").run()
+            let ended = disabled ? try await Self.endSessions(staffID: staffID, on: db) : 0
             try await AuditChain.append(
                 AuditEntry(disabled ? "staff.disable" : "staff.enable", object: "staff", id: String(staffID)),
                 by: actor, on: db, at: now)
-            if disabled { try await Self.endSessions(staffID: staffID, reason: "account disabled", on: db, by: actor) }
+            try await Self.recordEndedSessions(ended, staffID: staffID, reason: "account disabled", on: db, by: actor)
         }
     }
 
@@ -103,19 +112,29 @@ public struct SQLStaffRepository: StaffRepository {
                 WHERE id = \(bind: staffID)
                 """
             ).run()
+            let ended = try await Self.endSessions(staffID: staffID, on: db)
             try await AuditChain.append(
                 AuditEntry("staff.password", object: "staff", id: String(staffID)), by: actor, on: db, at: now)
-            try await Self.endSessions(staffID: staffID, reason: "password changed", on: db, by: actor)
+            try await Self.recordEndedSessions(ended, staffID: staffID, reason: "password changed", on: db, by: actor)
         }
     }
 
     // MARK: - Rows
 
-    /// Inserts or replaces a grant, recording the role before and after.
+    /// Inserts or replaces a grant, recording the role before and after. Changes come before audit entries in every
+    /// transaction (``endSessions(staffID:on:)`` says why).
     static func put(
         _ grant: StaffGrant, staffID: Int, on db: any SQLDatabase, by actor: Actor, at now: Int64
     ) async throws {
         let old = try await Self.grants(staffID: staffID, on: db).first { $0.storeID == grant.storeID }
+        // A role that needs a second factor, given to someone signed in without one, does not ride on that session.
+        var ended = 0
+        if grant.role.needsSecondFactor, old?.role.needsSecondFactor != true,
+            try await db.select().column("id").from("staff").where("id", .equal, staffID)
+                .where("totp_secret", .is, SQLLiteral.null).first() != nil
+        {
+            ended = try await Self.endSessions(staffID: staffID, on: db)
+        }
         try await db.raw(
             """
             INSERT INTO staff_grants (staff_id, store_id, role, areas, until_at, created_at) VALUES (\(bind: staffID), \
@@ -131,6 +150,8 @@ public struct SQLStaffRepository: StaffRepository {
                 "staff.grant", object: "staff", id: String(staffID), storeID: grant.storeID,
                 details: AuditEntry.changes(before: before, after: after)),
             by: actor, on: db, at: now)
+        try await Self.recordEndedSessions(
+            ended, staffID: staffID, reason: "a role that needs a second factor", on: db, by: actor)
     }
 
     static func grants(staffID: Int, on db: any SQLDatabase) async throws -> [StaffGrant] {

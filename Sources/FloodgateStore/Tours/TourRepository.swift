@@ -194,12 +194,12 @@ public struct SQLTourRepository: TourRepository {
                 "UPDATE delivery_windows SET capacity = \(bind: capacity) WHERE id = \(bind: tourID) AND store_id = \(bind: storeID) RETURNING id"
             ).first()
             guard updated != nil, let before else { return nil }
+            try await WaitlistLine.offerFreePlaces(windowID: tourID, hold: self.hold, on: db)
             try await AuditChain.append(
                 AuditEntry(
                     "delivery.capacity", object: "tour", id: String(tourID), storeID: storeID,
                     details: ["capacity": AuditChange(before: String(before.capacity), after: String(capacity))]),
                 by: actor, on: db)
-            try await WaitlistLine.offerFreePlaces(windowID: tourID, hold: self.hold, on: db)
             return try await SQLDeliveryWindowRepository.window(storeID: storeID, id: tourID, on: db)
         }
     }

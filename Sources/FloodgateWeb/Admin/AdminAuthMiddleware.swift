@@ -59,8 +59,9 @@ struct AdminAuthMiddleware: RouterMiddleware {
         detail: "Send Authorization: Bearer <admin token or your API token>.")
 }
 
-/// Stands on an admin API route group: a person's token passes only with `permission` in its store (and, on a
-/// store's routes, only for that store); the deployment's admin token passes.
+/// Stands on an admin API route group: a person's token passes only with `permission` in its store, and only for
+/// that store on a store's routes; routes of no store (tasks, jobs: the whole shop's) need the permission in every
+/// store (``TokenAccess/shopWide``). The deployment's admin token passes.
 struct AdminRequires: RouterMiddleware {
     typealias Context = AppRequestContext
     let permission: Permission
@@ -76,9 +77,13 @@ struct AdminRequires: RouterMiddleware {
         case .deployment:
             break
         case .person(let access):
-            guard access.permissions.contains(self.permission),
-                context.store.map({ $0.id == access.token.storeID }) ?? true
-            else {
+            let allowed =
+                if let store = context.store {
+                    store.id == access.token.storeID && access.permissions.contains(self.permission)
+                } else {
+                    access.shopWide.contains(self.permission)
+                }
+            guard allowed else {
                 throw Problem(
                     "forbidden", status: .forbidden, title: "Not for this token",
                     detail: "This token's role (or store) does not allow this call.")

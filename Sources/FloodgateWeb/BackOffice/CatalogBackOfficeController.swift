@@ -44,7 +44,7 @@ struct CatalogBackOfficeController: Sendable {
             page.rows = AuditRow.rows(
                 try await self.audit.entries(
                     AuditFilter(storeID: store.id, objectType: "product", objectID: String(product.id), limit: 50)),
-                store: store)
+                store: store, showOrigin: context.permissions.contains(.readAudit))
         }
         return self.shell.render(page)
     }

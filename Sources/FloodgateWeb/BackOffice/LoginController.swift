@@ -58,7 +58,10 @@ struct LoginController: Sendable {
         }
         let address = self.sessions.clients.address(request.headers, peer: context.remoteAddress)
         let origin = self.sessions.origin(request, context: context)
-        let visitor = Actor(kind: .visitor, name: email, address: origin.address, userAgent: origin.userAgent)
+        // The email as typed only when it is one: a password typed into the email field stays out of the log.
+        let visitor = Actor(
+            kind: .visitor, name: EmailAddress.isValid(email) ? email : "(not an email)", address: origin.address,
+            userAgent: origin.userAgent)
         if case .wait(let seconds) = self.throttle.attempt(email: email, address: address) {
             return try await self.wait(seconds, next: next, email: email)
         }

@@ -71,14 +71,23 @@ final class LoginThrottle: Sendable {
             }
             let client = self.live(state.addresses[address], now: now)
             var wait = self.wait(client, now: now)
-            // The account's delay binds only clients that have failed themselves (see the type's comment).
-            if client != nil { wait = max(wait, self.wait(self.live(state.accounts[email], now: now), now: now)) }
+            // The account's delay binds only clients that have failed themselves (see the type's comment); a second
+            // factor's caller has proved the password, so there it binds every client.
+            if client != nil || !posts {
+                wait = max(wait, self.wait(self.live(state.accounts[email], now: now), now: now))
+            }
             guard wait <= 0 else { return .wait(max(1, Int(wait.rounded(.up)))) }
             Self.count(
                 &state.addresses, address, now: now, limit: self.settings.maxEntries, memory: self.settings.memory)
             Self.count(&state.accounts, email, now: now, limit: self.settings.maxEntries, memory: self.settings.memory)
             return .go
         }
+    }
+
+    /// The account's recent failures (passwords and codes alike).
+    func failures(email: String) -> Int {
+        let now = self.now
+        return self.state.withLock { self.live($0.accounts[email], now: now)?.failures ?? 0 }
     }
 
     /// The attempt succeeded: its count is taken back (only its own: earlier failures stay), and the address

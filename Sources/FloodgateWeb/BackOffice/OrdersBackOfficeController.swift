@@ -154,7 +154,7 @@ struct OrdersBackOfficeController: Sendable {
         page.rows = AuditRow.rows(
             try await self.audit.entries(
                 AuditFilter(storeID: store.id, objectType: "order", objectID: String(id), limit: 100)),
-            store: store)
+            store: store, showOrigin: context.permissions.contains(.readAudit))
         return self.shell.render(page, status: status)
     }
 }

@@ -16,6 +16,8 @@ struct SecondFactorController: Sendable {
     let throttle: LoginThrottle
     /// The name the authenticator app shows for the account.
     static let issuer = "Floodgate"
+    /// Wrong codes (with the account's other recent failures) after which the session ends.
+    static let codesPerPassword = 5
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("second-factor", use: self.form)
@@ -86,6 +88,16 @@ struct SecondFactorController: Sendable {
         }
         guard passed else {
             try await staff.recordFailedSecondFactor(staffID: session.staff.id, by: actor)
+            // Past a few wrong codes the password must be given again: guessing codes costs a password each round.
+            if self.throttle.failures(email: session.staff.email) >= Self.codesPerPassword {
+                try await staff.endSession(secret: secret, by: actor)
+                var response = Response.redirect(to: StaffSessionMiddleware.loginPath, type: .normal)
+                response.setCookie(
+                    Cookie(
+                        name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/admin", httpOnly: true,
+                        sameSite: .strict))
+                return response
+            }
             return try await self.page(
                 request, session: session, next: next, error: "That code is not right (or was used already).",
                 status: .unauthorized)

@@ -52,6 +52,12 @@ struct StaffBackOfficeController: Sendable {
             }
         } else if existing?.grants.contains(where: { $0.storeID == store.id }) == true {
             errors.append("\(email) already works in this store: change their role in the list.")
+        } else if let existing, existing.grants.isEmpty || !Self.ownsAll(existing, context) {
+            // Someone else's account (or one nobody holds now): attaching it here would hand this store to whoever
+            // holds its password. The server's operator can, with `floodgate staff grant`.
+            errors.append(
+                "There is already an account for \(email). Ask the shop's operator to give it access here "
+                    + "(floodgate staff grant), or use another email.")
         }
         guard errors.isEmpty, let grant else {
             var draft = ["email": email, "name": name, "role": form["role"] ?? "", "until": form["until"] ?? ""]
@@ -174,9 +180,14 @@ struct StaffBackOfficeController: Sendable {
         return (store, person)
     }
 
-    private func requireOwnsAll(_ person: StaffAccount, _ context: StaffRequestContext) throws {
+    /// Whether every store the person works in is one the signed-in owner owns.
+    static func ownsAll(_ person: StaffAccount, _ context: StaffRequestContext) -> Bool {
         let owned = Set(context.session.grants.filter { $0.role == .owner }.map(\.storeID))
-        guard person.grants.allSatisfy({ owned.contains($0.storeID) }) else {
+        return person.grants.allSatisfy { owned.contains($0.storeID) }
+    }
+
+    private func requireOwnsAll(_ person: StaffAccount, _ context: StaffRequestContext) throws {
+        guard Self.ownsAll(person, context) else {
             throw Problem(
                 "forbidden", status: .forbidden, title: "They work in other stores too",
                 detail: "Their account reaches stores you do not own: remove them from this store instead.")

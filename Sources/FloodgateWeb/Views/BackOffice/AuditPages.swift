@@ -14,13 +14,14 @@ struct AuditRow {
     var objectURL: String?
     var changes: [String]
 
-    init(_ record: AuditRecord, store: Store) {
+    /// `showOrigin`: addresses and browsers are for those who read the audit log (owners), not every page's viewer.
+    init(_ record: AuditRecord, store: Store, showOrigin: Bool = true) {
         self.id = record.id
         self.when = AdminTime.format(record.at, in: store.timeZone)
         let role = record.actor.role.isEmpty ? "" : " (\(record.actor.role))"
         self.who = record.actor.name + role
         self.via = record.actor.kind.rawValue
-        self.from = record.actor.address
+        self.from = showOrigin ? record.actor.address : ""
         self.action = record.entry.action
         self.object = record.entry.objectType.isEmpty ? "" : "\(record.entry.objectType) \(record.entry.objectID)"
         let base = "/admin/\(store.slug)"
@@ -38,8 +39,8 @@ struct AuditRow {
         }
     }
 
-    static func rows(_ records: [AuditRecord], store: Store) -> [AuditRow] {
-        records.map { AuditRow($0, store: store) }
+    static func rows(_ records: [AuditRecord], store: Store, showOrigin: Bool = true) -> [AuditRow] {
+        records.map { AuditRow($0, store: store, showOrigin: showOrigin) }
     }
 }
 
