@@ -32,8 +32,16 @@ struct StaffTokenCommand: AsyncParsableCommand {
             try await StaffCommand.withStaff(self.dataOptions) { staff, stores, database in
                 let member = try await StaffCommand.account(self.email, in: staff)
                 let grant = try await self.access.grant(stores)
-                let (secret, token) = try await SQLAPITokenRepository(database: database).create(
-                    staffID: member.id, grant: grant, name: self.name.trimmingSpaces, by: .operatorOnThisMachine)
+                let made: (secret: String, token: APIToken)
+                do {
+                    made = try await SQLAPITokenRepository(database: database).create(
+                        staffID: member.id, grant: grant, name: self.name.trimmingSpaces, by: .operatorOnThisMachine)
+                } catch StaffError.noSuchGrant {
+                    throw ValidationError(
+                        "\(member.email) may not do that much in \(self.access.store): a token never gives more than its person's own access."
+                    )
+                }
+                let (secret, token) = made
                 print("Token \(token.id) for \(member.email), \(token.label) of \(self.access.store):")
                 print(secret)
                 print("It is shown only now; the shop keeps only its hash.")

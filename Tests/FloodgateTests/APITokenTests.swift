@@ -9,7 +9,7 @@ import Testing
 @Suite("Personal API tokens: scoped like sessions, shown once, stored hashed, revocable, expiring")
 struct APITokenTests {
     enum Holder: String, CaseIterable, Sendable {
-        case owner, manager, courierAsManager, catalogContractor, tasksContractor
+        case owner, manager, courier, catalogContractor, tasksContractor
     }
 
     /// Tasks and jobs are the whole shop's: only a token whose person holds `runTasks` in every store (the owner of
@@ -35,8 +35,7 @@ struct APITokenTests {
                 switch holder {
                 case .owner: (.owner, [], .owner)
                 case .manager: (.manager, [], .manager)
-                // A token cannot give more than its person has: a courier's "manager" token is a courier's.
-                case .courierAsManager: (.courier, [], .manager)
+                case .courier: (.courier, [], .courier)
                 case .catalogContractor: (.contractor, [.catalog], .contractor)
                 case .tasksContractor: (.contractor, [.tasks], .contractor)
                 }
@@ -120,6 +119,16 @@ struct APITokenTests {
             }
             func status(_ token: String) async throws -> Int {
                 try await Self.call(server, "GET", "/api/v1/admin/tasks", token: token).status
+            }
+            // A token never gives more than its person's access: a courier's "manager" token is not made.
+            let courier = try await server.addStaff("kolya@shop.example", role: .courier)
+            await #expect(throws: StaffError.noSuchGrant) {
+                _ = try await tokens.create(
+                    staffID: courier, grant: StaffGrant(storeID: 1, role: .manager), name: "more", by: .system)
+            }
+            await #expect(throws: StaffError.noSuchGrant) {
+                _ = try await tokens.create(
+                    staffID: courier, grant: StaffGrant(storeID: 2, role: .courier), name: "elsewhere", by: .system)
             }
             let revoked = try await make()
             #expect(try await status(revoked) == 200)

@@ -21,8 +21,8 @@ def chromium_binary():
     raise RuntimeError("Chromium is not installed (apt-get install chromium chromium-driver)")
 
 
-@pytest.fixture
-def browser():
+def chromium():
+    """A new headless Chromium under chromedriver, with its own cookies; quit it when done."""
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_binary()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=412,915"):
@@ -31,6 +31,12 @@ def browser():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = chromium()
     yield driver
     driver.quit()
 

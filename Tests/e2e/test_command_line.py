@@ -78,12 +78,13 @@ def test_migrate_brings_an_empty_database_up_to_date_once(data_dir):
     binary = Floodgate(data_dir).binary
     first = run(binary, "migrate", "--data", str(data_dir), cwd=data_dir)
     assert first.returncode == 0, first.stderr
-    assert "Applied migrations 1, 2, 3, 4" in first.stdout
+    assert "Applied migrations 1, 2, 3, 4, 5" in first.stdout
     second = run(binary, "migrate", "--data", str(data_dir), cwd=data_dir)
-    assert "up to date at version 4" in second.stdout
+    assert "up to date at version 5" in second.stdout
     tables = {r[0] for r in sqlite3.connect(data_dir / "floodgate.sqlite").execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"stores", "products", "delivery_windows", "orders", "order_lines", "idempotency_keys", "jobs", "receipts",
-            "scheduled_tasks", "task_runs"} <= tables
+            "scheduled_tasks", "task_runs", "staff_grants", "staff_sessions", "staff_recovery_codes", "api_tokens",
+            "audit_log", "audit_head", "audit_checkpoints"} <= tables
 
 
 def test_sigterm_lets_an_accepted_order_finish(data_dir):

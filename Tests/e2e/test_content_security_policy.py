@@ -100,7 +100,14 @@ def test_every_page_runs_under_the_content_security_policy(server, browser):
     browser.delete_all_cookies()
     visit(browser, base, "/admin/login")
     assert_policy_in_force(browser, "sign-in form")
-    sign_in(browser, server, "olga@shop.example", "/admin/petals/")
+
+    def second_step_page(page):
+        """Each page of the owner's second step is clean too: the enrolment page (its QR code drawn inline as SVG)
+        under the policy in force, then the recovery codes; on a later sign-in, the form for a code."""
+        clean(browser, page)
+        assert_policy_in_force(browser, page)
+
+    assert sign_in(browser, server, "olga@shop.example", "/admin/petals/", look=second_step_page)
     clean(browser, "sign-in and dashboard")
     assert_policy_in_force(browser, "dashboard")
     date = window["date"]
@@ -116,3 +123,7 @@ def test_every_page_runs_under_the_content_security_policy(server, browser):
     browser.find_element(By.CSS_SELECTOR, "[data-print]").click()
     assert browser.execute_script("return window.__printed") == 1
     clean(browser, "printing an assembly sheet")
+
+    # Signed in again: the second step's form for a code.
+    assert sign_in(browser, server, "olga@shop.example", "/admin/petals/orders", look=second_step_page)
+    clean(browser, "second sign-in and orders")

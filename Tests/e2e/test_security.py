@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from api import call, order_body, place
 from conftest import Floodgate, free_port
-from test_back_office import PASSWORD
+from test_back_office import add_staff, second_step, submit_password
 from test_browser_purchase import arrive, browser, console_errors  # noqa: F401  (fixture)
 
 CUSTOMER = "Secret Customer Zhukova"
@@ -54,25 +54,25 @@ def test_a_stranger_sees_only_the_sign_in_form_however_the_address_is_spelled(sh
         WebDriverWait(browser, 10).until(lambda d: "/admin/login" in d.current_url)
         assert browser.find_elements(By.ID, "password"), path
         assert CUSTOMER not in browser.page_source, path
-    # The same browser, signed in, sees the orders: what turned it away was the guard.
+    # The same browser, signed in (password, then the owner's second step), sees the orders: what turned it away
+    # was the guard.
     add_owner(shop)
     browser.get(shop.base + "/admin/login?next=/admin/petals/orders")
-    browser.find_element(By.ID, "email").send_keys("olga@shop.example")
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, ".login button[type=submit]").click()
+    submit_password(browser, "olga@shop.example")
+    # Half signed in, the back-office still shows nothing but the second step.
+    assert "/admin/second-factor" in browser.current_url, browser.current_url
+    browser.get(shop.base + "/admin/petals/orders")
+    WebDriverWait(browser, 10).until(lambda d: "/admin/second-factor" in d.current_url)
+    assert CUSTOMER not in browser.page_source
+    assert second_step(browser, shop, "olga@shop.example")
     arrive(browser, "/admin/petals/orders")
     assert CUSTOMER in browser.page_source
     assert console_errors(browser) == []
 
 
 def add_owner(shop):
-    """`floodgate staff add` on the shop's own database (test_back_office's helper knows only the SQLite default)."""
-    done = subprocess.run(
-        [shop.binary, "staff", "add", "--data", str(shop.data_dir), *shop.database_args, "--email", "olga@shop.example",
-         "--name", "Olga Owner", "--role", "owner", "--password-stdin"],
-        input=PASSWORD + "\n", text=True, capture_output=True, cwd=shop.data_dir, timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    """`floodgate staff add` on the shop's own database (SQLite or PostgreSQL: `shop.database_args`)."""
+    add_staff(shop, "olga@shop.example", "Olga Owner", "owner")
 
 
 def test_another_sites_page_cannot_fill_a_visitors_cart(shop, browser, data_dir):

@@ -30,6 +30,8 @@ missing_packages() {
   command -v chromedriver >/dev/null || echo chromium-driver
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || [ -x /usr/local/sbin/haproxy ] || echo haproxy
   command -v sqlite3 >/dev/null || echo sqlite3
+  # The second step's enrolment QR code is read back from a screenshot with a real decoder.
+  command -v zbarimg >/dev/null || echo zbar-tools
 }
 
 setup_packages() {

@@ -60,6 +60,12 @@ public struct SQLAPITokenRepository: APITokenRepository {
         let secret = Self.prefix + RandomToken.hex(words: 3)
         let now = WallClock.nowMillis
         return try await self.database.transaction { db in
+            // Never more than the person may do there now: a token made beyond it would wake up with a later grant.
+            guard
+                let held = try await SQLStaffRepository.grants(staffID: staffID, on: db)
+                    .first(where: { $0.storeID == grant.storeID && $0.isLive(at: now) }),
+                grant.permissions.isSubset(of: held.permissions)
+            else { throw StaffError.noSuchGrant }
             let row = try await db.raw(
                 """
                 INSERT INTO api_tokens (token_hash, staff_id, store_id, role, areas, name, created_at, expires_at) VALUES \
@@ -74,7 +80,7 @@ public struct SQLAPITokenRepository: APITokenRepository {
                     "staff.token-create", object: "staff", id: String(staffID), storeID: grant.storeID,
                     details: [
                         "token": AuditChange(after: "\(id) \(name)"), "role": AuditChange(after: grant.label),
-                        "until": AuditChange(after: grant.until.map(String.init) ?? ""),
+                        "until": AuditChange(after: SQLStaffRepository.moment(grant.until)),
                     ]),
                 by: actor, on: db, at: now)
             guard

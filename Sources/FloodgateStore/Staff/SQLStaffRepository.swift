@@ -143,8 +143,8 @@ public struct SQLStaffRepository: StaffRepository {
             areas = EXCLUDED.areas, until_at = EXCLUDED.until_at
             """
         ).run()
-        let before = old.map { ["role": $0.label, "until": $0.until.map(String.init) ?? ""] } ?? [:]
-        let after = ["role": grant.label, "until": grant.until.map(String.init) ?? ""]
+        let before = old.map { ["role": $0.label, "until": Self.moment($0.until)] } ?? [:]
+        let after = ["role": grant.label, "until": Self.moment(grant.until)]
         try await AuditChain.append(
             AuditEntry(
                 "staff.grant", object: "staff", id: String(staffID), storeID: grant.storeID,
@@ -187,6 +187,11 @@ public struct SQLStaffRepository: StaffRepository {
             id: try row.decode(column: "id", as: Int.self), email: try row.decode(column: "email", as: String.self),
             name: try row.decode(column: "name", as: String.self)
         )
+    }
+
+    /// An end of access as the audit log shows it: an ISO 8601 moment in UTC, or "" for none.
+    static func moment(_ millis: Int64?) -> String {
+        millis.map { Date(timeIntervalSince1970: Double($0) / 1_000).formatted(.iso8601) } ?? ""
     }
 
     static func digest(_ secret: String) -> String { HexDigits.encode(SHA256.hash(data: Data(secret.utf8))) }

@@ -96,7 +96,8 @@ struct LoginController: Sendable {
         let (secret, session) = try await self.sessions.staff.startSession(
             for: account, policy: self.sessions.policy,
             by: Actor(
-                kind: .session, staffID: member.id, name: member.name, address: origin.address,
+                kind: .session, staffID: member.id, name: member.name,
+                role: account.grants.map(\.label).sorted().joined(separator: ", "), address: origin.address,
                 userAgent: origin.userAgent))
         var response = Self.onward(session, next: next)
         response.setCookie(

@@ -124,7 +124,8 @@ struct OrderDetailPage: PageModel {
     var customer: String
     var customerPhone: String
     var customerEmail: String
-    var nextStatus: String
+    /// The step this viewer may take next; nil hides the button (Mustache shows a section for an empty string).
+    var nextStatus: String?
     var nextLabel: String
     var canCancel: Bool
     var statusAction: String
@@ -163,7 +164,7 @@ struct OrderDetailPage: PageModel {
         self.customerPhone = order.customer.phone
         self.customerEmail = order.customer.email
         let next = order.status.next.flatMap { order.status.allows($0, with: permissions) ? $0 : nil }
-        self.nextStatus = next?.rawValue ?? ""
+        self.nextStatus = next?.rawValue
         self.nextLabel = next?.label ?? ""
         self.canCancel = order.status.allows(.cancelled, with: permissions)
         self.statusAction = "\(base)/orders/\(order.number)/status"
