@@ -7,7 +7,6 @@ and not the orders, until the owner ends that session. The audit page shows the 
 """
 import datetime
 import subprocess
-import uuid
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pyotp
@@ -15,10 +14,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import Floodgate
 from test_back_office import PASSWORD, add_staff, enter_code, main_text, next_page, sign_in, submit_password
 from test_browser_purchase import arrive, browser, chromium, console_errors, snapshot  # noqa: F401  (fixture)
-from test_security import ENGINES, POSTGRES
+from test_security import ENGINES, start_on
 
 OWNER = ("olga@shop.example", "Olga Owner")
 CONTRACTOR = ("kostya@it.example", "Kostya Contractor")
@@ -28,13 +26,7 @@ REFUSED = "That code is not right (or was used already)."
 @pytest.fixture(params=ENGINES)
 def shop(request, data_dir):
     """The shop on SQLite, and on PostgreSQL when the tests have a server (a database of its own)."""
-    args = []
-    if request.param == "postgres":
-        name = "e2e_access_" + uuid.uuid4().hex[:8]
-        subprocess.run(["psql", "-q", POSTGRES, "-c", f"CREATE DATABASE {name}"], check=True, timeout=30)
-        args = ["--database", POSTGRES.rsplit("/", 1)[0] + "/" + name]
-    fg = Floodgate(data_dir, extra_args=args).start()
-    fg.database_args = args
+    fg = start_on(request.param, data_dir, "e2e_access")
     yield fg
     fg.stop()
 

@@ -8,14 +8,12 @@ import re
 import sqlite3
 import subprocess
 import urllib.parse
-import uuid
 
 import pytest
 
 from api import call
-from conftest import Floodgate
 from test_back_office import PASSWORD
-from test_security import ENGINES, POSTGRES
+from test_security import ENGINES, start_on
 
 NEW_PASSWORD = "tulips at dawn, twice"
 
@@ -76,13 +74,7 @@ def audit_log(fg, *filters):
 
 @pytest.fixture(params=ENGINES)
 def shop(request, data_dir):
-    args = []
-    if request.param == "postgres":
-        name = "e2e_cli_" + uuid.uuid4().hex[:8]
-        subprocess.run(["psql", "-q", POSTGRES, "-c", f"CREATE DATABASE {name}"], check=True, timeout=30)
-        args = ["--database", POSTGRES.rsplit("/", 1)[0] + "/" + name]
-    fg = Floodgate(data_dir, extra_args=args).start()
-    fg.database_args = args
+    fg = start_on(request.param, data_dir, "e2e_cli")
     yield fg
     fg.stop()
 

@@ -20,15 +20,21 @@ POSTGRES = os.environ.get("FLOODGATE_TEST_POSTGRES_URL")
 ENGINES = ["sqlite"] + (["postgres"] if POSTGRES else [])
 
 
-@pytest.fixture(params=ENGINES)
-def shop(request, data_dir):
+def start_on(engine, data_dir, prefix):
+    """The shop on `engine`: SQLite in `data_dir`, or a PostgreSQL database of its own; `database_args` says which."""
     args = []
-    if request.param == "postgres":
-        name = "e2e_security_" + uuid.uuid4().hex[:8]
+    if engine == "postgres":
+        name = prefix + "_" + uuid.uuid4().hex[:8]
         subprocess.run(["psql", "-q", POSTGRES, "-c", f"CREATE DATABASE {name}"], check=True, timeout=30)
         args = ["--database", POSTGRES.rsplit("/", 1)[0] + "/" + name]
     fg = Floodgate(data_dir, extra_args=args).start()
     fg.database_args = args
+    return fg
+
+
+@pytest.fixture(params=ENGINES)
+def shop(request, data_dir):
+    fg = start_on(request.param, data_dir, "e2e_security")
     windows = call(fg.base, "GET", "/api/v1/stores/petals/delivery-windows").json
     products = call(fg.base, "GET", "/api/v1/stores/petals/products").json
     window = next(w["id"] for w in windows if w["remaining"] > 0)
