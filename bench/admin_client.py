@@ -5,7 +5,7 @@ import urllib.parse
 
 
 class AdminClient:
-    def __init__(self, port, email="bench@example.com", password="bench password 1"):
+    def __init__(self, port, email="bench@example.com", password="lilac and birch 42"):
         self.conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=120)
         r, page = self.fetch("GET", "/admin/login")
         login = re.search(r"fg_login=([^;]+)", r.getheader("Set-Cookie")).group(1)

@@ -67,11 +67,11 @@ echo "{\"bench\": \"generate\", \"engine\": \"$engine\", \"orders\": $(sql "SELE
 bench_serve --data "$data" --database "$database" --role web
 # The bench signs in with a password alone: a manager, with the store's second factor made optional (builds before
 # per-store roles took `--role owner` and no store).
-if "$bin" staff second-factor --help >/dev/null 2>&1; then
+if "$bin" staff --help 2>/dev/null | grep -q second-factor; then
   "$bin" staff second-factor --data "$data" --database "$database" --store petals --required no >/dev/null
-  echo "bench password 1" | "$bin" staff add --data "$data" --database "$database" --email bench@example.com --name Bench --store petals --role manager --password-stdin >/dev/null
+  echo "lilac and birch 42" | "$bin" staff add --data "$data" --database "$database" --email bench@example.com --name Bench --store petals --role manager --password-stdin >/dev/null
 else
-  echo "bench password 1" | "$bin" staff add --data "$data" --database "$database" --email bench@example.com --name Bench --role owner --password-stdin >/dev/null
+  echo "lilac and birch 42" | "$bin" staff add --data "$data" --database "$database" --email bench@example.com --name Bench --role owner --password-stdin >/dev/null
 fi
 tour=$(sql "SELECT MIN(id) FROM delivery_windows WHERE date = '$day'")
 number=$(sql "SELECT 'PE-' || (MAX(id) - 7777 + 1000) FROM orders")
