@@ -78,29 +78,36 @@ extension SQLStaffRepository {
         let now = WallClock.nowMillis
         let digest = Self.digest(secret)
         let found: (StaffSession, lastSeen: Int64)? = try await self.database.read { db in
-            guard
-                let row = try await db.select().columns(SQLColumn("*", table: "staff"))
-                    .column(SQLColumn("csrf", table: "staff_sessions"))
-                    .column(SQLColumn("expires_at", table: "staff_sessions"))
-                    .column(SQLColumn("last_seen_at", table: "staff_sessions"))
-                    .column(SQLColumn("stage", table: "staff_sessions"))
-                    .column(SQLColumn("pending_secret", table: "staff_sessions"))
-                    .from("staff_sessions")
-                    .join(
-                        "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal,
-                        SQLColumn("id", table: "staff")
-                    )
-                    .where(SQLColumn("token_hash", table: "staff_sessions"), .equal, SQLBind(digest))
-                    .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(now))
-                    .where(SQLColumn("last_seen_at", table: "staff_sessions"), .greaterThan, SQLBind(now - policy.idle))
-                    .where(SQLColumn("disabled_at", table: "staff"), .is, SQLLiteral.null).first()
-            else { return nil }
-            let member = try Self.member(row)
+            // One query for the session, its account and its live grants (a row per grant): every back-office
+            // request asks this.
+            let rows = try await db.select().columns(SQLColumn("*", table: "staff"))
+                .column(SQLColumn("csrf", table: "staff_sessions"))
+                .column(SQLColumn("expires_at", table: "staff_sessions"))
+                .column(SQLColumn("last_seen_at", table: "staff_sessions"))
+                .column(SQLColumn("stage", table: "staff_sessions"))
+                .column(SQLColumn("pending_secret", table: "staff_sessions"))
+                .column(SQLAlias(SQLColumn("store_id", table: "staff_grants"), as: SQLIdentifier("grant_store_id")))
+                .column(SQLAlias(SQLColumn("role", table: "staff_grants"), as: SQLIdentifier("grant_role")))
+                .column(SQLAlias(SQLColumn("areas", table: "staff_grants"), as: SQLIdentifier("grant_areas")))
+                .column(SQLAlias(SQLColumn("until_at", table: "staff_grants"), as: SQLIdentifier("grant_until_at")))
+                .from("staff_sessions")
+                .join(
+                    "staff", on: SQLColumn("staff_id", table: "staff_sessions"), .equal, SQLColumn("id", table: "staff")
+                )
+                .join(
+                    "staff_grants", method: SQLJoinMethod.inner,
+                    on: SQLColumn("staff_id", table: "staff_grants"), .equal, SQLColumn("id", table: "staff")
+                )
+                .where(SQLColumn("token_hash", table: "staff_sessions"), .equal, SQLBind(digest))
+                .where(SQLColumn("expires_at", table: "staff_sessions"), .greaterThan, SQLBind(now))
+                .where(SQLColumn("last_seen_at", table: "staff_sessions"), .greaterThan, SQLBind(now - policy.idle))
+                .where(SQLColumn("disabled_at", table: "staff"), .is, SQLLiteral.null).all()
             // Access that ended by itself ends the session with it.
-            let grants = try await Self.grants(staffID: member.id, on: db).filter { $0.isLive(at: now) }
-            guard !grants.isEmpty else { return nil }
+            let grants = try rows.map { try Self.grant($0, prefix: "grant_") }.filter { $0.isLive(at: now) }
+                .sorted { $0.storeID < $1.storeID }
+            guard let row = rows.first, !grants.isEmpty else { return nil }
             let session = StaffSession(
-                staff: member, grants: grants, csrf: try row.decode(column: "csrf", as: String.self),
+                staff: try Self.member(row), grants: grants, csrf: try row.decode(column: "csrf", as: String.self),
                 expiresAt: try row.decode(column: "expires_at", as: Int64.self),
                 handle: String(digest.prefix(Self.handleLength)),
                 // An unknown stage (a newer version's) opens nothing.

@@ -156,15 +156,18 @@ public struct SQLStaffRepository: StaffRepository {
 
     static func grants(staffID: Int, on db: any SQLDatabase) async throws -> [StaffGrant] {
         try await db.select().columns("store_id", "role", "areas", "until_at").from("staff_grants")
-            .where("staff_id", .equal, staffID).orderBy("store_id").all().map { row in
-                StaffGrant(
-                    storeID: try row.decode(column: "store_id", as: Int.self),
-                    // An unknown role (from a newer version) grants nothing beyond a contractor's nothing.
-                    role: StaffRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .contractor,
-                    areas: ContractorArea.parse(list: try row.decode(column: "areas", as: String.self)) ?? [],
-                    until: try row.decode(column: "until_at", as: Int64?.self)
-                )
-            }
+            .where("staff_id", .equal, staffID).orderBy("store_id").all().map { try Self.grant($0) }
+    }
+
+    /// A grant from a row's columns (named with `prefix`, as a joined query aliases them).
+    static func grant(_ row: any SQLRow, prefix: String = "") throws -> StaffGrant {
+        StaffGrant(
+            storeID: try row.decode(column: prefix + "store_id", as: Int.self),
+            // An unknown role (from a newer version) grants nothing beyond a contractor's nothing.
+            role: StaffRole(rawValue: try row.decode(column: prefix + "role", as: String.self)) ?? .contractor,
+            areas: ContractorArea.parse(list: try row.decode(column: prefix + "areas", as: String.self)) ?? [],
+            until: try row.decode(column: prefix + "until_at", as: Int64?.self)
+        )
     }
 
     static func account(_ row: any SQLRow, on db: any SQLDatabase) async throws -> StaffAccount {
