@@ -64,10 +64,16 @@ public struct SQLTaskRepository: TaskRepository {
         // PostgreSQL: lock the task's row so two workers cannot both see "nothing running" at once; SQLite's
         // single writer already serialises this transaction.
         let lock = self.database.engine == .postgres ? " FOR UPDATE" : ""
+        // A scheduled tick of a task paused or disabled since the scheduler last read it is not taken: the pause
+        // (a quarantine's, say) may have committed a moment ago. A manual run may run a paused task.
+        let runnable = trigger == "manual" ? "" : " AND paused_at IS NULL AND enabled <> 0"
         return try await self.database.transaction { db -> Int? in
             guard
                 let timeout = try await db.raw(
-                    "SELECT timeout_ms FROM scheduled_tasks WHERE name = \(bind: task)\(unsafeRaw: lock)"
+                    """
+                    SELECT timeout_ms FROM scheduled_tasks WHERE name = \(bind: task)\(unsafeRaw: runnable)\
+                    \(unsafeRaw: lock)
+                    """
                 )
                 .first()?.decode(column: "timeout_ms", as: Int64.self)
             else { return nil }
