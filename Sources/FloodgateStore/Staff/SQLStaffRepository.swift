@@ -48,11 +48,14 @@ public struct SQLStaffRepository: StaffRepository {
 
     public func all() async throws -> [StaffAccount] {
         try await self.database.read { db in
-            var accounts: [StaffAccount] = []
-            for row in try await db.select().column("*").from("staff").orderBy("id").all() {
-                accounts.append(try await Self.account(row, on: db))
+            // Two queries whatever the number of people (the staff and audit pages ask on every view).
+            var grants: [Int: [StaffGrant]] = [:]
+            for row in try await db.select().column("*").from("staff_grants").orderBy("store_id").all() {
+                grants[try row.decode(column: "staff_id", as: Int.self), default: []].append(try Self.grant(row))
             }
-            return accounts
+            return try await db.select().column("*").from("staff").orderBy("id").all().map { row in
+                try Self.account(row, grants: grants[try row.decode(column: "id", as: Int.self)] ?? [])
+            }
         }
     }
 
@@ -171,9 +174,12 @@ public struct SQLStaffRepository: StaffRepository {
     }
 
     static func account(_ row: any SQLRow, on db: any SQLDatabase) async throws -> StaffAccount {
-        let member = try Self.member(row)
-        return StaffAccount(
-            member: member, grants: try await Self.grants(staffID: member.id, on: db),
+        try Self.account(row, grants: try await Self.grants(staffID: try Self.member(row).id, on: db))
+    }
+
+    static func account(_ row: any SQLRow, grants: [StaffGrant]) throws -> StaffAccount {
+        StaffAccount(
+            member: try Self.member(row), grants: grants,
             disabled: try row.decode(column: "disabled_at", as: Int64?.self) != nil,
             hasSecondFactor: try row.decode(column: "totp_secret", as: String?.self) != nil
         )
