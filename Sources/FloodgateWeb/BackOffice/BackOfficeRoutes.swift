@@ -27,7 +27,9 @@ struct BackOfficeRoutes {
             shell: self.shell, sessions: self.sessions, secureCookies: self.secureCookies, throttle: throttle
         )
         .addRoutes(login: backOffice, signedIn: signedIn)
-        SecondFactorController(shell: self.shell, sessions: self.sessions, throttle: throttle).addRoutes(to: backOffice)
+        SecondFactorController(
+            shell: self.shell, sessions: self.sessions, throttle: throttle, secureCookies: self.secureCookies
+        ).addRoutes(to: backOffice)
         // A store's pages, `/admin/{store}/…`: the store is found once, and the person's access to it, before any
         // handler; each route then hangs on the group of the permission it needs.
         let store = StoreGroups(

@@ -111,10 +111,7 @@ struct LoginController: Sendable {
             try await self.sessions.staff.endSession(secret: secret, by: context.actor)
         }
         var response = Response.redirect(to: StaffSessionMiddleware.loginPath, type: .normal)
-        response.setCookie(
-            Cookie(
-                name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/admin", secure: self.secureCookies,
-                httpOnly: true, sameSite: .strict))
+        response.setCookie(StaffSessionMiddleware.endedCookie(secure: self.secureCookies))
         return response
     }
 

@@ -14,6 +14,8 @@ struct SecondFactorController: Sendable {
     let shell: BackOfficeShell
     let sessions: StaffSessions
     let throttle: LoginThrottle
+    /// `Secure` cookies: the shop is served over HTTPS.
+    let secureCookies: Bool
     /// The name the authenticator app shows for the account.
     static let issuer = "Floodgate"
     /// Wrong codes (with the account's other recent failures) after which the session ends.
@@ -92,10 +94,7 @@ struct SecondFactorController: Sendable {
             if self.throttle.failures(email: session.staff.email) >= Self.codesPerPassword {
                 try await staff.endSession(secret: secret, by: actor)
                 var response = Response.redirect(to: StaffSessionMiddleware.loginPath, type: .normal)
-                response.setCookie(
-                    Cookie(
-                        name: StaffSessionMiddleware.cookie, value: "", maxAge: 0, path: "/admin", httpOnly: true,
-                        sameSite: .strict))
+                response.setCookie(StaffSessionMiddleware.endedCookie(secure: self.secureCookies))
                 return response
             }
             return try await self.page(

@@ -44,6 +44,12 @@ struct StaffSessionMiddleware: RouterMiddleware {
         request.cookies[Self.cookie]?.value
     }
 
+    /// The cookie that removes the session's from the browser (signed out, or sent back to the password).
+    static func endedCookie(secure: Bool) -> Cookie {
+        Cookie(
+            name: Self.cookie, value: "", maxAge: 0, path: "/admin", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
     /// The cookie that carries a new session's secret.
     static func sessionCookie(_ secret: String, expires: Int64, secure: Bool) -> Cookie {
         Cookie(
